@@ -1,0 +1,3 @@
+from cubakg.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""Placeholder module registering no command yet; its issue owns it."""

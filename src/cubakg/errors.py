@@ -1,0 +1,79 @@
+"""Errors a user can act on, each with the exit code the CLI contract gives it.
+
+Exit codes (DESIGN.md, "CLI contract"):
+  0 success / conforms, 1 data does not conform, 2 usage error,
+  3 input cannot be read or parsed, 4 internal error.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+EXIT_OK = 0
+EXIT_NONCONFORMING = 1
+EXIT_USAGE = 2
+EXIT_INPUT = 3
+EXIT_INTERNAL = 4
+
+
+@dataclass(frozen=True)
+class Location:
+    """A place in an input file; line and column are 1-based."""
+
+    path: str
+    line: int | None = None
+    column: int | None = None
+
+    def __str__(self) -> str:
+        parts = [self.path]
+        if self.line is not None:
+            parts.append(str(self.line))
+            if self.column is not None:
+                parts.append(str(self.column))
+        return ":".join(parts)
+
+
+class CubakgError(Exception):
+    """Base class: carries the exit code and an optional location."""
+
+    exit_code = EXIT_INTERNAL
+
+    def __init__(self, message: str, location: Location | None = None, hint: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.location = location
+        self.hint = hint
+
+    def __str__(self) -> str:
+        text = f"{self.location}: {self.message}" if self.location else self.message
+        if self.hint:
+            text += f"\n  hint: {self.hint}"
+        return text
+
+
+class InputError(CubakgError):
+    """Input cannot be read or parsed (exit 3)."""
+
+    exit_code = EXIT_INPUT
+
+
+class UsageError(CubakgError):
+    """The command was called wrongly (exit 2)."""
+
+    exit_code = EXIT_USAGE
+
+
+class NonConformingError(CubakgError):
+    """Data was read but does not conform to the model (exit 1)."""
+
+    exit_code = EXIT_NONCONFORMING
+
+    def __init__(self, message: str, details: str = "", location: Location | None = None):
+        super().__init__(message, location)
+        self.details = details
+
+
+class RemoteError(CubakgError):
+    """A remote endpoint is down, slow, or refused the request (exit 3: input cannot be read)."""
+
+    exit_code = EXIT_INPUT
