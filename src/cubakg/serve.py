@@ -51,7 +51,8 @@ def free_port(host: str = "127.0.0.1") -> int:
 class OxigraphServer:
     """A context manager: an Oxigraph server on `host:port` with `files` loaded.
 
-    `port=0` picks a free port. Exposes `.base_url`, `.query_url`, `.update_url`,
+    `port=0` picks a free port. `union_default_graph=True` makes queries without
+    `GRAPH` see every named graph (TriG loads keep their graphs). Exposes `.base_url`, `.query_url`, `.update_url`,
     `.store_url` (Graph Store Protocol) and `.pid` while running.
     """
 
@@ -62,12 +63,14 @@ class OxigraphServer:
         port: int = 0,
         binary: Path | None = None,
         startup_timeout: float = STARTUP_TIMEOUT_S,
+        union_default_graph: bool = False,
     ) -> None:
         self.files = [Path(f) for f in files]
         self.host = host
         self.port = port
         self.binary = binary
         self.startup_timeout = startup_timeout
+        self.union_default_graph = union_default_graph
         self.process: subprocess.Popen[bytes] | None = None
         self.store_dir: Path | None = None
         self._log_file = None
@@ -107,11 +110,17 @@ class OxigraphServer:
             if self.port == 0:
                 self.port = free_port(self.host)
             self._log_file = open(self.store_dir.parent / f"{self.store_dir.name}.log", "w+b")
+            command = [str(binary), "serve", "--location", str(self.store_dir), "--bind", f"{self.host}:{self.port}"]
+            if self.union_default_graph:
+                command.append("--union-default-graph")
+            # Own session: a Ctrl-C on the terminal reaches us, and we stop the
+            # server by pid, instead of it dying under us mid-request.
             self.process = subprocess.Popen(
-                [str(binary), "serve", "--location", str(self.store_dir), "--bind", f"{self.host}:{self.port}"],
+                command,
                 stdin=subprocess.DEVNULL,
                 stdout=self._log_file,
                 stderr=subprocess.STDOUT,
+                start_new_session=True,
             )
             self._wait_until_answering()
         except BaseException:
