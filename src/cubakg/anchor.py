@@ -1,0 +1,118 @@
+"""Stage 2, anchor: find every evidence quote in its article and record its offsets.
+
+Offsets are Unicode code points, end exclusive, as Python indexes a `str`. The
+article is matched exactly as stored: curly quotes and no-break spaces are never
+"normalised", so a quote typed with straight quotes fails with the nearest match.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+
+from cubakg.errors import InputError, Location
+from cubakg.read import LoadedSheet
+
+CONTEXT_CHARS = 32
+
+
+@dataclass(frozen=True, order=True)
+class Span:
+    """A verbatim piece of an article with its Web Annotation selectors' values."""
+
+    article_id: str
+    start: int
+    end: int
+    exact: str
+    prefix: str
+    suffix: str
+
+
+def occurrences(text: str, quote: str) -> list[int]:
+    """Start offsets of every (possibly overlapping) occurrence of `quote`.
+
+    >>> occurrences("a-a-a", "a-a")
+    [0, 2]
+    """
+    found, at = [], text.find(quote)
+    while at != -1:
+        found.append(at)
+        at = text.find(quote, at + 1)
+    return found
+
+
+def line_and_column(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return line, column
+
+
+def nearest_match(text: str, quote: str) -> tuple[int, str]:
+    """The stretch of `text` most like `quote`, for "did you mean" messages."""
+    matcher = difflib.SequenceMatcher(None, text, quote, autojunk=False)
+    block = matcher.find_longest_match(0, len(text), 0, len(quote))
+    best_start, best_ratio = max(0, block.a - block.b), -1.0
+    for start in range(max(0, block.a - block.b - 8), min(len(text), block.a - block.b + 9)):
+        ratio = difflib.SequenceMatcher(None, text[start:start + len(quote)], quote, autojunk=False).ratio()
+        if ratio > best_ratio:
+            best_start, best_ratio = start, ratio
+    return best_start, text[best_start:best_start + len(quote)]
+
+
+def _first_difference(a: str, b: str) -> str:
+    for index, (x, y) in enumerate(zip(a, b)):
+        if x != y:
+            return f"first difference at character {index + 1}: article has {x!r} (U+{ord(x):04X}), quote has {y!r} (U+{ord(y):04X})"
+    return "the quote runs past the end of the article's text" if len(b) > len(a) else ""
+
+
+def span_at(loaded: LoadedSheet, start: int, length: int) -> Span:
+    text = loaded.text
+    end = start + length
+    return Span(
+        article_id=loaded.article_id,
+        start=start,
+        end=end,
+        exact=text[start:end],
+        prefix=text[max(0, start - CONTEXT_CHARS):start],
+        suffix=text[end:end + CONTEXT_CHARS],
+    )
+
+
+def anchor_quote(loaded: LoadedSheet, quote: str, occurrence: int | None, where: Location) -> Span:
+    """Locate one quote; fail with the nearest match or the competing occurrences."""
+    found = occurrences(loaded.text, quote)
+    article = loaded.path.with_suffix(".txt").name
+    if not found:
+        start, near = nearest_match(loaded.text, quote)
+        line, column = line_and_column(loaded.text, start)
+        raise InputError(
+            f"quote not found in {article}: {quote!r}",
+            where,
+            hint=f"nearest match at {article}:{line}:{column}: {near!r}; {_first_difference(near, quote)}".rstrip("; "),
+        )
+    if occurrence is None and len(found) > 1:
+        places = ", ".join("{}:{}".format(*line_and_column(loaded.text, at)) for at in found)
+        raise InputError(
+            f"quote occurs {len(found)} times in {article} (at {places}): {quote!r}",
+            where,
+            hint="add `occurrence: N` (1-based) to say which one, or quote more words",
+        )
+    if occurrence is not None and occurrence > len(found):
+        raise InputError(
+            f"occurrence {occurrence} asked for, but the quote occurs {len(found)} time(s) in {article}",
+            where,
+        )
+    return span_at(loaded, found[(occurrence or 1) - 1], len(quote))
+
+
+def anchor_sheet(loaded: LoadedSheet) -> dict[str, list[Span]]:
+    """Evidence spans of every fact, by fact id, in the order the sheet gives them."""
+    spans: dict[str, list[Span]] = {}
+    for index, fact in enumerate(loaded.sheet.facts):
+        fact_spans = []
+        for q_index, quote in enumerate(fact.quotes()):
+            where = loaded.source.location("facts", index, "evidence", q_index)
+            fact_spans.append(anchor_quote(loaded, quote.quote, quote.occurrence, where))
+        spans[fact.id] = fact_spans
+    return spans

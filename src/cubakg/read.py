@@ -1,0 +1,179 @@
+"""Stage 1, read: fact sheets and the registry from YAML into typed objects.
+
+Every error names `file:line` and says what was expected, e.g.
+
+    seeds/003_04d8b4ff46bc92ce.yaml:41: facts[3] (event): unknown field `plase`
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from cubakg.errors import InputError, Location
+from cubakg.sheets import FactSheet, Registry
+
+
+@dataclass(frozen=True)
+class SourceMap:
+    """Finds the line of a value inside a YAML document by its path."""
+
+    path: Path
+    root: yaml.Node | None
+
+    def line(self, *keys: str | int) -> int | None:
+        """1-based line of the deepest node reachable along `keys`.
+
+        >>> SourceMap(Path("x.yaml"), yaml.compose("a:\\n  - b: 1\\n")).line("a", 0, "b")
+        2
+        """
+        node = self.root
+        if node is None:
+            return None
+        for key in keys:
+            child = _child(node, key)
+            if child is None:
+                continue  # e.g. the tag pydantic adds for a discriminated union
+            node = child
+        return node.start_mark.line + 1
+
+    def location(self, *keys: str | int) -> Location:
+        return Location(str(self.path), self.line(*keys))
+
+
+def _child(node: yaml.Node, key: str | int) -> yaml.Node | None:
+    if isinstance(node, yaml.SequenceNode) and isinstance(key, int) and 0 <= key < len(node.value):
+        return node.value[key]
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            if key_node.value == key:
+                return value_node
+    return None
+
+
+@dataclass(frozen=True)
+class LoadedSheet:
+    """A fact sheet with its article text and where each value came from."""
+
+    path: Path
+    sheet: FactSheet
+    text: str
+    source: SourceMap
+
+    @property
+    def article_id(self) -> str:
+        return self.sheet.article.id
+
+
+@dataclass(frozen=True)
+class LoadedRegistry:
+    path: Path
+    registry: Registry
+    source: SourceMap
+
+
+def read_text(path: Path) -> str:
+    """An article's text, exactly as stored (UTF-8, no newline translation)."""
+    try:
+        return path.read_bytes().decode("utf-8")
+    except FileNotFoundError:
+        raise InputError("file not found", Location(str(path))) from None
+    except UnicodeDecodeError as error:
+        raise InputError(
+            f"not valid UTF-8 at byte {error.start}", Location(str(path)),
+            hint="save the file as UTF-8",
+        ) from None
+
+
+def _load_yaml(path: Path) -> tuple[Any, SourceMap]:
+    text = read_text(path)
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.load(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        where = Location(str(path), mark.line + 1, mark.column + 1) if mark else Location(str(path))
+        raise InputError(f"malformed YAML: {error.problem or error.context}", where) from None
+    source = SourceMap(path, root)
+    _reject_duplicate_keys(root, path)
+    return data, source
+
+
+def _reject_duplicate_keys(node: yaml.Node | None, path: Path) -> None:
+    """PyYAML keeps the last of two equal keys silently; a sheet must not."""
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            line = key_node.start_mark.line + 1
+            if key_node.value in seen:
+                raise InputError(
+                    f"duplicate key `{key_node.value}` (first at line {seen[key_node.value]})",
+                    Location(str(path), line),
+                )
+            seen[key_node.value] = line
+            _reject_duplicate_keys(value_node, path)
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            _reject_duplicate_keys(item, path)
+
+
+def _validate(model: type[BaseModel], data: Any, source: SourceMap) -> Any:
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        first = error.errors()[0]
+        loc = tuple(first["loc"])
+        where = ".".join(str(part) for part in loc) or "document"
+        message = first["msg"]
+        if first["type"] == "extra_forbidden":
+            message = f"unknown field `{loc[-1]}`"
+        elif first["type"] == "missing":
+            message = f"missing required field `{loc[-1]}`"
+        elif first["type"] == "string_pattern_mismatch":
+            message = f"{message} (keys and ids are lowercase words joined by hyphens)"
+        elif first["type"] == "union_tag_invalid":
+            message = f"unknown kind; {message.split('. ', 1)[-1]}"
+        more = f" (and {len(error.errors()) - 1} more problems)" if len(error.errors()) > 1 else ""
+        raise InputError(f"{where}: {message}{more}", source.location(*loc)) from None
+
+
+def read_registry(path: Path) -> LoadedRegistry:
+    data, source = _load_yaml(path)
+    registry = _validate(Registry, data, source)
+    return LoadedRegistry(path, registry, source)
+
+
+def read_sheet(path: Path) -> LoadedSheet:
+    """Read `{id}.yaml` and its article `{id}.txt` from the same folder."""
+    data, source = _load_yaml(path)
+    sheet = _validate(FactSheet, data, source)
+    if sheet.article.id != path.stem:
+        raise InputError(
+            f"article.id `{sheet.article.id}` does not match the file name `{path.stem}`",
+            source.location("article", "id"),
+            hint="name each sheet after its article: {id}.yaml beside {id}.txt",
+        )
+    text = read_text(path.with_suffix(".txt"))
+    seen: dict[str, int] = {}
+    for index, fact in enumerate(sheet.facts):
+        if fact.id in seen:
+            raise InputError(
+                f"fact id `{fact.id}` is used twice (first at line {seen[fact.id]})",
+                source.location("facts", index, "id"),
+                hint="give every fact of a sheet its own id",
+            )
+        seen[fact.id] = source.line("facts", index, "id") or 0
+    return LoadedSheet(path, sheet, text, source)
+
+
+def read_seeds(seeds_dir: Path) -> tuple[LoadedRegistry, list[LoadedSheet]]:
+    """The registry and every fact sheet in `seeds_dir`, sheets in file-name order."""
+    registry = read_registry(seeds_dir / "registry.yaml")
+    sheet_paths = sorted(p for p in seeds_dir.glob("*.yaml") if p.name != "registry.yaml")
+    if not sheet_paths:
+        raise InputError("no fact sheets (*.yaml beside the article texts)", Location(str(seeds_dir)))
+    return registry, [read_sheet(p) for p in sheet_paths]

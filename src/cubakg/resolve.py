@@ -1,0 +1,434 @@
+"""Stage 3, resolve: turn what the text says into values, keeping both.
+
+Times: "on Thursday" in an article datelined 2022-04-18 resolves to 2022-04-21;
+"on Tuesday" in an undated article is only a weekday. Numbers: "220,000" is the
+integer 220000, marked approximate because it is a round figure. Keys: every
+registry key a sheet uses must exist and be of the right kind.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from cubakg.errors import InputError, Location
+from cubakg.read import LoadedRegistry, LoadedSheet
+from cubakg.sheets import Concept, Dateline, Entity, EventOffset, TimeSpec
+
+MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_name) if name}
+WEEKDAYS = {name.lower(): number for number, name in enumerate(calendar.day_name)}
+ORDINALS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5,
+    "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10,
+}
+_LEADING_WORDS = re.compile(r"^(?:(?:just|back|on|in|since|by|during|from|of)\s+)+", re.IGNORECASE)
+_POSSESSIVE = re.compile(r"(?:’s|'s)$")
+
+
+# --- registry index ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Term:
+    """What a key names: an entity, or a concept in a scheme."""
+
+    key: str
+    entity: Entity | None = None
+    scheme: str | None = None
+    concept: Concept | None = None
+
+
+def index_registry(loaded: LoadedRegistry) -> dict[str, Term]:
+    """Every key of the registry; keys are unique across entities and concepts."""
+    index: dict[str, Term] = {key: Term(key, entity=entity) for key, entity in loaded.registry.entities.items()}
+    for scheme_key, scheme in loaded.registry.schemes.items():
+        for key, concept in scheme.concepts.items():
+            if key in index:
+                raise InputError(
+                    f"key `{key}` names both a concept of `{scheme_key}` and another registry entry",
+                    loaded.source.location("schemes", scheme_key, "concepts", key),
+                    hint="keys are unique across entities and concepts; rename one",
+                )
+            index[key] = Term(key, scheme=scheme_key, concept=concept)
+    for key, entity in loaded.registry.entities.items():
+        where = loaded.source.location("entities", key)
+        if entity.type == "post":
+            post_in = index.get(entity.post_in or "")
+            if not post_in or not post_in.entity or post_in.entity.type not in ("organization", "outlet"):
+                raise InputError(f"post `{key}` needs `post_in`: the key of the organisation the post is in", where)
+    return index
+
+
+AGENTS = ("person", "group", "organization", "outlet", "country")
+PLACES = ("place", "country")
+ANY = ("*",)
+
+# Which registry entries each field may name: entity types, or "scheme:NAME".
+FIELD_KINDS: dict[str, tuple[str, ...]] = {
+    "publisher": ("outlet", "organization"), "author": ("person",), "place": PLACES,
+    "source": AGENTS, "event": ("event",), "follows": ("event",), "agents": AGENTS,
+    "topics": ("scheme:topics",), "participant": AGENTS, "role": ("scheme:participation-roles",),
+    "on_behalf_of": ("country", "organization"), "post": ("post",), "holder": ("person",),
+    "org": ("organization", "outlet"), "country": ("country",), "headed_by": ("person",),
+    "subject": ANY, "object": ANY, "population": ("scheme:populations",),
+    "counted": ("scheme:measure-kinds",), "area": PLACES, "trend": ("scheme:trends",),
+    "speaker": AGENTS, "about": ANY, "addressee": AGENTS, "stance": ("scheme:stances",),
+    "actor": AGENTS, "change": ("scheme:policy-change-kinds",), "policy": ("scheme:policy-instruments",),
+    "announcer": AGENTS, "route": ("scheme:routes",), "via": PLACES, "destination": PLACES,
+    "reported_by": AGENTS,
+}
+# Fields whose allowed kinds depend on the fact's kind.
+KIND_FIELD_KINDS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("event", "status"): ("scheme:event-statuses",),
+    ("participation", "status"): ("scheme:participation-statuses",),
+    ("event", "part_of"): ("event",),
+    ("organization", "part_of"): ("organization",),
+}
+
+
+def _describe(term: Term) -> str:
+    return f"a {term.entity.type}" if term.entity else f"a concept of `{term.scheme}`"
+
+
+def check_key(index: dict[str, Term], key: str, allowed: tuple[str, ...], where: Location) -> Term:
+    term = index.get(key)
+    if term is None:
+        import difflib
+
+        close = difflib.get_close_matches(key, index.keys(), n=3)
+        hint = f"did you mean {', '.join(close)}?" if close else "add it to seeds/registry.yaml"
+        raise InputError(f"unknown entity key `{key}`", where, hint=hint)
+    if allowed != ANY:
+        fits = (term.entity and term.entity.type in allowed) or (
+            term.scheme and f"scheme:{term.scheme}" in allowed
+        )
+        if not fits:
+            wanted = ", ".join(a.replace("scheme:", "a concept of ") for a in allowed)
+            raise InputError(f"`{key}` is {_describe(term)}, but this field takes {wanted}", where)
+    return term
+
+
+def check_references(loaded: LoadedSheet, index: dict[str, Term]) -> None:
+    """Every key a sheet names exists in the registry and is of the right kind."""
+    fact_ids = {fact.id: fact.kind for fact in loaded.sheet.facts}
+    for position, fact in enumerate(loaded.sheet.facts):
+        for name in type(fact).model_fields:
+            value = getattr(fact, name)
+            allowed = KIND_FIELD_KINDS.get((fact.kind, name)) or FIELD_KINDS.get(name)
+            if isinstance(value, TimeSpec):
+                _check_time_keys(index, value, loaded.source.location("facts", position, name))
+            elif allowed and value is not None:
+                for offset, key in enumerate(value if isinstance(value, list) else [value]):
+                    keys = ("facts", position, name, offset) if isinstance(value, list) else ("facts", position, name)
+                    check_key(index, key, allowed, loaded.source.location(*keys))
+        if fact.kind == "announcement" and fact_ids.get(fact.announces) != "policy-change":
+            raise InputError(
+                f"`announces: {fact.announces}` must be the id of a policy-change fact in this sheet",
+                loaded.source.location("facts", position, "announces"),
+            )
+
+
+def _check_time_keys(index: dict[str, Term], spec: TimeSpec, where: Location) -> None:
+    for key in (spec.after, spec.before, spec.anchor.event if isinstance(spec.anchor, EventOffset) else None):
+        if key:
+            check_key(index, key, ("event",), where)
+
+
+# --- numbers -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A number as written and as a value."""
+
+    as_written: str
+    value: int
+    approximate: bool
+
+
+def parse_count(as_written: str) -> Figure:
+    """A count written with digits and thousands separators.
+
+    >>> parse_count("220,000")
+    Figure(as_written='220,000', value=220000, approximate=True)
+    >>> parse_count("16,531").approximate
+    False
+    """
+    text = as_written.strip()
+    hedged = re.match(r"^(about|around|nearly|almost|some|roughly|more than|over)\s+", text, re.IGNORECASE)
+    digits = text[hedged.end():] if hedged else text
+    if not re.fullmatch(r"\d{1,3}(,\d{3})*|\d+", digits):
+        raise ValueError(f"cannot read {as_written!r} as a count: write the figure as it appears, e.g. \"16,531\"")
+    value = int(digits.replace(",", ""))
+    # A figure ending in three zeros is a rounded one in news copy.
+    approximate = bool(hedged) or (value >= 1000 and value % 1000 == 0)
+    return Figure(as_written, value, approximate)
+
+
+def parse_rank(as_written: str) -> Figure:
+    """A rank written as an ordinal.
+
+    >>> parse_rank("second-largest").value
+    2
+    >>> parse_rank("largest").value
+    1
+    """
+    text = as_written.strip().lower()
+    match = re.fullmatch(r"(?:the\s+)?(?:(\w+?)(?:-|\s+))?(largest|biggest|highest)", text)
+    digits = re.fullmatch(r"(\d+)(?:st|nd|rd|th)", text)
+    if digits:
+        return Figure(as_written, int(digits.group(1)), False)
+    if match and (match.group(1) is None or match.group(1) in ORDINALS):
+        return Figure(as_written, ORDINALS.get(match.group(1) or "first", 1), False)
+    raise ValueError(f"cannot read {as_written!r} as a rank: write it as an ordinal, e.g. \"second-largest\"")
+
+
+# --- times -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ResolvedTime:
+    """A time as written, what it is anchored on, and the parts the text fixes."""
+
+    as_written: str
+    anchor: str | None  # "dateline", "event" or None
+    anchor_event: str | None = None
+    offset_days: int = 0
+    year: int | None = None
+    month: int | None = None
+    day: int | None = None
+    weekday: int | None = None  # 0 = Monday
+    after: str | None = None
+    before: str | None = None
+    derivation: str | None = None
+
+    @property
+    def date(self) -> dt.date | None:
+        if self.year and self.month and self.day:
+            return dt.date(self.year, self.month, self.day)
+        return None
+
+    @property
+    def unit(self) -> str:
+        """The OWL-Time unit of the finest part known."""
+        if self.day is not None or self.weekday is not None:
+            return "day"
+        return "month" if self.month is not None else "year"
+
+
+@dataclass(frozen=True)
+class Parsed:
+    year: int | None = None
+    month: int | None = None
+    day: int | None = None
+    weekday: int | None = None
+    relative: str | None = None  # "last month", "last year", "this year", "now"
+
+
+def parse_expression(text: str) -> Parsed:
+    """Read a date expression as news copy writes it.
+
+    >>> parse_expression("on Thursday").weekday
+    3
+    >>> parse_expression("in January 2021")
+    Parsed(year=2021, month=1, day=None, weekday=None, relative=None)
+    """
+    words = _POSSESSIVE.sub("", _LEADING_WORDS.sub("", text.strip())).strip().lower()
+    words = re.sub(r"\s+", " ", words.replace("\u00a0", " "))
+    if words in WEEKDAYS:
+        return Parsed(weekday=WEEKDAYS[words])
+    if words in ("last month", "last year", "this year", "this month", "currently", "now", "today"):
+        return Parsed(relative={"currently": "now", "today": "now"}.get(words, words))
+    match = re.fullmatch(r"([a-z]+)(?: (\d{1,2})(?:st|nd|rd|th)?)?(?:,? (\d{4}))?", words)
+    if match and match.group(1) in MONTHS:
+        day = int(match.group(2)) if match.group(2) else None
+        year = int(match.group(3)) if match.group(3) else None
+        return Parsed(year=year, month=MONTHS[match.group(1)], day=day)
+    if re.fullmatch(r"\d{4}", words):
+        return Parsed(year=int(words))
+    raise ValueError(
+        f"cannot read the date expression {text!r}; the resolver reads weekdays, months, "
+        "month and day, month and year, years, 'last month', 'last year', 'this year', 'currently'; "
+        "for anything else give year/month/day with a `derivation`"
+    )
+
+
+def _shift_to(parsed: Parsed, anchor: dt.date, direction: str) -> tuple[int | None, int | None, int | None]:
+    """Fill the year (and for weekdays the date) from the anchor date."""
+    if parsed.relative == "now":
+        return anchor.year, anchor.month, anchor.day
+    if parsed.relative == "last month":
+        first = anchor.replace(day=1) - dt.timedelta(days=1)
+        return first.year, first.month, None
+    if parsed.relative == "this month":
+        return anchor.year, anchor.month, None
+    if parsed.relative in ("last year", "this year"):
+        return anchor.year - (parsed.relative == "last year"), None, None
+    if parsed.weekday is not None:
+        step = 1 if direction == "future" else -1
+        day = anchor + dt.timedelta(days=step)
+        while day.weekday() != parsed.weekday:
+            day += dt.timedelta(days=step)
+        return day.year, day.month, day.day
+    if parsed.month is not None and parsed.year is None:
+        here = (anchor.month, anchor.day if parsed.day else 0)
+        there = (parsed.month, parsed.day or 0)
+        if direction == "past":
+            year = anchor.year if there <= here else anchor.year - 1
+        else:
+            year = anchor.year if there >= here else anchor.year + 1
+        return year, parsed.month, parsed.day
+    return parsed.year, parsed.month, parsed.day
+
+
+def resolve_time(
+    spec: TimeSpec, dateline: dt.date | None, event_dates: dict[str, dt.date], where: Location
+) -> ResolvedTime:
+    """Resolve one time expression against its anchor (see `TimeSpec`)."""
+    common = dict(as_written=spec.text, after=spec.after, before=spec.before, derivation=spec.derivation)
+    if isinstance(spec.anchor, EventOffset):
+        base = event_dates.get(spec.anchor.event)
+        if base is None:
+            raise InputError(
+                f"unparseable date: `{spec.text}` is anchored on event `{spec.anchor.event}`, "
+                "which no sheet dates to the day",
+                where,
+                hint="date that event with a `when` the resolver can fix to a day, or anchor on the dateline",
+            )
+        date = base + dt.timedelta(days=spec.anchor.offset_days)
+        return ResolvedTime(
+            anchor="event", anchor_event=spec.anchor.event, offset_days=spec.anchor.offset_days,
+            year=date.year, month=date.month, day=date.day, weekday=date.weekday(), **common,
+        )
+    try:
+        parsed = parse_expression(spec.text)
+    except ValueError as error:
+        if spec.derivation:
+            parsed = Parsed()
+        else:
+            raise InputError(f"unparseable date: {error}", where) from None
+    if spec.anchor == "dateline":
+        if dateline is None:
+            raise InputError(
+                f"unparseable date: `{spec.text}` is anchored on the dateline, but this article has no dated dateline",
+                where,
+                hint="use `anchor: none` to record only what the words say",
+            )
+        year, month, day = _shift_to(parsed, dateline, spec.direction)
+    else:
+        if parsed.relative:
+            raise InputError(
+                f"unparseable date: `{spec.text}` is relative, but `anchor: none` gives it nothing to be relative to",
+                where,
+            )
+        year, month, day = parsed.year, parsed.month, parsed.day
+    for name, explicit, found in (("year", spec.year, year), ("month", spec.month, month), ("day", spec.day, day)):
+        if explicit is not None and found is not None and explicit != found:
+            raise InputError(f"`{name}: {explicit}` contradicts `{spec.text}`, which gives {found}", where)
+    year, month, day = spec.year or year, spec.month or month, spec.day or day
+    weekday = parsed.weekday
+    if year and month and day:
+        try:
+            weekday = dt.date(year, month, day).weekday()
+        except ValueError:
+            raise InputError(f"unparseable date: {year}-{month:02d}-{day:02d} is not a calendar date", where) from None
+    return ResolvedTime(anchor=spec.anchor if spec.anchor != "none" else None,
+                        year=year, month=month, day=day, weekday=weekday, **common)
+
+
+def check_dateline(fact: Dateline, where: Location) -> None:
+    """The sheet's dateline date must agree with the month and day as written."""
+    if fact.date is None:
+        return
+    match = re.search(r"([A-Za-z]+)\s+(\d{1,2})(?:st|nd|rd|th)?", fact.as_written)
+    if not match or match.group(1).lower() not in MONTHS:
+        raise InputError(f"unparseable date: no month and day in dateline {fact.as_written!r}", where)
+    month, day = MONTHS[match.group(1).lower()], int(match.group(2))
+    if (fact.date.month, fact.date.day) != (month, day):
+        raise InputError(f"dateline date {fact.date} does not match {fact.as_written!r}", where)
+
+
+@dataclass
+class TimeBook:
+    """Resolved times of all sheets, by (article id, fact id, slot)."""
+
+    times: dict[tuple[str, str, str], ResolvedTime] = field(default_factory=dict)
+    event_dates: dict[str, dt.date] = field(default_factory=dict)
+
+
+TIME_SLOTS = ("when", "ends", "since", "effective", "period")
+
+
+def resolve_times(sheets: list[LoadedSheet]) -> TimeBook:
+    """Resolve every time of every sheet; event-anchored times after the rest."""
+    book = TimeBook()
+    pending: list[tuple[LoadedSheet, int, str, TimeSpec, dt.date | None]] = []
+    for loaded in sheets:
+        dateline = dateline_date(loaded)
+        for position, fact in enumerate(loaded.sheet.facts):
+            for slot in TIME_SLOTS:
+                spec = getattr(fact, slot, None)
+                if spec is not None:
+                    pending.append((loaded, position, slot, spec, dateline))
+    # Two rounds: times anchored on other events need those events' dates first.
+    for anchored_on_event in (False, True):
+        for loaded, position, slot, spec, dateline in pending:
+            if isinstance(spec.anchor, EventOffset) != anchored_on_event:
+                continue
+            fact = loaded.sheet.facts[position]
+            where = loaded.source.location("facts", position, slot)
+            resolved = resolve_time(spec, dateline, book.event_dates, where)
+            book.times[(loaded.article_id, fact.id, slot)] = resolved
+            if fact.kind == "event" and slot == "when" and resolved.date:
+                known = book.event_dates.setdefault(fact.event, resolved.date)
+                if known != resolved.date:
+                    raise InputError(
+                        f"event `{fact.event}` is dated {resolved.date} here but {known} elsewhere", where
+                    )
+    return book
+
+
+def dateline_date(loaded: LoadedSheet) -> dt.date | None:
+    for position, fact in enumerate(loaded.sheet.facts):
+        if fact.kind == "dateline":
+            check_dateline(fact, loaded.source.location("facts", position, "date"))
+            return fact.date
+    return None
+
+
+# --- values as written ---------------------------------------------------------
+
+AS_WRITTEN_FIELDS = ("text", "as_written", "title", "value", "record", "quote")
+
+
+def check_as_written(loaded: LoadedSheet) -> None:
+    """Values given 'as written' must occur inside one of the fact's own quotes."""
+    for position, fact in enumerate(loaded.sheet.facts):
+        quotes = [q.quote for q in fact.quotes()]
+        for name in AS_WRITTEN_FIELDS:
+            value = getattr(fact, name, None)
+            if isinstance(value, str) and not any(value in q for q in quotes):
+                raise InputError(
+                    f"`{name}: {value!r}` is not inside any evidence quote of fact `{fact.id}`",
+                    loaded.source.location("facts", position, name),
+                    hint="values as written must be copied from the article and covered by the fact's evidence",
+                )
+        for slot in TIME_SLOTS:
+            spec = getattr(fact, slot, None)
+            if spec is not None and not any(spec.text in q for q in quotes):
+                raise InputError(
+                    f"time `{spec.text!r}` is not inside any evidence quote of fact `{fact.id}`",
+                    loaded.source.location("facts", position, slot, "text"),
+                )
+
+
+def read_figure(fact, where: Location) -> Figure:
+    try:
+        figure = parse_count(fact.value) if fact.measure == "count" else parse_rank(fact.value)
+    except ValueError as error:
+        raise InputError(str(error), where) from None
+    if fact.approximate is not None:
+        figure = Figure(figure.as_written, figure.value, fact.approximate)
+    return figure

@@ -1,0 +1,116 @@
+"""Stage 6, validate: SHACL over the built graph; a violation fails the build.
+
+Warnings (sh:Warning) are reported but do not fail. The report is published as
+dist/shacl-report.ttl.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from rdflib import RDF, BNode, Graph, Literal, URIRef
+from rdflib.namespace import SH
+
+from cubakg.resources import NS_ID
+
+
+@dataclass(frozen=True)
+class Finding:
+    focus: str
+    severity: str
+    message: str
+    path: str
+    value: str
+    shape: str
+    component: str
+
+
+@dataclass(frozen=True)
+class ShaclOutcome:
+    conforms: bool
+    report: Graph
+    findings: list[Finding]
+
+    @property
+    def violations(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "Violation"]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "Warning"]
+
+
+def shacl_check(data: Graph, shapes: Graph, ontology: Graph) -> ShaclOutcome:
+    """Validate `data` with pyshacl; the ontology supplies rdfs:subClassOf for class targets."""
+    from pyshacl import validate
+
+    _conforms, report, _text = validate(
+        data, shacl_graph=shapes, ont_graph=ontology, inference="none",
+        allow_warnings=True, advanced=False, meta_shacl=False,
+    )
+    findings = sorted(_findings(report), key=lambda f: (f.focus, f.severity, f.path, f.component, f.value))
+    conforms = not any(f.severity == "Violation" for f in findings)
+    return ShaclOutcome(conforms, _stable_report(report, conforms), findings)
+
+
+def _name(graph: Graph, node) -> str:
+    if node is None:
+        return ""
+    if isinstance(node, BNode):
+        return "(" + " ".join(f"{graph.qname(p) if isinstance(p, URIRef) else p} {_name(graph, o)}"
+                              for p, o in sorted(graph.predicate_objects(node))) + ")"
+    if isinstance(node, URIRef):
+        try:
+            return graph.namespace_manager.normalizeUri(node)
+        except Exception:
+            return str(node)
+    return node.n3()
+
+
+def _findings(report: Graph):
+    for result in report.subjects(RDF.type, SH.ValidationResult):
+        value = report.value(result, SH.resultSeverity)
+        yield Finding(
+            focus=_name(report, report.value(result, SH.focusNode)),
+            severity=str(value).rsplit("#", 1)[-1] if value else "Violation",
+            message=str(report.value(result, SH.resultMessage) or ""),
+            path=_name(report, report.value(result, SH.resultPath)),
+            value=_name(report, report.value(result, SH.value)),
+            shape=_name(report, report.value(result, SH.sourceShape)),
+            component=_name(report, report.value(result, SH.sourceConstraintComponent)),
+        )
+
+
+def _stable_report(report: Graph, conforms: bool) -> Graph:
+    """The report with minted IRIs in place of blank nodes, so it serialises the same every time."""
+    stable = Graph()
+    stable.bind("sh", SH)
+    root = URIRef(f"{NS_ID}report/build")
+    stable.add((root, RDF.type, SH.ValidationReport))
+    stable.add((root, SH.conforms, Literal(conforms)))
+    results = sorted(report.subjects(RDF.type, SH.ValidationResult),
+                     key=lambda r: sorted((str(p), _name(report, o)) for p, o in report.predicate_objects(r)))
+    for number, result in enumerate(results, 1):
+        node = URIRef(f"{root}/result/{number}")
+        stable.add((root, SH.result, node))
+        for predicate, obj in report.predicate_objects(result):
+            if isinstance(obj, BNode):
+                obj = Literal(_name(report, obj))  # a blank-node path or shape, kept readable
+            stable.add((node, predicate, obj))
+    return stable
+
+
+def format_findings(findings: list[Finding]) -> str:
+    """Results grouped by focus node, for a person."""
+    grouped: dict[str, list[Finding]] = defaultdict(list)
+    for finding in findings:
+        grouped[finding.focus].append(finding)
+    lines = []
+    for focus in sorted(grouped):
+        lines.append(f"{focus}")
+        for f in grouped[focus]:
+            where = f" {f.path}" if f.path else ""
+            value = f" = {f.value}" if f.value else ""
+            lines.append(f"  {f.severity}{where}{value}: {f.message}  [{f.component}]")
+    return "\n".join(lines)
