@@ -1,0 +1,195 @@
+"""Helpers for the load/serve tests: run the CLI, and tiny misbehaving HTTP servers on 127.0.0.1.
+
+Each server runs in a thread of the test process and records the Authorization
+headers it saw, so tests can check where credentials went.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+MINI_RELEASE = REPO / "tests" / "load_cases" / "mini-release"
+
+
+def cubakg_env(extra: dict[str, str] | None = None, drop: tuple[str, ...] = ()) -> dict[str, str]:
+    """The environment for a `python -m cubakg` child: the checkout's src first, no stray credentials."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CUBAKG_ENDPOINT_") and k not in drop}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO / "src"), env.get("PYTHONPATH")]))
+    env.update(extra or {})
+    return env
+
+
+def run_cubakg(*args: str, env: dict[str, str] | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "cubakg", *args],
+        capture_output=True, text=True, env=env or cubakg_env(), timeout=timeout, cwd=REPO,
+    )
+
+
+def unused_port() -> int:
+    """A port nothing listens on (bound and released at once)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class RecordingServer:
+    """A threaded HTTP server on 127.0.0.1; subclasses say how to answer."""
+
+    def __init__(self) -> None:
+        self.authorizations: list[str | None] = []
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def handle_any(self) -> None:
+                outer.authorizations.append(self.headers.get("Authorization"))
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
+                status, headers, payload = outer.answer(self.command, self.path, dict(self.headers), body)
+                self.send_response(status)
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            do_GET = do_PUT = do_POST = do_DELETE = do_HEAD = handle_any
+
+            def log_message(self, *args) -> None:  # keep test output clean
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.httpd.server_address[1]}"
+
+    def answer(self, method: str, path: str, headers: dict, body: bytes) -> tuple[int, dict, bytes]:
+        raise NotImplementedError
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+class StatusServer(RecordingServer):
+    """Answers every request with one status and body (401, 500, …)."""
+
+    def __init__(self, status: int, body: bytes = b"") -> None:
+        super().__init__()
+        self.status = status
+        self.body = body
+
+    def answer(self, method, path, headers, body):
+        extra = {"WWW-Authenticate": 'Basic realm="test"'} if self.status == 401 else {}
+        return self.status, {"Content-Type": "text/plain", **extra}, self.body
+
+
+class AuthProxy(RecordingServer):
+    """Demands one Authorization header, then forwards the request to a real endpoint."""
+
+    def __init__(self, upstream: str, required_authorization: str) -> None:
+        super().__init__()
+        self.upstream = upstream
+        self.required = required_authorization
+
+    def answer(self, method, path, headers, body):
+        if headers.get("Authorization") != self.required:
+            return 401, {"WWW-Authenticate": 'Basic realm="test"'}, b"wrong credentials"
+        forwarded = {k: v for k, v in headers.items() if k.lower() in ("content-type", "accept")}
+        request = urllib.request.Request(self.upstream + path, data=body or None, headers=forwarded, method=method)
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return response.status, {"Content-Type": response.headers.get("Content-Type", "")}, response.read()
+        except urllib.error.HTTPError as error:
+            return error.code, {"Content-Type": "text/plain"}, error.read()
+
+
+class SilentServer:
+    """Accepts connections and never answers: a hung endpoint."""
+
+    def __init__(self) -> None:
+        self.listener = socket.socket()
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(16)
+        self.connections: list[socket.socket] = []
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.listener.getsockname()[1]}"
+
+    def _accept(self) -> None:
+        self.listener.settimeout(0.1)
+        while not self.stopping.is_set():
+            try:
+                connection, _ = self.listener.accept()
+                self.connections.append(connection)  # held open, never read or answered
+            except OSError:
+                time.sleep(0.01)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stopping.set()
+        self.thread.join(timeout=2)
+        for connection in self.connections:
+            connection.close()
+        self.listener.close()
+
+
+def sparql_select(query_url: str, query: str) -> list[dict]:
+    """Run a SELECT over HTTP; the JSON bindings."""
+    import json
+
+    url = f"{query_url}?{urllib.parse.urlencode({'query': query})}"
+    request = urllib.request.Request(url, headers={"Accept": "application/sparql-results+json"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.load(response)["results"]["bindings"]
+
+
+def sparql_update(update_url: str, update: str) -> None:
+    request = urllib.request.Request(
+        update_url, data=update.encode(), headers={"Content-Type": "application/sparql-update"}, method="POST"
+    )
+    with urllib.request.urlopen(request, timeout=30):
+        pass
+
+
+def count_in_graph(query_url: str, graph: str | None) -> int:
+    pattern = f"GRAPH <{graph}> {{ ?s ?p ?o }}" if graph else "?s ?p ?o"
+    rows = sparql_select(query_url, f"SELECT (COUNT(*) AS ?n) WHERE {{ {pattern} }}")
+    return int(rows[0]["n"]["value"])
+
+
+class FlakyServer(StatusServer):
+    """Accepts the first `ok_writes` writes (204), then answers every request with `status`."""
+
+    def __init__(self, status: int, body: bytes = b"", ok_writes: int = 0) -> None:
+        super().__init__(status, body)
+        self.ok_writes = ok_writes
+
+    def answer(self, method, path, headers, body):
+        if method in ("PUT", "POST") and self.ok_writes > 0:
+            self.ok_writes -= 1
+            return 204, {}, b""
+        return super().answer(method, path, headers, body)
