@@ -89,11 +89,21 @@ def read_text(path: Path) -> str:
         ) from None
 
 
+class _SheetLoader(yaml.SafeLoader):
+    """Safe YAML that leaves dates as text, so a bad date is reported with its line."""
+
+
+_SheetLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def _load_yaml(path: Path) -> tuple[Any, SourceMap]:
     text = read_text(path)
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.load(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=_SheetLoader)
+        data = yaml.load(text, Loader=_SheetLoader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         where = Location(str(path), mark.line + 1, mark.column + 1) if mark else Location(str(path))
