@@ -41,6 +41,17 @@ def find_oxigraph_binary() -> Path:
     )
 
 
+def port_in_use(host: str, port: int) -> bool:
+    """Whether something already listens on host:port (a port in TIME_WAIT counts as free)."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return True
+    return False
+
+
 def free_port(host: str = "127.0.0.1") -> int:
     """A TCP port that is free right now on `host` (the OS picks it)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
@@ -109,6 +120,12 @@ class OxigraphServer:
             self._load_files(binary)
             if self.port == 0:
                 self.port = free_port(self.host)
+            elif port_in_use(self.host, self.port):
+                # Checked first: otherwise the other server would answer our readiness probe.
+                raise UsageError(
+                    f"port {self.port} on {self.host} is already in use",
+                    hint="choose another --port, or --port 0 for a free one",
+                )
             self._log_file = open(self.store_dir.parent / f"{self.store_dir.name}.log", "w+b")
             command = [str(binary), "serve", "--location", str(self.store_dir), "--bind", f"{self.host}:{self.port}"]
             if self.union_default_graph:
@@ -157,7 +174,7 @@ class OxigraphServer:
                 )
             try:
                 with urllib.request.urlopen(probe, timeout=1.0) as response:
-                    if response.status == 200:
+                    if response.status == 200 and self.process is not None and self.process.poll() is None:
                         return
             except (urllib.error.URLError, OSError):
                 pass

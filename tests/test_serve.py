@@ -1,0 +1,124 @@
+"""`cubakg serve` and the OxigraphServer behind it: start, answer, stop cleanly by signal."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from cubakg.resources import SHARED_GRAPH, article_graph
+from cubakg.serve import OxigraphServer
+from load_support import MINI_RELEASE, REPO, count_in_graph, cubakg_env, run_cubakg, sparql_select
+
+MINI_TRIG = MINI_RELEASE / "cubakg.trig"
+
+
+def process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # A zombie child of someone else still answers kill(0); look at its state.
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split(") ", 1)[1].split()[0]
+        return state != "Z"
+    except (OSError, IndexError):
+        return True
+
+
+def wait_gone(pid: int, seconds: float = 10) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if not process_alive(pid):
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_server_keeps_named_graphs_and_stops_by_pid():
+    with OxigraphServer([MINI_TRIG]) as server:
+        pid, store_dir = server.pid, server.store_dir
+        # Counted by hand in the mini release.
+        assert count_in_graph(server.query_url, SHARED_GRAPH) == 10
+        assert count_in_graph(server.query_url, article_graph("003_04d8b4ff46bc92ce")) == 13
+        assert count_in_graph(server.query_url, None) == 0  # without union, the default graph is empty
+        assert server.query_url.startswith("http://127.0.0.1:") and server.store_url.endswith("/store")
+    assert wait_gone(pid)
+    assert not store_dir.exists()
+
+
+def test_union_default_graph_sees_every_graph():
+    with OxigraphServer([MINI_TRIG], union_default_graph=True) as server:
+        assert count_in_graph(server.query_url, None) == 36
+
+
+def test_unloadable_file_is_an_input_error(tmp_path):
+    from cubakg.errors import InputError
+
+    broken = tmp_path / "broken.ttl"
+    broken.write_text("<https://example.org/s> <https://example.org/p> .\n")
+    with pytest.raises(InputError, match="broken.ttl: Oxigraph could not load this file"):
+        OxigraphServer([broken]).start()
+
+
+def start_serve(*args: str) -> tuple[subprocess.Popen, dict[str, str]]:
+    """Run `cubakg serve` and read its announcement lines ("SPARQL endpoint: …")."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "cubakg", "serve", *args],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=cubakg_env(), cwd=REPO,
+    )
+    announced: dict[str, str] = {}
+    while len(announced) < 3:
+        line = process.stdout.readline()
+        if not line:
+            break
+        name, _, value = line.partition(":")
+        announced[name.strip()] = value.strip()
+    return process, announced
+
+
+@pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_serve_announces_endpoint_and_stops_cleanly(stop_signal):
+    process, announced = start_serve("--port", "0", "--file", str(MINI_TRIG))
+    try:
+        endpoint = announced["SPARQL endpoint"]
+        page = announced["Browser page"]
+        assert endpoint.startswith("http://127.0.0.1:") and endpoint.endswith("/query")
+        assert page == endpoint.removesuffix("query")
+        server_pid = int(announced["Graph Store"].split("pid ")[1].split(";")[0])
+        # The release's named graphs are kept, and queries without GRAPH see their union.
+        graphs = {r["g"]["value"] for r in sparql_select(endpoint, "SELECT DISTINCT ?g { GRAPH ?g { ?s ?p ?o } }")}
+        assert graphs == {SHARED_GRAPH, article_graph("003_04d8b4ff46bc92ce"), article_graph("000_ee45959db7efa7ef")}
+        assert count_in_graph(endpoint, None) == 36
+        with urllib.request.urlopen(page, timeout=10) as response:  # the YASGUI page
+            assert response.status == 200 and "html" in response.headers.get("Content-Type", "")
+        process.send_signal(stop_signal)
+        out, err = process.communicate(timeout=20)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode == 0, err
+    assert out.rstrip().endswith("stopped")
+    assert "Traceback" not in err
+    assert wait_gone(server_pid)
+
+
+def test_serve_reports_a_busy_port():
+    with OxigraphServer([]) as busy:
+        done = run_cubakg("serve", "--port", str(busy.port), "--file", str(MINI_TRIG), timeout=60)
+    assert done.returncode == 2
+    assert f"port {busy.port} on 127.0.0.1 is already in use" in done.stderr and "another --port" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_serve_reports_a_missing_file(tmp_path):
+    done = run_cubakg("serve", "--port", "0", "--file", str(tmp_path / "absent.trig"))
+    assert done.returncode == 3
+    assert f"{tmp_path / 'absent.trig'}: file not found" in done.stderr
