@@ -1,0 +1,324 @@
+"""The release's files as files: every format says the same, parses elsewhere, and
+the dataset description (void.ttl) tells the truth about them.
+
+Judges dist/ with rdflib, pyoxigraph and, where installed, Apache Jena's riot;
+never imports the builder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import socket
+import subprocess
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+RELEASE_DIR = Path(os.environ.get("CUBAKG_RELEASE_DIR", REPO_ROOT / "dist")).resolve()
+SEEDS_DIR = REPO_ROOT / "seeds"
+JENA = REPO_ROOT.parent / "shared" / "tools" / "jena"
+JENA_CORE_JAR = Path("/usr/share/java/jena-core.jar")
+ID = "https://w3id.org/cubakg/id/"
+
+# The graph in four serialisations (DESIGN.md, "Outputs").
+GRAPH_FILES = {"cubakg.ttl": "turtle", "cubakg.nt": "nt", "cubakg.jsonld": "json-ld", "cubakg.trig": "trig"}
+# Other RDF files of the release.
+OTHER_RDF_FILES = {"ontology.ttl": "turtle", "shapes.ttl": "turtle", "void.ttl": "turtle", "shacl-report.ttl": "turtle"}
+# The IANA media type of each kind of file the release may describe as a distribution.
+MEDIA_TYPES = {
+    ".ttl": "text/turtle",
+    ".nt": "application/n-triples",
+    ".jsonld": "application/ld+json",
+    ".trig": "application/trig",
+    ".nq": "application/n-quads",
+    ".html": "text/html",
+    ".rq": "application/sparql-query",
+    ".json": "application/json",
+}
+RDFLIB_FORMAT_BY_SUFFIX = {".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld", ".trig": "trig"}
+MAX_DIFF_TRIPLES = 40
+
+
+def rdf_files_in_release() -> list[str]:
+    """Every RDF file the release must have, plus any other RDF file found in it."""
+    names = set(GRAPH_FILES) | set(OTHER_RDF_FILES)
+    if RELEASE_DIR.is_dir():
+        names |= {
+            p.name
+            for p in RELEASE_DIR.iterdir()
+            if p.suffix in RDFLIB_FORMAT_BY_SUFFIX and p.name != "context.jsonld"
+        }
+    return sorted(names)
+
+
+def release_file(name: str) -> Path:
+    path = RELEASE_DIR / name
+    if not path.is_file():
+        pytest.fail(f"{path} is missing from the release (build it: python -m cubakg build)", pytrace=False)
+    return path
+
+
+def oxigraph_format(name: str):
+    from pyoxigraph import RdfFormat
+
+    return {
+        ".ttl": RdfFormat.TURTLE,
+        ".nt": RdfFormat.N_TRIPLES,
+        ".jsonld": RdfFormat.JSON_LD,
+        ".trig": RdfFormat.TRIG,
+    }[Path(name).suffix]
+
+
+@pytest.fixture
+def no_network(monkeypatch):
+    """Make any attempt to open a network connection fail loudly."""
+
+    def refuse(*args, **kwargs):
+        raise AssertionError(f"parsing tried to reach the network: {args[:2]}")
+
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+
+
+def parse_with_rdflib(name: str):
+    """The triples of a graph file; for TriG, the union of its named graphs."""
+    import rdflib
+
+    path = release_file(name)
+    if path.suffix == ".trig":
+        dataset = rdflib.Dataset()
+        dataset.parse(path, format="trig")
+        union = rdflib.Graph()
+        for graph in dataset.graphs():
+            if graph.identifier != rdflib.graph.DATASET_DEFAULT_GRAPH_ID:
+                for triple in graph:
+                    union.add(triple)
+        return union
+    graph = rdflib.Graph()
+    graph.parse(path, format=RDFLIB_FORMAT_BY_SUFFIX[path.suffix])
+    return graph
+
+
+def readable_diff(expected, actual, expected_name: str, actual_name: str) -> str:
+    from rdflib.compare import graph_diff, to_isomorphic
+
+    _, only_expected, only_actual = graph_diff(to_isomorphic(expected), to_isomorphic(actual))
+    lines = [f"{len(only_expected)} triples only in {expected_name}, {len(only_actual)} only in {actual_name}"]
+    for label, triples in ((expected_name, only_expected), (actual_name, only_actual)):
+        for s, p, o in sorted(triples)[: MAX_DIFF_TRIPLES // 2]:
+            lines.append(f"  only in {label}: {s.n3()} {p.n3()} {o.n3()}")
+    return "\n".join(lines)
+
+
+# --- the four serialisations agree ---------------------------------------------------
+
+
+@pytest.mark.parametrize("name", [n for n in GRAPH_FILES if n != "cubakg.ttl"])
+def test_serialisation_is_isomorphic_to_turtle(name: str, release_graph, no_network):
+    from rdflib.compare import isomorphic
+
+    other = parse_with_rdflib(name)
+    assert len(release_graph) > 0, "cubakg.ttl is empty"
+    assert isomorphic(release_graph, other), readable_diff(release_graph, other, "cubakg.ttl", name)
+
+
+@pytest.mark.parametrize("name", rdf_files_in_release())
+def test_file_parses_in_pyoxigraph(name: str, no_network):
+    """A second, independent parser reads every RDF file; for the graph files it finds as many triples as rdflib."""
+    import pyoxigraph
+
+    path = release_file(name)
+    quads = list(pyoxigraph.parse(path=path, format=oxigraph_format(name), base_iri=path.as_uri()))
+    assert quads, f"pyoxigraph found no triples in {name}"
+    if name in GRAPH_FILES:
+        triples = {(q.subject, q.predicate, q.object) for q in quads}
+        rdflib_count = len(parse_with_rdflib(name))
+        assert len(triples) == rdflib_count, f"{name}: pyoxigraph reads {len(triples)} triples, rdflib {rdflib_count}"
+
+
+@pytest.mark.parametrize("name", sorted(OTHER_RDF_FILES))
+def test_other_rdf_file_parses_in_rdflib(name: str):
+    import rdflib
+
+    graph = rdflib.Graph().parse(release_file(name), format="turtle")
+    assert len(graph) > 0, f"{name} is empty"
+
+
+def test_trig_has_one_named_graph_per_article_plus_shared():
+    import pyoxigraph
+    import rdflib
+
+    dataset = rdflib.Dataset()
+    dataset.parse(release_file("cubakg.trig"), format="trig")
+    sizes = {
+        str(g.identifier): len(g)
+        for g in dataset.graphs()
+        if g.identifier != rdflib.graph.DATASET_DEFAULT_GRAPH_ID and len(g)
+    }
+    expected = {f"{ID}graph/{p.stem}" for p in SEEDS_DIR.glob("*.txt")} | {f"{ID}graph/shared"}
+    outside = f"{ID}graph/outside-knowledge"
+    assert set(sizes) - {outside} == expected, (
+        f"named graphs {sorted(sizes)}; expected {sorted(expected)} (plus {outside} only for outside-knowledge facts)"
+    )
+    default_size = len(dataset.default_context)
+    assert default_size == 0, f"{default_size} triples in the TriG default graph: every triple belongs in a named graph"
+    oxigraph_names = {
+        q.graph_name.value
+        for q in pyoxigraph.parse(path=release_file("cubakg.trig"), format=pyoxigraph.RdfFormat.TRIG)
+        if not isinstance(q.graph_name, pyoxigraph.DefaultGraph)
+    }
+    assert oxigraph_names == set(sizes), f"pyoxigraph sees graphs {sorted(oxigraph_names)}, rdflib {sorted(sizes)}"
+
+
+def test_each_article_graph_holds_its_article_node():
+    import rdflib
+
+    dataset = rdflib.Dataset()
+    dataset.parse(release_file("cubakg.trig"), format="trig")
+    schema_article = rdflib.URIRef("https://schema.org/NewsArticle")
+    for path in sorted(SEEDS_DIR.glob("*.txt")):
+        graph = dataset.graph(rdflib.URIRef(f"{ID}graph/{path.stem}"))
+        article = rdflib.URIRef(f"{ID}article/{path.stem}")
+        assert (article, rdflib.RDF.type, schema_article) in graph, f"{article} is not in its own named graph"
+
+
+# --- JSON-LD needs no network ------------------------------------------------------------
+
+
+def context_references(document) -> list:
+    """Every value of an @context or @import key anywhere in a JSON-LD document (scoped contexts included)."""
+    found = []
+    if isinstance(document, dict):
+        for key, value in document.items():
+            if key in ("@context", "@import"):
+                found.extend(value if isinstance(value, list) else [value])
+            found.extend(context_references(value))
+    elif isinstance(document, list):
+        for item in document:
+            found.extend(context_references(item))
+    return found
+
+
+def test_jsonld_references_no_remote_context():
+    document = json.loads(release_file("cubakg.jsonld").read_text(encoding="utf-8"))
+    contexts = context_references(document)
+    assert contexts, "cubakg.jsonld has no @context: a web developer gets full IRIs only"
+    remote = [c for c in contexts if isinstance(c, str) and c.split(":", 1)[0].lower() in {"http", "https"}]
+    assert not remote, f"cubakg.jsonld references remote contexts {remote}: embed the context or point at context.jsonld"
+    for reference in (c for c in contexts if isinstance(c, str)):
+        target = (RELEASE_DIR / reference).resolve()
+        assert target.is_file(), f"cubakg.jsonld references context {reference!r}, but {target} does not exist"
+
+
+def test_context_file_is_a_jsonld_context():
+    path = RELEASE_DIR / "context.jsonld"
+    if not path.exists():
+        pytest.skip("the release has no separate context.jsonld")
+    document = json.loads(path.read_text(encoding="utf-8"))
+    assert isinstance(document.get("@context"), dict), "context.jsonld must hold an object under @context"
+    assert not [c for c in context_references(document) if isinstance(c, str)], "context.jsonld must not import other contexts"
+
+
+# --- Apache Jena -------------------------------------------------------------------------
+
+
+def jena_missing_reason() -> str | None:
+    if not JENA.is_file():
+        return f"Apache Jena wrapper {JENA} is absent"
+    if not JENA_CORE_JAR.is_file():
+        return f"Apache Jena is not installed ({JENA_CORE_JAR} is absent)"
+    if shutil.which("java") is None:
+        return "no java on PATH for Apache Jena"
+    return None
+
+
+@pytest.mark.parametrize("name", rdf_files_in_release())
+def test_jena_riot_accepts_file(name: str, tmp_path: Path):
+    reason = jena_missing_reason()
+    if reason:
+        pytest.skip(reason)
+    path = release_file(name)
+    env = dict(os.environ, XDG_CACHE_HOME=os.environ.get("XDG_CACHE_HOME", str(Path.home() / ".cache")))
+    done = subprocess.run(
+        [str(JENA), "riot", "--validate", str(path)], capture_output=True, text=True, timeout=120, env=env
+    )
+    output = (done.stdout + done.stderr).strip()
+    assert done.returncode == 0, f"jena riot --validate {name} exited {done.returncode}:\n{output[:3000]}"
+    warnings = [line for line in output.splitlines() if "WARN" in line or "ERROR" in line]
+    assert not warnings, f"jena riot reports on {name}:\n" + "\n".join(warnings[:40])
+
+
+# --- the dataset description -------------------------------------------------------------
+
+
+def void_graph():
+    import rdflib
+
+    return rdflib.Graph().parse(release_file("void.ttl"), format="turtle")
+
+
+def distributions(graph) -> dict[str, object]:
+    """File name in the release -> its dcat:Distribution node (named by its download or access URL)."""
+    from rdflib import RDF
+    from rdflib.namespace import DCAT
+
+    found = {}
+    for node in graph.subjects(RDF.type, DCAT.Distribution):
+        urls = list(graph.objects(node, DCAT.downloadURL)) or list(graph.objects(node, DCAT.accessURL))
+        assert urls, f"distribution {node} has no dcat:downloadURL or dcat:accessURL"
+        for url in urls:
+            found[str(url).rstrip("/").rsplit("/", 1)[-1]] = node
+    return found
+
+
+def test_void_lists_every_graph_file_as_a_distribution():
+    listed = distributions(void_graph())
+    missing = sorted(set(GRAPH_FILES) - set(listed))
+    assert not missing, f"void.ttl lists no dcat:Distribution for {missing} (it lists {sorted(listed)})"
+
+
+def test_void_distributions_have_media_type_and_true_sha256():
+    from rdflib import URIRef
+    from rdflib.namespace import DCAT
+
+    spdx = "http://spdx.org/rdf/terms#"
+    graph = void_graph()
+    failures = []
+    for name, node in sorted(distributions(graph).items()):
+        path = RELEASE_DIR / name
+        if not path.is_file():
+            failures.append(f"{name}: described in void.ttl but not in the release")
+            continue
+        media = [str(m) for m in graph.objects(node, DCAT.mediaType)]
+        expected_media = MEDIA_TYPES.get(path.suffix)
+        if len(media) != 1 or (expected_media and not media[0].endswith(expected_media)):
+            failures.append(f"{name}: dcat:mediaType {media}, expected one ending in {expected_media}")
+        sums = [
+            str(graph.value(checksum, URIRef(spdx + "checksumValue")))
+            for checksum in graph.objects(node, URIRef(spdx + "checksum"))
+            if graph.value(checksum, URIRef(spdx + "algorithm")) == URIRef(spdx + "checksumAlgorithm_sha256")
+        ]
+        actual = hashlib.sha256(path.read_bytes()).hexdigest()
+        if sums != [actual]:
+            failures.append(f"{name}: spdx sha256 checksums {sums}, actual sha256 {actual}")
+    assert not failures, "\n".join(failures)
+
+
+def test_void_triple_count_matches_the_graph(release_graph):
+    from rdflib.namespace import DCAT, VOID
+
+    graph = void_graph()
+    graph_distributions = {node for name, node in distributions(graph).items() if name in GRAPH_FILES}
+    datasets = {s for s, _, d in graph.triples((None, DCAT.distribution, None)) if d in graph_distributions}
+    datasets |= {s for s, _, d in graph.triples((None, VOID.dataDump, None)) if str(d).rsplit("/", 1)[-1] in GRAPH_FILES}
+    assert datasets, "void.ttl has no dataset whose dcat:distribution or void:dataDump is the graph"
+    for dataset in datasets:
+        counts = [int(c) for c in graph.objects(dataset, VOID.triples)]
+        assert counts == [len(release_graph)], (
+            f"{dataset} void:triples {counts}, but cubakg.ttl holds {len(release_graph)} triples"
+        )
