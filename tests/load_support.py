@@ -91,13 +91,16 @@ class RecordingServer:
 class StatusServer(RecordingServer):
     """Answers every request with one status and body (401, 500, …)."""
 
-    def __init__(self, status: int, body: bytes = b"") -> None:
+    def __init__(self, status: int, body: bytes = b"", location: str | None = None) -> None:
         super().__init__()
         self.status = status
         self.body = body
+        self.location = location
 
     def answer(self, method, path, headers, body):
         extra = {"WWW-Authenticate": 'Basic realm="test"'} if self.status == 401 else {}
+        if self.location:
+            extra["Location"] = self.location
         return self.status, {"Content-Type": "text/plain", **extra}, self.body
 
 
@@ -184,8 +187,8 @@ def count_in_graph(query_url: str, graph: str | None) -> int:
 class FlakyServer(StatusServer):
     """Accepts the first `ok_writes` writes (204), then answers every request with `status`."""
 
-    def __init__(self, status: int, body: bytes = b"", ok_writes: int = 0) -> None:
-        super().__init__(status, body)
+    def __init__(self, status: int, body: bytes = b"", ok_writes: int = 0, location: str | None = None) -> None:
+        super().__init__(status, body, location)
         self.ok_writes = ok_writes
 
     def answer(self, method, path, headers, body):

@@ -214,7 +214,7 @@ def failing_endpoint(case: dict):
     if kind == "silent":
         return SilentServer()
     if kind == "status":
-        return FlakyServer(case["status"], case.get("body", "").encode(), case.get("ok_writes", 0))
+        return FlakyServer(case["status"], case.get("body", "").encode(), case.get("ok_writes", 0), case.get("location"))
     return None
 
 
@@ -320,3 +320,35 @@ def test_help_shows_an_example():
         done = run_cubakg(command, "--help")
         assert done.returncode == 0
         assert "Example:" in done.stdout and f"cubakg {command}" in done.stdout
+
+
+def test_progress_shows_on_a_terminal_and_not_in_a_pipe(oxigraph):
+    import pty
+    import subprocess
+    import sys
+
+    from load_support import REPO
+
+    leader, follower = pty.openpty()
+    done = subprocess.run(
+        [sys.executable, "-m", "cubakg", "load", "--endpoint", oxigraph.query_url, "--release", str(MINI_RELEASE),
+         "--per-article-graphs", "--batch-size", "5"],
+        stdout=subprocess.PIPE, stderr=follower, env=cubakg_env(), cwd=REPO, timeout=60, text=True,
+    )
+    os.close(follower)
+    terminal = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # EIO: the terminal's other end is closed
+            break
+        if not chunk:
+            break
+        terminal += chunk
+    os.close(leader)
+    assert done.returncode == 0
+    shown = terminal.decode()
+    # 13 triples in batches of 5: three batches for each article graph.
+    assert f"{article_graph(ARTICLE_003)}: batch 3/3 (13 triples)" in shown
+    assert "counting triples on the endpoint" in shown
+    assert "batch" not in done.stdout  # the report stays clean

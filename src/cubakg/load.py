@@ -21,6 +21,7 @@ token) or from ~/.netrc, never from arguments, and never appear in messages.
 from __future__ import annotations
 
 import base64
+import http.client
 import json
 import netrc
 import os
@@ -253,6 +254,7 @@ def parse_release_file(path: Path) -> Iterable:
 class Answer:
     status: int
     body: bytes
+    location: str | None = None  # of a redirect
 
 
 class Remote:
@@ -280,20 +282,15 @@ class Remote:
                 self.writes += 1
             return answer
         except urllib.error.HTTPError as error:
-            answer = Answer(error.code, read_error_body(error))
+            answer = Answer(error.code, read_error_body(error), error.headers.get("Location") if error.headers else None)
             if error.code in tolerate:
                 return answer
             raise self.status_error(method, url, answer) from None
         except urllib.error.URLError as error:
             raise self.connection_error(method, url, error.reason) from None
-        except (TimeoutError, OSError) as error:
+        except (TimeoutError, OSError, http.client.HTTPException) as error:
+            # HTTPException: a garbled answer (bad status line, truncated body).
             raise self.connection_error(method, url, error) from None
-        except Exception as error:  # http.client's protocol errors (bad status line, …)
-            import http.client
-
-            if isinstance(error, http.client.HTTPException):
-                raise self.connection_error(method, url, error) from None
-            raise
 
     def connection_error(self, method: str, url: str, reason: object) -> RemoteError:
         if isinstance(reason, TimeoutError) or "timed out" in str(reason):
@@ -326,6 +323,12 @@ class Remote:
             return RemoteError(
                 f"{method} {url}: the endpoint forbids this to {who} (HTTP 403){said}",
                 hint="use an account allowed to write; " + CREDENTIALS_HINT,
+            )
+        if 300 <= answer.status < 400:
+            return RemoteError(
+                f"{method} {url}: the endpoint redirects (HTTP {answer.status}) to "
+                f"{answer.location or 'another URL'}; redirects are not followed, so credentials stay with this host",
+                hint="pass the final URL with --endpoint (and --store / --update)",
             )
         if answer.status >= 500:
             return RemoteError(

@@ -78,6 +78,11 @@ def load_command(
             endpoint, release, layout=layout, graph_iri=graph, protocol=protocol, store=store, update=update,
             timeout=timeout, batch_size=batch_size, progress=progress,
         )
+    except KeyboardInterrupt:
+        end_progress(progress)
+        sys.stderr.write("cubakg: interrupted: the endpoint may hold a partial load; "
+                         "run the same command again to replace it\n")
+        raise
     finally:
         end_progress(progress)
     how = "Graph Store Protocol" if report.protocol == loader.PROTOCOL_GSP else "SPARQL Update"
