@@ -1,0 +1,101 @@
+"""Read a query before running it: its form, whether it calls SERVICE, and where it fails to parse.
+
+We parse with rdflib's SPARQL parser and inspect the parse tree, never the text,
+so `SERVICE` inside a comment or a string does not count and one written in any
+case or spacing does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cubakg.errors import InputError, Location, UsageError
+
+FORMS = {
+    "SelectQuery": "select",
+    "AskQuery": "ask",
+    "ConstructQuery": "construct",
+    "DescribeQuery": "describe",
+}
+
+
+@dataclass(frozen=True)
+class QueryShape:
+    """What running the query will give: `select`, `ask`, `construct` or `describe`."""
+
+    form: str
+    calls_service: bool
+    orders: bool
+    prefixes: dict[str, str]
+
+    @property
+    def returns_graph(self) -> bool:
+        return self.form in ("construct", "describe")
+
+
+def analyse(query: str, source: str) -> QueryShape:
+    """Parse `query` (read from `source`, for messages) and describe it."""
+    parsed = parse(query, source)
+    body = parsed[1]
+    return QueryShape(
+        form=FORMS.get(body.name, "select"),
+        calls_service=_contains(parsed, "ServiceGraphPattern"),
+        orders=body.get("orderby") is not None,
+        prefixes=_declared_prefixes(parsed[0]),
+    )
+
+
+def _declared_prefixes(prologue) -> dict[str, str]:
+    """The query's PREFIX declarations, for printing its results with the same names."""
+    return {
+        str(declaration.get("prefix") or ""): str(declaration["iri"])
+        for declaration in prologue
+        if getattr(declaration, "name", "") == "PrefixDecl"
+    }
+
+
+def parse(query: str, source: str):
+    """The rdflib parse tree; a syntax error becomes an InputError at line:column."""
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    try:
+        return parseQuery(query)
+    except ParseException as error:
+        found = (error.line or "").strip()
+        raise InputError(
+            f"cannot parse the SPARQL query: {error.msg}, near {found[:60]!r}",
+            location=Location(source, error.lineno, error.col),
+            hint="check the syntax at that line and column (SPARQL 1.1 Query)",
+        ) from None
+    except Exception as error:  # rdflib raises plain exceptions for e.g. unknown prefixes
+        raise InputError(
+            f"cannot parse the SPARQL query: {error}",
+            location=Location(source),
+            hint="declare every prefix you use with PREFIX, and check the syntax",
+        ) from None
+
+
+def refuse_service(shape: QueryShape, source: str) -> None:
+    """Local queries never reach the network: a SERVICE clause needs --allow-service."""
+    if shape.calls_service:
+        raise UsageError(
+            f"{source}: the query calls a remote endpoint with SERVICE; "
+            "local queries do not reach the network",
+            hint="pass --allow-service if you mean it, or run the query on an endpoint with --endpoint URL",
+        )
+
+
+def _contains(node, name: str) -> bool:
+    """Whether the parse tree has a node called `name` anywhere (EXISTS, subqueries included)."""
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    if isinstance(node, CompValue):
+        if node.name == name:
+            return True
+        return any(_contains(child, name) for child in node.values())
+    if isinstance(node, dict):
+        return any(_contains(child, name) for child in node.values())
+    if isinstance(node, (list, tuple)) or type(node).__name__ == "ParseResults":
+        return any(_contains(child, name) for child in node)
+    return False

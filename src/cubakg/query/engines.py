@@ -1,0 +1,279 @@
+"""Where a query runs: pyoxigraph (the embedded default), rdflib (the cross-check), or a remote endpoint.
+
+Local engines load the given files and query the union of all their named graphs,
+so a query is written once and works on the TriG release and on a plain Turtle load.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from cubakg.errors import InputError, Location, RemoteError
+from cubakg.query.results import QueryResult, Term
+
+ENGINES = ("oxigraph", "rdflib")
+
+# Environment variables for endpoint credentials (documented in docs/querying.md).
+ENV_USER = "CUBAKG_ENDPOINT_USER"
+ENV_PASSWORD = "CUBAKG_ENDPOINT_PASSWORD"
+ENV_TOKEN = "CUBAKG_ENDPOINT_TOKEN"
+
+# File extension → (pyoxigraph RdfFormat name, rdflib format name).
+RDF_FORMATS = {
+    ".trig": ("TRIG", "trig"),
+    ".ttl": ("TURTLE", "turtle"),
+    ".nt": ("N_TRIPLES", "nt"),
+    ".nq": ("N_QUADS", "nquads"),
+    ".jsonld": ("JSON_LD", "json-ld"),
+    ".rdf": ("RDF_XML", "xml"),
+    ".owl": ("RDF_XML", "xml"),
+}
+
+
+def rdf_format(path: Path) -> tuple[str, str]:
+    """The RDF syntax of a data file, from its extension."""
+    try:
+        return RDF_FORMATS[path.suffix.lower()]
+    except KeyError:
+        raise InputError(
+            f"cannot tell the RDF syntax of {path} from its extension",
+            location=Location(str(path)),
+            hint=f"use one of: {', '.join(sorted(RDF_FORMATS))}",
+        ) from None
+
+
+def check_readable(paths: list[Path]) -> None:
+    for path in paths:
+        if not path.is_file():
+            raise InputError(f"data file not found: {path}", location=Location(str(path)),
+                             hint="give an existing RDF file with --data, or build the release with `cubakg build`")
+
+
+# --- pyoxigraph ------------------------------------------------------------------
+
+
+def run_oxigraph(query: str, form: str, data: list[Path]) -> QueryResult:
+    """Load `data` into an in-memory pyoxigraph store and run `query` on the union graph."""
+    import pyoxigraph as ox
+
+    check_readable(data)
+    store = ox.Store()
+    for path in data:
+        syntax, _ = rdf_format(path)
+        try:
+            store.bulk_load(path=str(path), format=getattr(ox.RdfFormat, syntax))
+        except SyntaxError as error:
+            raise InputError(f"cannot parse the data: {error}", location=Location(str(path))) from None
+        except OSError as error:
+            raise InputError(f"cannot read the data: {error}", location=Location(str(path))) from None
+    try:
+        answer = store.query(query, use_default_graph_as_union=True)
+    except SyntaxError as error:
+        raise InputError(f"Oxigraph cannot parse the query: {error}") from None
+    except OSError as error:
+        raise InputError(f"the query failed in Oxigraph: {error}") from None
+    return _from_oxigraph(answer, form)
+
+
+def _oxigraph_term(term) -> Term:
+    import pyoxigraph as ox
+
+    if isinstance(term, ox.NamedNode):
+        return Term("uri", term.value)
+    if isinstance(term, ox.BlankNode):
+        return Term("bnode", term.value)
+    if isinstance(term, ox.Literal):
+        return Term.literal(term.value, term.datatype.value, term.language)
+    raise InputError(f"unsupported RDF term in a result: {term!r} (RDF-star triples are not supported)")
+
+
+def _from_oxigraph(answer, form: str) -> QueryResult:
+    import pyoxigraph as ox
+
+    if isinstance(answer, ox.QueryBoolean):
+        return QueryResult("ask", boolean=bool(answer))
+    if isinstance(answer, ox.QueryTriples):
+        triples = [(_oxigraph_term(t.subject), _oxigraph_term(t.predicate), _oxigraph_term(t.object)) for t in answer]
+        return QueryResult(form, triples=triples)
+    variables = [v.value for v in answer.variables]
+    rows = []
+    for solution in answer:
+        row = {}
+        for name in variables:
+            value = solution[name]
+            if value is not None:
+                row[name] = _oxigraph_term(value)
+        rows.append(row)
+    return QueryResult("select", variables=variables, rows=rows)
+
+
+# --- rdflib ----------------------------------------------------------------------
+
+
+def run_rdflib(query: str, form: str, data: list[Path]) -> QueryResult:
+    """Load `data` into an rdflib Dataset whose default graph is the union, and run `query`."""
+    import rdflib
+    import rdflib.plugins.sparql as rdflib_sparql
+
+    # rdflib would fetch the IRIs named in FROM clauses from the web; local queries never do.
+    rdflib_sparql.SPARQL_LOAD_GRAPHS = False
+    check_readable(data)
+    dataset = rdflib.Dataset(default_union=True)
+    for path in data:
+        _, syntax = rdf_format(path)
+        try:
+            dataset.parse(str(path), format=syntax)
+        except Exception as error:  # rdflib's parsers raise many exception types
+            raise InputError(f"cannot parse the data: {error}", location=Location(str(path))) from None
+    try:
+        answer = dataset.query(query)
+        return _from_rdflib(answer, form)
+    except Exception as error:  # evaluation errors surface lazily, with many types
+        raise InputError(f"the query failed in rdflib: {type(error).__name__}: {error}") from None
+
+
+def _rdflib_term(term) -> Term:
+    import rdflib
+
+    if isinstance(term, rdflib.URIRef):
+        return Term("uri", str(term))
+    if isinstance(term, rdflib.BNode):
+        return Term("bnode", str(term))
+    datatype = str(term.datatype) if term.datatype else None
+    return Term.literal(str(term), datatype, term.language)
+
+
+def _from_rdflib(answer, form: str) -> QueryResult:
+    if answer.type == "ASK":
+        return QueryResult("ask", boolean=bool(answer.askAnswer))
+    if answer.type in ("CONSTRUCT", "DESCRIBE"):
+        triples = [tuple(_rdflib_term(t) for t in triple) for triple in answer.graph]
+        return QueryResult(form, triples=triples)
+    variables = [str(v) for v in answer.vars]
+    rows = []
+    for binding in answer.bindings:
+        rows.append({str(name): _rdflib_term(value) for name, value in binding.items() if value is not None})
+    return QueryResult("select", variables=variables, rows=rows)
+
+
+# --- remote endpoint ----------------------------------------------------------------
+
+
+def run_remote(query: str, form: str, endpoint: str, timeout: float) -> QueryResult:
+    """Send `query` to a SPARQL 1.1 endpoint with SPARQLWrapper and read the answer back."""
+    from SPARQLWrapper import JSON, POST, TURTLE, URLENCODED, SPARQLWrapper
+
+    client = SPARQLWrapper(endpoint)
+    client.setQuery(query)
+    client.setMethod(POST)
+    client.setRequestMethod(URLENCODED)
+    client.setTimeout(timeout)
+    client.setOnlyConneg(True)
+    _authenticate(client)
+    graph_form = form in ("construct", "describe")
+    client.setReturnFormat(TURTLE if graph_form else JSON)
+    body = _fetch(client, endpoint, timeout)
+    if graph_form:
+        return _graph_from_turtle(body, form, endpoint)
+    return results_from_json(body, endpoint)
+
+
+def _authenticate(client) -> None:
+    """Credentials from the environment: a bearer token, or a user name and password."""
+    token = os.environ.get(ENV_TOKEN)
+    user = os.environ.get(ENV_USER)
+    if token:
+        client.addCustomHttpHeader("Authorization", f"Bearer {token}")
+    elif user:
+        client.setCredentials(user, os.environ.get(ENV_PASSWORD, ""))
+
+
+def _fetch(client, endpoint: str, timeout: float) -> bytes:
+    """The response body; every way the endpoint can fail becomes a RemoteError."""
+    import socket
+    import urllib.error
+
+    from SPARQLWrapper.SPARQLExceptions import EndPointNotFound, QueryBadFormed, SPARQLWrapperException, Unauthorized
+
+    try:
+        response = client.query()
+        return response.response.read()
+    except Unauthorized:
+        raise _auth_error(endpoint, 401) from None
+    except EndPointNotFound:
+        raise RemoteError(f"no SPARQL endpoint at {endpoint} (HTTP 404)",
+                          hint="check the URL: Oxigraph serves queries at /query, Fuseki at /DATASET/sparql") from None
+    except QueryBadFormed as error:
+        raise RemoteError(f"the endpoint {endpoint} rejected the query as malformed: {_first_line(error)}") from None
+    except SPARQLWrapperException as error:
+        raise RemoteError(f"the endpoint {endpoint} failed: {_first_line(error)}") from None
+    except urllib.error.HTTPError as error:
+        if error.code in (401, 403):
+            raise _auth_error(endpoint, error.code) from None
+        raise RemoteError(f"the endpoint {endpoint} answered HTTP {error.code} {error.reason}") from None
+    except (TimeoutError, socket.timeout):
+        raise RemoteError(f"the endpoint {endpoint} did not answer within {timeout:g} s",
+                          hint="try again later, or allow more time with --timeout SECONDS") from None
+    except urllib.error.URLError as error:
+        reason = error.reason
+        if isinstance(reason, (TimeoutError, socket.timeout)):
+            raise RemoteError(f"the endpoint {endpoint} did not answer within {timeout:g} s",
+                              hint="try again later, or allow more time with --timeout SECONDS") from None
+        raise RemoteError(f"cannot reach the endpoint {endpoint}: {reason}",
+                          hint="check the URL and that the server is running") from None
+    except (OSError, ValueError) as error:
+        raise RemoteError(f"cannot reach the endpoint {endpoint}: {error}",
+                          hint="check the URL (http:// or https://) and that the server is running") from None
+
+
+def _auth_error(endpoint: str, status: int) -> RemoteError:
+    what = "needs credentials" if status == 401 else "refused these credentials"
+    return RemoteError(
+        f"the endpoint {endpoint} {what} (HTTP {status})",
+        hint=f"set {ENV_USER} and {ENV_PASSWORD}, or {ENV_TOKEN} for a bearer token",
+    )
+
+
+def _first_line(error: Exception) -> str:
+    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+
+
+def results_from_json(body: bytes, source: str) -> QueryResult:
+    """Read SPARQL 1.1 Query Results JSON (SELECT or ASK)."""
+    import json
+
+    try:
+        document = json.loads(body)
+        if "boolean" in document:
+            return QueryResult("ask", boolean=bool(document["boolean"]))
+        variables = list(document["head"].get("vars", []))
+        rows = [
+            {name: _json_term(value) for name, value in binding.items()}
+            for binding in document["results"]["bindings"]
+        ]
+    except (ValueError, KeyError, TypeError) as error:
+        raise RemoteError(f"{source} did not return SPARQL JSON results: {error}") from None
+    return QueryResult("select", variables=variables, rows=rows)
+
+
+def _json_term(value: dict) -> Term:
+    kind = value["type"]
+    if kind == "uri":
+        return Term("uri", value["value"])
+    if kind == "bnode":
+        return Term("bnode", value["value"])
+    return Term.literal(value["value"], value.get("datatype"), value.get("xml:lang"))
+
+
+def _graph_from_turtle(body: bytes, form: str, source: str) -> QueryResult:
+    import pyoxigraph as ox
+
+    try:
+        triples = [
+            (_oxigraph_term(t.subject), _oxigraph_term(t.predicate), _oxigraph_term(t.object))
+            for t in ox.parse(body, format=ox.RdfFormat.TURTLE)
+        ]
+    except SyntaxError as error:
+        raise RemoteError(f"{source} did not return valid Turtle: {error}") from None
+    return QueryResult(form, triples=triples)
