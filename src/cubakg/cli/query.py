@@ -34,15 +34,15 @@ input, unparseable query or endpoint down, 4 internal error.
     + QUERY_EXAMPLES,
 )
 def query_command(
-    query: Annotated[str, typer.Argument(help="A saved query's name (see `cubakg queries`; a unique start such as cq01 is enough) or a .rq file.")],
-    data: Annotated[Optional[list[Path]], typer.Option("--data", help="RDF file to query instead of the release (repeat for several; .trig, .ttl, .nt, .nq, .jsonld).")] = None,
-    endpoint: Annotated[Optional[str], typer.Option("--endpoint", help="URL of a SPARQL 1.1 query endpoint to send the query to.")] = None,
-    param: Annotated[Optional[list[str]], typer.Option("--param", help="Bind a variable: name=value, repeatable. <…> is an IRI, anything else a string.")] = None,
-    output_format: Annotated[str, typer.Option("--format", help="table, csv, tsv, json (SELECT/ASK) or turtle (CONSTRUCT/DESCRIBE).")] = "table",
+    query: Annotated[str, typer.Argument(metavar="NAME|FILE.rq", help="A saved query's name (see `cubakg queries`; a unique start such as cq01 is enough) or a .rq file.")],
+    data: Annotated[Optional[list[Path]], typer.Option("--data", metavar="FILE", help="RDF file to query instead of the release (repeat for several; .trig, .ttl, .nt, .nq, .jsonld).")] = None,
+    endpoint: Annotated[Optional[str], typer.Option("--endpoint", metavar="URL", help="URL of a SPARQL 1.1 query endpoint to send the query to.")] = None,
+    param: Annotated[Optional[list[str]], typer.Option("--param", metavar="NAME=VALUE", help="Bind a variable: name=value, repeatable. <…> is an IRI, anything else a string.")] = None,
+    output_format: Annotated[str, typer.Option("--format", metavar="FORMAT", help="table, csv, tsv, json (SELECT/ASK) or turtle (CONSTRUCT/DESCRIBE).")] = "table",
     allow_service: Annotated[bool, typer.Option("--allow-service", help="Let a local query call remote endpoints with SERVICE.")] = False,
-    timeout: Annotated[float, typer.Option("--timeout", help="Seconds to wait for an endpoint.")] = 30.0,
-    engine: Annotated[str, typer.Option("--engine", help="Local engine: oxigraph (default) or rdflib (a cross-check).")] = "oxigraph",
-    width: Annotated[int, typer.Option("--width", help="Cut table cells longer than this many characters (0: never).")] = 60,
+    timeout: Annotated[float, typer.Option("--timeout", metavar="SECONDS", help="Seconds to wait for an endpoint.")] = 30.0,
+    engine: Annotated[str, typer.Option("--engine", metavar="ENGINE", help="Local engine: oxigraph (default) or rdflib (a cross-check).")] = "oxigraph",
+    width: Annotated[int, typer.Option("--width", metavar="CHARS", help="Cut table cells longer than this many characters (0: never).")] = 60,
 ) -> None:
     from cubakg.query import parse_parameter, render, run_query
 

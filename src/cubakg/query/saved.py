@@ -125,7 +125,12 @@ def find_saved_query(name: str, queries: list[SavedQuery]) -> SavedQuery:
     if len(starting) == 1:
         return starting[0]
     names = sorted(by_name)
-    close = [n for n in names if n.startswith(name)] or difflib.get_close_matches(name, names, n=5, cutoff=0.5)
+    # Compare with the short form too ("cq02" for cq02-cuban-delegation-head), so "cq2" finds it.
+    short_forms = {n.split("-")[0]: n for n in names if "-" in n}
+    close = [n for n in names if n.startswith(name)]
+    if not close:
+        similar = difflib.get_close_matches(name, names + sorted(short_forms), n=5, cutoff=0.5)
+        close = sorted({short_forms.get(n, n) for n in similar})
     hint = f"did you mean: {', '.join(close)}?" if close else "run `cubakg queries` to list them"
     what = "matches several saved queries" if len(starting) > 1 else "is not a saved query or a .rq file"
     raise UsageError(f"{name!r} {what}", hint=hint)
