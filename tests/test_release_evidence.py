@@ -318,3 +318,31 @@ def test_sentence_is_covered_by_evidence(sentence: Sentence, evidence_by_article
         f"article {sentence.article}, sentence at {sentence.start}: {sentence.text!r}\n"
         f"words outside every evidence quote: {' '.join(missing)}"
     )
+
+
+# --- the judge itself can fail ----------------------------------------------------
+
+
+def test_selector_check_reports_wrong_quote_and_context():
+    text = "HAVANA, April 18th\u00a0 American and Cuban officials are due to meet"
+    start = text.index("American")
+    end = start + len("American and Cuban")
+    good = Evidence(
+        node=f"{ID}evidence/x/{start}-{end}", article_node="", start=start, end=end,
+        exact="American and Cuban", prefix=text[max(0, start - MAX_CONTEXT) : start],
+        suffix=text[end : end + MAX_CONTEXT], problems=(),
+    )
+    assert selector_problems(good, text, "x") == []
+    # An ASCII space for the no-break space, a quote one character too long, a suffix missing its space.
+    bad = Evidence(**{**good.__dict__, "exact": "American and Cuban ", "prefix": "April 18th  ", "suffix": "officials"})
+    assert len(selector_problems(bad, text, "x")) == 3
+    moved = Evidence(**{**good.__dict__, "node": f"{ID}evidence/x/0-5"})
+    assert selector_problems(moved, text, "x") == [f"IRI should be {ID}evidence/x/{start}-{end} (docs/model.md), given its offsets"]
+
+
+def test_coverage_check_names_uncovered_words():
+    words = "Cuba is not due to attend that conference."
+    sentence = Sentence("x", 10, 10 + len(words), words)
+    assert uncovered_words(sentence, [(10, 10 + len("Cuba is not due"))]) == ["to", "attend", "that", "conference."]
+    assert uncovered_words(sentence, [(10, 10 + len(words) - 1)]) == []  # the full stop is not a letter
+    assert uncovered_words(sentence, [(0, 14), (17, 100)]) == ["is"]  # "is" sits at 15-16

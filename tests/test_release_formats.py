@@ -401,3 +401,34 @@ def test_void_partitions_count_the_graph(release_graph):
         if stated and stated != [actual]:
             failures.append(f"class {cls}: void:entities {stated}, the graph has {actual}")
     assert not failures, "\n".join(failures[:40])
+
+
+# --- the judge's own helpers ---------------------------------------------------------------
+
+
+def test_readable_diff_names_the_differing_triples():
+    import rdflib
+
+    first, second = rdflib.Graph(), rdflib.Graph()
+    subject, predicate = rdflib.URIRef(ID + "x"), rdflib.URIRef(ID + "p")
+    first.add((subject, predicate, rdflib.Literal("16531")))
+    second.add((subject, predicate, rdflib.Literal("16,531")))
+    text = readable_diff(first, second, "cubakg.ttl", "cubakg.nt")
+    assert text.splitlines() == [
+        "1 triples only in cubakg.ttl, 1 only in cubakg.nt",
+        f'  only in cubakg.ttl: <{ID}x> <{ID}p> "16531"',
+        f'  only in cubakg.nt: <{ID}x> <{ID}p> "16,531"',
+    ]
+
+
+def test_distributions_are_named_relative_to_the_release_base():
+    import rdflib
+
+    graph = rdflib.Graph().parse(
+        data="""@prefix dcat: <http://www.w3.org/ns/dcat#> .
+        <https://example.org/r/1/a.ttl> a dcat:Distribution ; dcat:downloadURL <https://example.org/r/1/a.ttl> .
+        <https://example.org/r/1/queries/q.rq> a dcat:Distribution ; dcat:downloadURL <https://example.org/r/1/queries/q.rq> .
+        """,
+        format="turtle",
+    )
+    assert sorted(distributions(graph)) == ["a.ttl", "queries/q.rq"]
