@@ -344,3 +344,32 @@ def test_structure_declares_the_components_of_the_model(name: str, release_graph
     assert declared.get("MeasureProperty") == {STRUCTURES[name]}
     assert declared.get("required", set()) >= REQUIRED_ATTRIBUTES
     assert declared.get("optional", set()) >= OPTIONAL_ATTRIBUTES
+
+
+# --- the spec corrections, on a hand-made cube -----------------------------------------
+
+TINY_CUBE_WITH_COLLECTION = """
+@prefix qb: <http://purl.org/linked-data/cube#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix ex: <http://example.org/> .
+ex:ds a qb:DataSet ; qb:structure ex:dsd .
+ex:dsd a qb:DataStructureDefinition ; qb:component [ qb:dimension ex:area ] , [ qb:measure ex:count ] .
+ex:area a qb:DimensionProperty ; rdfs:range skos:Concept ; qb:codeList ex:areas .
+ex:count a qb:MeasureProperty ; rdfs:range rdfs:Literal .
+ex:areas a skos:Collection ; skos:member ex:havana .
+ex:havana a skos:Concept .
+ex:elsewhere a skos:Concept .
+ex:obs a qb:Observation ; qb:dataSet ex:ds ; ex:area ex:havana ; ex:count 1 .
+"""
+
+
+def test_ic19_accepts_a_member_of_a_collection_code_list(shapes, constraint_labels):
+    """The shapes file as published rejects this valid cube (its IC-19 b) tests ?v skos:member+ ?v)."""
+    import rdflib
+
+    data = normalised_copy(rdflib.Graph().parse(data=TINY_CUBE_WITH_COLLECTION, format="turtle"))
+    assert violations(data, shapes, constraint_labels) == []
+    data.set((rdflib.URIRef("http://example.org/obs"), rdflib.URIRef("http://example.org/area"),
+              rdflib.URIRef("http://example.org/elsewhere")))
+    assert {label for label, _, _ in violations(data, shapes, constraint_labels)} == {"IC-19"}
