@@ -6,6 +6,7 @@ so a query is written once and works on the TriG release and on a plain Turtle l
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 
@@ -54,20 +55,8 @@ def check_readable(paths: list[Path]) -> None:
 
 
 def run_oxigraph(query: str, form: str, data: list[Path]) -> QueryResult:
-    """Load `data` into an in-memory pyoxigraph store and run `query` on the union graph."""
-    import pyoxigraph as ox
-
-    check_readable(data)
-    store = ox.Store()
-    for path in data:
-        syntax, _ = rdf_format(path)
-        try:
-            store.bulk_load(path=str(path), format=getattr(ox.RdfFormat, syntax))
-        except SyntaxError as error:
-            raise InputError(f"cannot parse the data: {error}", location=Location(str(path))) from None
-        except OSError as error:
-            raise InputError(f"cannot read the data: {error}", location=Location(str(path))) from None
-    merge_into_default_graph(store)
+    """Run `query` with pyoxigraph on `data`, whose default graph is the merge of all its graphs."""
+    store = load_oxigraph(*_file_keys(data))
     try:
         answer = store.query(query)
     except SyntaxError as error:
@@ -75,6 +64,30 @@ def run_oxigraph(query: str, form: str, data: list[Path]) -> QueryResult:
     except OSError as error:
         raise InputError(f"the query failed in Oxigraph: {error}") from None
     return _from_oxigraph(answer, form)
+
+
+def _file_keys(data: list[Path]) -> tuple[tuple[str, float], ...]:
+    """(path, modification time) of each file: the cache key for a loaded dataset."""
+    check_readable(data)
+    return tuple((str(path.resolve()), path.stat().st_mtime) for path in data)
+
+
+@functools.lru_cache(maxsize=4)
+def load_oxigraph(*files: tuple[str, float]):
+    """An in-memory pyoxigraph store with `files` loaded (cached: queries never change it)."""
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    for name, _ in files:
+        syntax, _ = rdf_format(Path(name))
+        try:
+            store.bulk_load(path=name, format=getattr(ox.RdfFormat, syntax))
+        except SyntaxError as error:
+            raise InputError(f"cannot parse the data: {error}", location=Location(name)) from None
+        except OSError as error:
+            raise InputError(f"cannot read the data: {error}", location=Location(name)) from None
+    merge_into_default_graph(store)
+    return store
 
 
 def merge_into_default_graph(store) -> None:
@@ -130,25 +143,31 @@ def _from_oxigraph(answer, form: str) -> QueryResult:
 
 
 def run_rdflib(query: str, form: str, data: list[Path]) -> QueryResult:
-    """Load `data` into an rdflib Dataset whose default graph is the union, and run `query`."""
-    import rdflib
-    import rdflib.plugins.sparql as rdflib_sparql
-
-    # rdflib would fetch the IRIs named in FROM clauses from the web; local queries never do.
-    rdflib_sparql.SPARQL_LOAD_GRAPHS = False
-    check_readable(data)
-    dataset = rdflib.Dataset(default_union=True)
-    for path in data:
-        _, syntax = rdf_format(path)
-        try:
-            dataset.parse(str(path), format=syntax)
-        except Exception as error:  # rdflib's parsers raise many exception types
-            raise InputError(f"cannot parse the data: {error}", location=Location(str(path))) from None
+    """Run `query` with rdflib on `data`, in a Dataset whose default graph is the union."""
+    dataset = load_rdflib(*_file_keys(data))
     try:
         answer = dataset.query(query)
         return _from_rdflib(answer, form)
     except Exception as error:  # evaluation errors surface lazily, with many types
         raise InputError(f"the query failed in rdflib: {type(error).__name__}: {error}") from None
+
+
+@functools.lru_cache(maxsize=4)
+def load_rdflib(*files: tuple[str, float]):
+    """An rdflib Dataset with `files` loaded (cached: queries never change it)."""
+    import rdflib
+    import rdflib.plugins.sparql as rdflib_sparql
+
+    # rdflib would fetch the IRIs named in FROM clauses from the web; local queries never do.
+    rdflib_sparql.SPARQL_LOAD_GRAPHS = False
+    dataset = rdflib.Dataset(default_union=True)
+    for name, _ in files:
+        _, syntax = rdf_format(Path(name))
+        try:
+            dataset.parse(name, format=syntax)
+        except Exception as error:  # rdflib's parsers raise many exception types
+            raise InputError(f"cannot parse the data: {error}", location=Location(name)) from None
+    return dataset
 
 
 def _rdflib_term(term) -> Term:

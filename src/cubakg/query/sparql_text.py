@@ -20,6 +20,7 @@ VARIABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z_0-9]*$")
 LONG_STRING = re.compile(r"'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^\"\\]|\\.|\"(?!\"\"))*\"\"\"", re.S)
 SHORT_STRING = re.compile(r"'(?:[^'\\\n\r]|\\.)*'|\"(?:[^\"\\\n\r]|\\.)*\"")
 WORD = re.compile(r"[A-Za-z_][A-Za-z_0-9]*")
+UNICODE_ESCAPE = re.compile(r"\\[uU]")
 
 
 @dataclass(frozen=True)
@@ -140,6 +141,13 @@ def parse_parameter(argument: str) -> Parameter:
         )
     if value.startswith("<") and value.endswith(">") and len(value) >= 2:
         return Parameter(name, iri_term(value[1:-1]))
+    if UNICODE_ESCAPE.search(value):
+        # SPARQL reads \u escapes even in escaped text, and engines differ on it (rdflib
+        # turns "\\u0022" into a quote), so such a value could not be bound faithfully.
+        raise UsageError(
+            f"--param {name}: a value cannot contain a backslash followed by u or U",
+            hint="write the character itself instead of a \\u escape",
+        )
     return Parameter(name, string_literal(value))
 
 
