@@ -129,18 +129,38 @@ def test_serialisation_is_isomorphic_to_turtle(name: str, release_graph, no_netw
     assert isomorphic(release_graph, other), readable_diff(release_graph, other, "cubakg.ttl", name)
 
 
-@pytest.mark.parametrize("name", rdf_files_in_release())
-def test_file_parses_in_pyoxigraph(name: str, no_network):
-    """A second, independent parser reads every RDF file; for the graph files it finds as many triples as rdflib."""
+def oxigraph_triples(name: str) -> set:
+    """The distinct triples pyoxigraph reads from a release file (graph names dropped)."""
     import pyoxigraph
 
     path = release_file(name)
-    quads = list(pyoxigraph.parse(path=path, format=oxigraph_format(name), base_iri=path.as_uri()))
-    assert quads, f"pyoxigraph found no triples in {name}"
-    if name in GRAPH_FILES:
-        triples = {(q.subject, q.predicate, q.object) for q in quads}
-        rdflib_count = len(parse_with_rdflib(name))
-        assert len(triples) == rdflib_count, f"{name}: pyoxigraph reads {len(triples)} triples, rdflib {rdflib_count}"
+    quads = pyoxigraph.parse(path=path, format=oxigraph_format(name), base_iri=path.as_uri())
+    return {(q.subject, q.predicate, q.object) for q in quads}
+
+
+@pytest.mark.parametrize("name", rdf_files_in_release())
+def test_file_parses_in_pyoxigraph(name: str, no_network):
+    """A second, independent parser reads every RDF file."""
+    assert oxigraph_triples(name), f"pyoxigraph found no triples in {name}"
+
+
+@pytest.mark.parametrize("name", [n for n in GRAPH_FILES if n != "cubakg.ttl"])
+def test_pyoxigraph_reads_the_same_triples_in_every_format(name: str, no_network):
+    """No blank nodes (docs/model.md), so equal triple sets mean isomorphic graphs."""
+    turtle, other = oxigraph_triples("cubakg.ttl"), oxigraph_triples(name)
+    only_turtle = sorted(map(str, turtle - other))[: MAX_DIFF_TRIPLES // 2]
+    only_other = sorted(map(str, other - turtle))[: MAX_DIFF_TRIPLES // 2]
+    assert turtle == other, (
+        f"pyoxigraph: {len(turtle - other)} triples only in cubakg.ttl, {len(other - turtle)} only in {name}\n"
+        + "\n".join([f"  only in cubakg.ttl: {t}" for t in only_turtle] + [f"  only in {name}: {t}" for t in only_other])
+    )
+
+
+def test_release_graph_has_no_blank_nodes(release_graph):
+    from rdflib import BNode
+
+    blank = [t for t in release_graph if any(isinstance(term, BNode) for term in t)]
+    assert not blank, f"{len(blank)} triples with blank nodes (docs/model.md: none anywhere), e.g. {blank[:3]}"
 
 
 @pytest.mark.parametrize("name", sorted(OTHER_RDF_FILES))
@@ -224,6 +244,12 @@ def test_context_file_is_a_jsonld_context():
     document = json.loads(path.read_text(encoding="utf-8"))
     assert isinstance(document.get("@context"), dict), "context.jsonld must hold an object under @context"
     assert not [c for c in context_references(document) if isinstance(c, str)], "context.jsonld must not import other contexts"
+    embedded = json.loads(release_file("cubakg.jsonld").read_text(encoding="utf-8")).get("@context")
+    if isinstance(embedded, dict):
+        assert embedded == document["@context"], (
+            "cubakg.jsonld embeds a context that differs from context.jsonld: a developer using "
+            "context.jsonld would read the graph's terms differently"
+        )
 
 
 # --- Apache Jena -------------------------------------------------------------------------
