@@ -20,11 +20,6 @@ def release_dir() -> Path:
     return Path(os.environ.get("CUBAKG_RELEASE_DIR", REPO_ROOT / "dist")).resolve()
 
 
-def read_article_text(path: Path) -> str:
-    """An article exactly as stored: UTF-8, no newline translation."""
-    return path.read_bytes().decode("utf-8")
-
-
 @pytest.fixture(scope="session")
 def repo_root() -> Path:
     return REPO_ROOT
@@ -44,12 +39,6 @@ def seeds_dir() -> Path:
 def shared_dir() -> Path:
     """The team's shared folder (`../shared`): external reference files and tools."""
     return REPO_ROOT.parent / "shared"
-
-
-@pytest.fixture(scope="session")
-def article_texts(seeds_dir: Path) -> dict[str, str]:
-    """Article id (file stem) -> its verbatim text."""
-    return {path.stem: read_article_text(path) for path in sorted(seeds_dir.glob("*.txt"))}
 
 
 @pytest.fixture(scope="session")

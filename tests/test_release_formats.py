@@ -197,16 +197,19 @@ def test_trig_has_one_named_graph_per_article_plus_shared():
     assert oxigraph_names == set(sizes), f"pyoxigraph sees graphs {sorted(oxigraph_names)}, rdflib {sorted(sizes)}"
 
 
-def test_each_article_graph_holds_its_article_node():
+def test_each_article_graph_holds_its_article_and_only_its_evidence():
     import rdflib
 
     dataset = rdflib.Dataset()
     dataset.parse(release_file("cubakg.trig"), format="trig")
     schema_article = rdflib.URIRef("https://schema.org/NewsArticle")
+    has_source = rdflib.URIRef("http://www.w3.org/ns/oa#hasSource")
     for path in sorted(SEEDS_DIR.glob("*.txt")):
         graph = dataset.graph(rdflib.URIRef(f"{ID}graph/{path.stem}"))
         article = rdflib.URIRef(f"{ID}article/{path.stem}")
         assert (article, rdflib.RDF.type, schema_article) in graph, f"{article} is not in its own named graph"
+        foreign = sorted({str(e) for e, source in graph.subject_objects(has_source) if source != article})
+        assert not foreign, f"graph/{path.stem} holds evidence from other articles: {foreign[:5]}"
 
 
 # --- JSON-LD needs no network ------------------------------------------------------------
@@ -284,7 +287,8 @@ def jena_jsonld_syntax() -> tuple[list[str], str | None]:
             done = run_riot(*args, str(probe))
             if done.returncode == 0 and "Exception" not in done.stderr:
                 return args, None
-        return [], f"this Apache Jena cannot read even a minimal JSON-LD document: {done.stderr.strip()[:300]}"
+        first_line = (done.stderr.strip().splitlines() or ["no message"])[0]
+        return [], f"this Apache Jena cannot read even a minimal JSON-LD document: {first_line[:200]}"
 
 
 @pytest.mark.parametrize("name", rdf_files_in_release())
