@@ -125,6 +125,9 @@ def read_evidence(graph) -> list[Evidence]:
             )
         quote = quotes[0] if quotes else None
         position = positions[0] if positions else None
+        for selector, suffix in ((quote, "/quote"), (position, "/position")):
+            if selector is not None and str(selector) != f"{node}{suffix}":
+                problems.append(f"selector {selector} should be {node}{suffix} (docs/model.md)")
         evidences.append(
             Evidence(
                 node=str(node),
