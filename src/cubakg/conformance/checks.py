@@ -1,0 +1,135 @@
+"""Checks SHACL expresses badly, run on the input only.
+
+- undefined terms: a `ckg:` IRI the ontology does not define (`ckg:personcount`),
+  with the nearest defined term suggested;
+- dangling references: an `id/` IRI used as an object that no triple describes, in
+  the input, the ontology or (with --with-graph) the release;
+- ill-typed literals: `"abc"^^xsd:integer` and the like, wherever they are.
+
+Each finding is a `Result` whose component and source shape name the check
+(cks:UndefinedTermCheck, cks:DanglingReferenceCheck, cks:IllTypedLiteralCheck).
+"""
+
+from __future__ import annotations
+
+import difflib
+
+from cubakg.conformance.shacl import SURELY_WELL_FORMED, VIOLATION, XSD, Result, sparql_string
+from cubakg.resources import NS_ID, NS_ONTOLOGY, NS_SHAPES
+
+UNDEFINED_TERM = NS_SHAPES + "UndefinedTermCheck"
+DANGLING_REFERENCE = NS_SHAPES + "DanglingReferenceCheck"
+ILL_TYPED_LITERAL = NS_SHAPES + "IllTypedLiteralCheck"
+CHECKS = {UNDEFINED_TERM: "undefined-term", DANGLING_REFERENCE: "dangling-reference", ILL_TYPED_LITERAL: "ill-typed-literal"}
+
+
+def finding(check: str, focus, value, path, message: str) -> Result:
+    from rdflib import URIRef
+
+    return Result(focus=focus, component=check, shape=URIRef(check),
+                  path=URIRef(path.value) if path is not None else None, value=value,
+                  severity=VIOLATION, message=message, check=CHECKS[check])
+
+
+def local_name(iri: str) -> str:
+    return iri[len(NS_ONTOLOGY):]
+
+
+def nearest(term: str, defined: list[str]) -> str | None:
+    """The defined term closest to a misspelt one (case differences count least)."""
+    wanted = local_name(term)
+    by_lower = {local_name(d).lower(): d for d in defined}
+    if wanted.lower() in by_lower:
+        return by_lower[wanted.lower()]
+    match = difflib.get_close_matches(wanted.lower(), list(by_lower), n=1, cutoff=0.6)
+    return by_lower[match[0]] if match else None
+
+
+def undefined_terms(store, input_options: dict, ontology_graph) -> list[Result]:
+    """`ckg:` IRIs used in the input (any position) that the ontology does not define."""
+    ns = sparql_string(NS_ONTOLOGY)
+    defined = sorted(
+        row["term"].value for row in store.query(
+            f"SELECT DISTINCT ?term WHERE {{ GRAPH {ontology_graph} {{ ?term ?p ?o }} FILTER(isIRI(?term) && STRSTARTS(STR(?term), {ns})) }}")
+    )
+    defined_set = set(defined)
+    used = store.query(
+        f"""SELECT ?term (SAMPLE(?s) AS ?subject) (SAMPLE(?p) AS ?predicate) (COUNT(*) AS ?uses) WHERE {{
+              {{ ?s ?p ?term FILTER(isIRI(?term) && STRSTARTS(STR(?term), {ns})) }}
+              UNION {{ ?s ?term ?o FILTER(STRSTARTS(STR(?term), {ns})) BIND(?term AS ?p) }}
+            }} GROUP BY ?term""",
+        **input_options,
+    )
+    results = []
+    for row in used:
+        term = row["term"].value
+        if term in defined_set:
+            continue
+        suggestion = nearest(term, defined)
+        uses = int(row["uses"].value)
+        message = f"ckg:{local_name(term)} is not defined by the cubakg ontology"
+        message += f"; did you mean ckg:{local_name(suggestion)}?" if suggestion else "; see ontology/cubakg.ttl for the defined terms."
+        if uses > 1:
+            message += f" (used in {uses:,} triples)"
+        results.append(finding(UNDEFINED_TERM, row["subject"], row["term"], row["predicate"], message))
+    return results
+
+
+def dangling_references(store, input_options: dict, with_graph: bool) -> list[Result]:
+    """Triples of the input whose `id/` object is described nowhere."""
+    ns = sparql_string(NS_ID)
+    rows = store.query(
+        f"""SELECT ?s ?p ?o WHERE {{
+              ?s ?p ?o FILTER(isIRI(?o) && STRSTARTS(STR(?o), {ns}))
+              FILTER NOT EXISTS {{ ?o ?anyPredicate ?anyObject }}
+              FILTER NOT EXISTS {{ GRAPH ?anyGraph {{ ?o ?anyPredicate2 ?anyObject2 }} }}
+            }}""",
+        **input_options,
+    )
+    where = "in the input or the published graph" if with_graph else "in the input"
+    hint = ("check the IRI for a typo, or add the thing it names" if with_graph
+            else "if it is defined in the published graph, add --with-graph; otherwise check the IRI for a typo or add the thing it names")
+    return [finding(DANGLING_REFERENCE, row["s"], row["o"], row["p"],
+                    f"{row['o'].value} points at nothing: no triple describes it {where}; {hint}.")
+            for row in rows]
+
+
+def ill_typed_literals(store, input_options: dict, originals=None) -> list[Result]:
+    """Literals whose lexical form is not valid for their XSD datatype (as rdflib judges)."""
+    from rdflib import Literal, URIRef
+
+    results = []
+    if originals:
+        # The store keeps "-5"^^xsd:nonNegativeInteger as "-5"^^xsd:integer: judge it as written.
+        for (subject, predicate, _stored), written in sorted(originals.by_triple.items(), key=str):
+            for literal in written:
+                if getattr(Literal(literal.value, datatype=URIRef(literal.datatype.value)), "ill_typed", None) is True:
+                    results.append(ill_typed(subject, predicate, literal))
+
+    surely = " ".join(
+        f"&& !(datatype(?o) = <{dt}> && REGEX(STR(?o), {sparql_string(pattern)}))"
+        for dt, pattern in SURELY_WELL_FORMED.items() if pattern
+    )
+    candidates = store.query(
+        f"""SELECT DISTINCT ?o WHERE {{ ?s ?p ?o
+              FILTER(isLiteral(?o) && STRSTARTS(STR(datatype(?o)), {sparql_string(XSD)})
+                     && datatype(?o) != <{XSD}string> {surely}) }}""",
+        **input_options,
+    )
+    bad = [row["o"] for row in candidates
+           if getattr(Literal(row["o"].value, datatype=URIRef(row["o"].datatype.value)), "ill_typed", None) is True]
+    if not bad:
+        return results
+    listed = " ".join(str(term) for term in bad)
+    rows = store.query(f"SELECT ?s ?p ?o WHERE {{ VALUES ?o {{ {listed} }} ?s ?p ?o }}", **input_options)
+    return results + [ill_typed(row["s"], row["p"], row["o"]) for row in rows]
+
+
+def ill_typed(subject, predicate, literal) -> Result:
+    return finding(ILL_TYPED_LITERAL, subject, literal, predicate,
+                   f"\"{short(literal.value)}\" is not a valid {literal.datatype.value.replace(XSD, 'xsd:')}: "
+                   "write the value in that datatype's lexical form, or change the datatype")
+
+
+def short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"

@@ -1,0 +1,303 @@
+"""Write a validation outcome as text (for people), JSON (for programs) or Turtle (SHACL).
+
+JSON fields are documented in docs/validating.md and are stable: new fields may be
+added, none renamed or removed.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from cubakg.conformance.run import Outcome
+from cubakg.conformance.shacl import SH, Result
+from cubakg.resources import NS_ID, NS_ONTOLOGY, NS_SHAPES
+
+PREFIXES = {
+    "sh": SH, "ckg": NS_ONTOLOGY, "cks": NS_SHAPES, "id": NS_ID, "schema": "https://schema.org/",
+    "org": "http://www.w3.org/ns/org#", "prov": "http://www.w3.org/ns/prov#", "oa": "http://www.w3.org/ns/oa#",
+    "time": "http://www.w3.org/2006/time#", "qb": "http://purl.org/linked-data/cube#",
+    "skos": "http://www.w3.org/2004/02/skos/core#", "dcterms": "http://purl.org/dc/terms/",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#", "owl": "http://www.w3.org/2002/07/owl#",
+}
+SEVERITY_NAMES = {SH + "Violation": "Violation", SH + "Warning": "Warning", SH + "Info": "Info"}
+SEVERITY_ORDER = {SH + "Violation": 0, SH + "Warning": 1, SH + "Info": 2}
+VALUE_LIMIT = 200  # characters of a value shown in text and JSON
+
+
+# -- terms ----------------------------------------------------------------------------------
+
+
+def compact(iri: str) -> str:
+    """prefix:name for the namespaces people know, <iri> otherwise."""
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(namespace) and re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.\-/]*", iri[len(namespace):] or "-"):
+            return f"{prefix}:{iri[len(namespace):]}"
+    return f"<{iri}>"
+
+
+def compact_path(path: str | None) -> str | None:
+    if path is None:
+        return None
+    return re.sub(r"<([^>]*)>", lambda m: compact(m.group(1)), path)
+
+
+def term_text(term, limit: int | None = VALUE_LIMIT) -> str:
+    """A data term in N-Triples syntax, long literals cut."""
+    import pyoxigraph
+
+    if term is None:
+        return ""
+    if isinstance(term, pyoxigraph.Literal) and limit and len(term.value) > limit:
+        cut = pyoxigraph.Literal(term.value[:limit], language=term.language) if term.language else \
+            pyoxigraph.Literal(term.value[:limit], datatype=term.datatype)
+        text = str(cut)
+        quote = text.rfind('"')
+        return text[:quote] + f'…[{len(term.value):,} characters]' + text[quote:]
+    return str(term)
+
+
+def term_kind(term) -> str:
+    import pyoxigraph
+
+    if isinstance(term, pyoxigraph.NamedNode):
+        return "iri"
+    if isinstance(term, pyoxigraph.BlankNode):
+        return "blank"
+    return "literal"
+
+
+def display(term) -> str:
+    """A data term for people: IRIs compacted where a prefix is well known."""
+    import pyoxigraph
+
+    if isinstance(term, pyoxigraph.NamedNode):
+        return compact(term.value)
+    if isinstance(term, pyoxigraph.Literal):
+        text = term_text(term)
+        if term.datatype and not term.language:
+            text = text.replace(f"^^<{term.datatype.value}>", "^^" + compact(term.datatype.value))
+        return text
+    return term_text(term)
+
+
+# -- lines of focus nodes --------------------------------------------------------------------
+
+_PREFIX = re.compile(rb"(?:@prefix|PREFIX)\s+([A-Za-z][\w.\-]*)?:\s*<([^>]*)>", re.I)
+_SUBJECT = re.compile(rb"^([ \t]*)(<[^>\s]*>|[A-Za-z][\w.\-]*:[^\s;,()\[\]]*|:[^\s;,()\[\]]*)", re.M)
+
+
+def focus_lines(outcome: Outcome, wanted: set[str]) -> dict[str, tuple[str, int]]:
+    """IRI → (file, line) of the first line that starts with it, for line-based inputs.
+
+    A subject at the start of an unindented line wins over one that is indented
+    (Turtle's continuation lines start with predicates and objects).
+    """
+    found: dict[str, tuple[str, int]] = {}
+    indented: dict[str, tuple[str, int]] = {}
+    if not wanted:
+        return found
+    for label, data in outcome.data.items():
+        prefixes = {(m.group(1) or b"").decode("utf-8", "replace"): m.group(2).decode("utf-8", "replace")
+                    for m in _PREFIX.finditer(data)}
+        line, position = 1, 0
+        for match in _SUBJECT.finditer(data):
+            token = match.group(2).decode("utf-8", "replace")
+            if token.startswith("<"):
+                iri = token[1:-1]
+            else:
+                prefix, _, local = token.partition(":")
+                if prefix not in prefixes:
+                    continue
+                iri = prefixes[prefix] + local.replace("\\", "")
+            if iri not in wanted or iri in found:
+                continue
+            line += data.count(b"\n", position, match.start())
+            position = match.start()
+            target = indented if match.group(1) else found
+            target.setdefault(iri, (label, line))
+        if len(found) == len(wanted):
+            break
+    for iri, place in indented.items():
+        found.setdefault(iri, place)
+    return found
+
+
+def locate(outcome: Outcome) -> dict[str, tuple[str, int]]:
+    import pyoxigraph
+
+    wanted = {r.focus.value for r in outcome.results if isinstance(r.focus, pyoxigraph.NamedNode)}
+    return focus_lines(outcome, wanted)
+
+
+# -- ordering ----------------------------------------------------------------------------------
+
+
+def sort_key(result: Result):
+    return (str(result.focus), SEVERITY_ORDER.get(result.severity, 3), result.path or "", result.component,
+            str(result.value), result.message)
+
+
+def grouped(results: list[Result]) -> list[tuple[object, list[Result]]]:
+    groups: dict = {}
+    for result in sorted(results, key=sort_key):
+        groups.setdefault(result.focus, []).append(result)
+    return list(groups.items())
+
+
+def summary_line(outcome: Outcome) -> str:
+    files = len(outcome.sources)
+    verdict = "conforms" if outcome.conforms else "does not conform"
+    infos = outcome.count("Info")
+    return (f"{files} file{'s' if files != 1 else ''}, {outcome.triples:,} triples: "
+            f"{outcome.count('Violation'):,} violations, {outcome.count('Warning'):,} warnings"
+            + (f", {infos:,} infos" if infos else "")
+            + f" — {verdict} (--severity {outcome.fail_on})")
+
+
+# -- formats ---------------------------------------------------------------------------------------
+
+
+def to_text(outcome: Outcome) -> str:
+    lines = locate(outcome)
+    out = []
+    for focus, results in grouped(outcome.results):
+        where = lines.get(getattr(focus, "value", None))
+        out.append(display(focus) if not where else f"{display(focus)}  ({where[0]}:{where[1]})")
+        for result in results:
+            head = f"  {SEVERITY_NAMES.get(result.severity, result.severity)}: {result.message}"
+            out.append(head)
+            details = []
+            if result.path:
+                details.append(f"path {compact_path(result.path)}")
+            if result.value is not None:
+                details.append(f"value {display(result.value)}")
+            details.append(compact(result.component))
+            if result.shape is not None and result.check == "shacl":
+                details.append(f"shape {compact(str(result.shape)) if not _is_blank(result.shape) else 'of ' + _owner_name(outcome, result)}")
+            out.append("    " + " · ".join(details))
+        out.append("")
+    out.extend(f"note: {note}" for note in outcome.notes)
+    out.append(summary_line(outcome))
+    return "\n".join(out) + "\n"
+
+
+def _is_blank(node) -> bool:
+    from rdflib import BNode
+
+    return isinstance(node, BNode)
+
+
+def _owner_name(outcome: Outcome, result: Result) -> str:
+    """A blank property shape is named after the node shape that holds it."""
+    from rdflib import URIRef
+
+    graph = outcome.shapes_graph
+    if graph is None:
+        return "a blank shape"
+    owner = next(iter(graph.subjects(URIRef(SH + "property"), result.shape)), None)
+    return compact(str(owner)) if owner is not None and not _is_blank(owner) else "a blank shape"
+
+
+def to_json(outcome: Outcome) -> str:
+    lines = locate(outcome)
+    results = []
+    for result in sorted(outcome.results, key=sort_key):
+        where = lines.get(getattr(result.focus, "value", None))
+        results.append({
+            "focusNode": term_text(result.focus, None) if term_kind(result.focus) != "iri" else result.focus.value,
+            "focusNodeKind": term_kind(result.focus),
+            "file": where[0] if where else None,
+            "line": where[1] if where else None,
+            "severity": SEVERITY_NAMES.get(result.severity, result.severity),
+            "message": result.message,
+            "path": result.path,
+            "value": term_text(result.value) if result.value is not None else None,
+            "sourceShape": None if result.shape is None or _is_blank(result.shape) else str(result.shape),
+            "ownerShape": _owner_name(outcome, result) if _is_blank(result.shape) else None,
+            "sourceConstraintComponent": result.component,
+            "check": result.check,
+        })
+    document = {
+        "conforms": outcome.conforms,
+        "failOn": outcome.fail_on,
+        "summary": {
+            "files": len(outcome.sources), "triples": outcome.triples,
+            "violations": outcome.count("Violation"), "warnings": outcome.count("Warning"), "infos": outcome.count("Info"),
+        },
+        "files": [{"path": s.label, "format": s.format, "triples": s.triples} for s in outcome.sources],
+        "notes": outcome.notes,
+        "results": results,
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def to_turtle(outcome: Outcome) -> str:
+    """A standard sh:ValidationReport; sh:conforms follows --severity like the exit code."""
+    import pyoxigraph
+    from rdflib import BNode, Literal, URIRef
+
+    def iri(text):
+        return pyoxigraph.NamedNode(text)
+
+    def convert(term, blanks: dict):
+        if isinstance(term, URIRef):
+            return iri(str(term))
+        if isinstance(term, BNode):
+            return blanks.setdefault(term, pyoxigraph.BlankNode())
+        if isinstance(term, Literal):
+            from cubakg.conformance.fallback import to_oxigraph
+
+            return to_oxigraph(term)
+        return term
+
+    triples = []
+    report = pyoxigraph.BlankNode()
+    rdf_type = iri(PREFIXES["rdf"] + "type")
+    triples.append((report, rdf_type, iri(SH + "ValidationReport")))
+    triples.append((report, iri(SH + "conforms"), pyoxigraph.Literal("true" if outcome.conforms else "false",
+                                                                   datatype=iri(PREFIXES["xsd"] + "boolean"))))
+    shape_blanks: dict = {}
+    for result in sorted(outcome.results, key=sort_key):
+        node = pyoxigraph.BlankNode()
+        triples += [(report, iri(SH + "result"), node), (node, rdf_type, iri(SH + "ValidationResult")),
+                    (node, iri(SH + "focusNode"), result.focus),
+                    (node, iri(SH + "resultSeverity"), iri(result.severity)),
+                    (node, iri(SH + "sourceConstraintComponent"), iri(result.component)),
+                    (node, iri(SH + "resultMessage"), pyoxigraph.Literal(result.message))]
+        if result.shape is not None:
+            triples.append((node, iri(SH + "sourceShape"), convert(result.shape, shape_blanks)))
+        if result.constraint is not None:
+            triples.append((node, iri(SH + "sourceConstraint"), convert(result.constraint, shape_blanks)))
+        if result.value is not None:
+            triples.append((node, iri(SH + "value"), result.value))
+        if result.path_node is not None:
+            path_blanks: dict = {}
+            triples.append((node, iri(SH + "resultPath"), convert(result.path_node, path_blanks)))
+            if isinstance(result.path_node, BNode):
+                triples += copy_structure(result.path_graph, result.path_node, path_blanks, convert)
+    quads = (pyoxigraph.Triple(*t) for t in triples)
+    prefixes = {name: PREFIXES[name] for name in ("sh", "rdf", "xsd", "ckg", "cks")}
+    return pyoxigraph.serialize(quads, format=pyoxigraph.RdfFormat.TURTLE, prefixes=prefixes).decode("utf-8")
+
+
+def copy_structure(graph, node, blanks: dict, convert) -> list:
+    """The triples below a blank node (a property path), with fresh blank nodes."""
+    from rdflib import BNode
+
+    triples, todo, seen = [], [node], set()
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        for predicate, obj in graph.predicate_objects(current):
+            triples.append((convert(current, blanks), convert(predicate, blanks), convert(obj, blanks)))
+            if isinstance(obj, BNode):
+                todo.append(obj)
+    return triples
+
+
+def render(outcome: Outcome, output_format: str) -> str:
+    return {"text": to_text, "json": to_json, "turtle": to_turtle}[output_format](outcome)

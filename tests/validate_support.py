@@ -1,0 +1,113 @@
+"""Helpers for the `cubakg validate` tests: run the CLI, run pyshacl, compare verdicts."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+SHAPES_FILE = REPO / "shapes" / "cubakg.shapes.ttl"
+ONTOLOGY_FILE = REPO / "ontology" / "cubakg.ttl"
+CASES = Path(__file__).resolve().parent / "validate_cases"
+JENA = REPO.parent / "shared" / "tools" / "jena"
+
+
+def run_cli(*arguments: str, stdin: bytes | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
+    """`python -m cubakg validate …` as a user runs it; output as text."""
+    env = dict(os.environ, PYTHONPATH=str(REPO / "src"))
+    completed = subprocess.run(
+        [sys.executable, "-m", "cubakg", "validate", *arguments],
+        input=stdin, capture_output=True, timeout=timeout, env=env, cwd=REPO,
+    )
+    completed.stdout = completed.stdout.decode("utf-8", errors="replace")
+    completed.stderr = completed.stderr.decode("utf-8", errors="replace")
+    return completed
+
+
+def cli_keys(*files: Path | str, extra: tuple[str, ...] = ()) -> set[tuple[str, str, str]]:
+    """(focus, component, path) of every SHACL result `cubakg validate --format json` gives."""
+    completed = run_cli(*map(str, files), "--format", "json", *extra)
+    assert completed.returncode in (0, 1), completed.stderr
+    assert "Traceback" not in completed.stderr
+    document = json.loads(completed.stdout)
+    return {("_:" if r["focusNodeKind"] == "blank" else r["focusNode"], r["sourceConstraintComponent"], r["path"] or "")
+            for r in document["results"] if r["check"] == "shacl"}
+
+
+def top_results(report):
+    """Results linked from the report by sh:result (not nested sh:detail ones)."""
+    from rdflib.namespace import RDF, SH
+
+    return [result for node in report.subjects(RDF.type, SH.ValidationReport) for result in report.objects(node, SH.result)]
+
+
+def report_keys(report) -> set[tuple[str, str, str]]:
+    """(focus, component, path) of a report graph's results; blank focus nodes are all `_:`."""
+    from rdflib import URIRef
+    from rdflib.namespace import SH
+
+    from cubakg.conformance.shacl import path_text
+
+    keys = set()
+    for result in top_results(report):
+        path = report.value(result, SH.resultPath)
+        focus = report.value(result, SH.focusNode)
+        keys.add((str(focus) if isinstance(focus, URIRef) else blank_or_n3(focus),
+                  str(report.value(result, SH.sourceConstraintComponent)),
+                  path_text(report, path) if path is not None else ""))
+    return keys
+
+
+def blank_or_n3(term) -> str:
+    from rdflib import BNode
+
+    return "_:" if isinstance(term, BNode) else term.n3()
+
+
+def pyshacl_keys(*files: Path | str) -> set[tuple[str, str, str]]:
+    """The same keys from pyshacl on the same files, shapes and ontology."""
+    from pyshacl import validate
+    from rdflib import Graph, URIRef
+    from rdflib.namespace import RDF, SH
+
+    from cubakg.conformance.shacl import path_text
+
+    data = Graph()
+    for file in files:
+        data.parse(str(file))
+    shapes = Graph().parse(SHAPES_FILE)
+    ontology = Graph().parse(ONTOLOGY_FILE)
+    _conforms, report, _text = validate(data, shacl_graph=shapes, ont_graph=ontology, inference="none", allow_warnings=True)
+    return report_keys(report)
+
+
+def jena_keys(*files: Path | str) -> set[tuple[str, str, str]] | None:
+    """The same keys from Apache Jena's `shacl validate`, or None where Jena is not installed."""
+    import tempfile
+
+    from rdflib import Graph, URIRef
+    from rdflib.namespace import RDF, SH
+
+    from cubakg.conformance.shacl import path_text
+
+    if not JENA.exists() or not Path("/usr/share/java/jena-core.jar").exists():
+        return None
+    data = Graph()
+    for file in files:
+        data.parse(str(file))
+    data.parse(ONTOLOGY_FILE)
+    with tempfile.NamedTemporaryFile("wb", suffix=".nt", delete=False) as handle:
+        handle.write(data.serialize(format="nt", encoding="utf-8"))
+        merged = handle.name
+    try:
+        completed = subprocess.run([str(JENA), "shacl", "validate", "--shapes", str(SHAPES_FILE), "--data", merged],
+                                   capture_output=True, timeout=300)
+    finally:
+        os.unlink(merged)
+    if completed.returncode != 0:
+        raise AssertionError(completed.stderr.decode("utf-8", "replace"))
+    report = Graph().parse(data=completed.stdout.decode("utf-8"), format="turtle")
+    return report_keys(report)
