@@ -91,14 +91,16 @@ class RecordingServer:
 class StatusServer(RecordingServer):
     """Answers every request with one status and body (401, 500, …)."""
 
-    def __init__(self, status: int, body: bytes = b"", location: str | None = None) -> None:
+    def __init__(self, status: int, body: bytes = b"", location: str | None = None,
+                 challenge: str = 'Basic realm="test"') -> None:
         super().__init__()
         self.status = status
         self.body = body
         self.location = location
+        self.challenge = challenge
 
     def answer(self, method, path, headers, body):
-        extra = {"WWW-Authenticate": 'Basic realm="test"'} if self.status == 401 else {}
+        extra = {"WWW-Authenticate": self.challenge} if self.status == 401 else {}
         if self.location:
             extra["Location"] = self.location
         return self.status, {"Content-Type": "text/plain", **extra}, self.body
@@ -196,3 +198,35 @@ class FlakyServer(StatusServer):
             self.ok_writes -= 1
             return 204, {}, b""
         return super().answer(method, path, headers, body)
+
+
+class DigestProxy(AuthProxy):
+    """Like AuthProxy, but demands HTTP Digest (RFC 7616, MD5, qop=auth), as Virtuoso's *-auth endpoints do."""
+
+    realm = "cubakg-test"
+    nonce = "dcd98b7102dd2f0e8b11d0f600bfb0c093"
+
+    def __init__(self, upstream: str, user: str, password: str) -> None:
+        super().__init__(upstream, required_authorization="")
+        self.user = user
+        self.password = password
+
+    def answer(self, method, path, headers, body):
+        import hashlib
+        import urllib.request as request
+
+        def md5(text: str) -> str:
+            return hashlib.md5(text.encode()).hexdigest()
+
+        given = headers.get("Authorization") or ""
+        if given.startswith("Digest "):
+            fields = request.parse_keqv_list(request.parse_http_list(given[len("Digest "):]))
+            expected = md5(":".join([
+                md5(f"{self.user}:{self.realm}:{self.password}"), self.nonce, fields.get("nc", ""),
+                fields.get("cnonce", ""), "auth", md5(f"{method}:{fields.get('uri', '')}"),
+            ]))
+            if fields.get("username") == self.user and fields.get("response") == expected and fields.get("uri") == path:
+                self.required = given  # let AuthProxy forward this request
+                return super().answer(method, path, headers, body)
+        challenge = f'Digest realm="{self.realm}", qop="auth", nonce="{self.nonce}", algorithm=MD5'
+        return 401, {"WWW-Authenticate": challenge}, b"digest required"

@@ -389,3 +389,36 @@ def test_progress_shows_on_a_terminal_and_not_in_a_pipe(oxigraph):
     assert f"{article_graph(ARTICLE_003)}: batch 3/3 (13 triples)" in shown
     assert "counting triples on the endpoint" in shown
     assert "batch" not in done.stdout  # the report stays clean
+
+
+def test_http_digest_is_answered_when_the_endpoint_asks_for_it(oxigraph, tmp_path):
+    # Virtuoso's /sparql-auth and /sparql-graph-crud-auth speak Digest only.
+    from load_support import DigestProxy
+
+    env = cubakg_env({"HOME": str(tmp_path), "CUBAKG_ENDPOINT_USER": USER, "CUBAKG_ENDPOINT_PASSWORD": PASSWORD})
+    with DigestProxy(oxigraph.base_url, USER, PASSWORD) as proxy:
+        done = load(f"{proxy.base_url}/query", MINI_RELEASE, "--per-article-graphs", env=env)
+    assert done.returncode == 0, done.stderr
+    assert count_in_graph(oxigraph.query_url, article_graph(ARTICLE_000)) == MINI_COUNTS[article_graph(ARTICLE_000)]
+    digests = [a for a in proxy.authorizations if a and a.startswith("Digest ")]
+    assert digests and all(f'username="{USER}"' in a for a in digests)
+    assert all(PASSWORD not in (a or "") for a in proxy.authorizations)
+    assert_no_secret(done)
+
+
+def test_digest_with_a_wrong_password_is_refused(oxigraph, tmp_path):
+    from load_support import DigestProxy
+
+    env = cubakg_env({"HOME": str(tmp_path), "CUBAKG_ENDPOINT_USER": USER, "CUBAKG_ENDPOINT_PASSWORD": PASSWORD})
+    with DigestProxy(oxigraph.base_url, USER, "another-password") as proxy:
+        done = load(f"{proxy.base_url}/query", MINI_RELEASE, env=env)
+    assert done.returncode == 3
+    assert "HTTP 401" in done.stderr and "refused the credentials" in done.stderr
+    assert_no_secret(done)
+
+
+def test_a_bearer_challenge_is_explained_not_crashed_on(tmp_path):
+    with StatusServer(401, b"token required", challenge='Bearer realm="test"') as server:
+        env = cubakg_env({"HOME": str(tmp_path), "CUBAKG_ENDPOINT_USER": USER, "CUBAKG_ENDPOINT_PASSWORD": PASSWORD})
+        done = load(f"{server.base_url}/query", MINI_RELEASE, env=env)
+    assert done.returncode == 3 and "HTTP 401" in done.stderr and "Traceback" not in done.stderr

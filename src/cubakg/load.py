@@ -68,11 +68,13 @@ class Credentials:
     authorization: str  # the whole Authorization header value
     source: str
     secrets: tuple[str, ...] = field(default=(), repr=False)
+    # For HTTP Digest, answered only when a server challenges for it (Virtuoso's *-auth endpoints).
+    user_password: tuple[str, str] | None = field(default=None, repr=False)
 
 
 def basic_credentials(user: str, password: str, source: str) -> Credentials:
     token = base64.b64encode(f"{user}:{password}".encode("utf-8")).decode("ascii")
-    return Credentials(f"Basic {token}", source, secrets=(password, token))
+    return Credentials(f"Basic {token}", source, secrets=(password, token), user_password=(user, password))
 
 
 def find_credentials(url: str, environ: Mapping[str, str] | None = None) -> Credentials | None:
@@ -274,7 +276,7 @@ class Remote:
         if self.credentials:
             all_headers["Authorization"] = self.credentials.authorization
         request = urllib.request.Request(url, data=body, headers=all_headers, method=method)
-        opener = urllib.request.build_opener(NoRedirect)
+        opener = urllib.request.build_opener(NoRedirect, *self.digest_handlers(url))
         try:
             with opener.open(request, timeout=self.timeout) as response:
                 answer = Answer(response.status, response.read())
@@ -291,6 +293,15 @@ class Remote:
         except (TimeoutError, OSError, http.client.HTTPException) as error:
             # HTTPException: a garbled answer (bad status line, truncated body).
             raise self.connection_error(method, url, error) from None
+
+    def digest_handlers(self, url: str) -> list:
+        """A Digest handler for user/password credentials: it answers a Digest challenge
+        (the Basic header is sent first; a Digest-only server answers it with 401)."""
+        if not (self.credentials and self.credentials.user_password):
+            return []
+        passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+        passwords.add_password(None, url, *self.credentials.user_password)
+        return [DigestOnlyHandler(passwords)]
 
     def connection_error(self, method: str, url: str, reason: object) -> RemoteError:
         if isinstance(reason, TimeoutError) or "timed out" in str(reason):
@@ -339,6 +350,17 @@ class Remote:
             f"{method} {url}: the endpoint rejected the request (HTTP {answer.status}){said}",
             hint="check --endpoint, --store and --update (docs/loading.md lists each store's URLs)",
         )
+
+
+class DigestOnlyHandler(urllib.request.HTTPDigestAuthHandler):
+    """Answers Digest challenges only; any other 401 is left to become an error we explain
+    (the standard handler raises ValueError on, say, a Bearer challenge)."""
+
+    def http_error_401(self, req, fp, code, msg, headers):  # noqa: ANN001
+        challenges = headers.get_all("WWW-Authenticate") or []
+        if not any(c.strip().lower().startswith("digest") for c in challenges):
+            return None
+        return super().http_error_401(req, fp, code, msg, headers)
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
