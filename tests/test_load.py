@@ -422,3 +422,13 @@ def test_a_bearer_challenge_is_explained_not_crashed_on(tmp_path):
         env = cubakg_env({"HOME": str(tmp_path), "CUBAKG_ENDPOINT_USER": USER, "CUBAKG_ENDPOINT_PASSWORD": PASSWORD})
         done = load(f"{server.base_url}/query", MINI_RELEASE, env=env)
     assert done.returncode == 3 and "HTTP 401" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_an_unparseable_netrc_names_its_line_and_hides_its_secrets(oxigraph, tmp_path):
+    netrc_file = tmp_path / ".netrc"
+    netrc_file.write_text(f"machine 127.0.0.1 login {USER} password {PASSWORD}\nmachine\n")
+    netrc_file.chmod(0o600)
+    done = load(oxigraph, MINI_RELEASE, env=cubakg_env({"HOME": str(tmp_path)}, drop=("NETRC",)))
+    assert done.returncode == 3
+    assert f"{netrc_file}:" in done.stderr and "cannot parse this netrc file" in done.stderr
+    assert_no_secret(done)

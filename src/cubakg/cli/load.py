@@ -64,7 +64,10 @@ def load_command(
     update: Optional[str] = typer.Option(None, "--update", help="SPARQL Update URL (overrides the derived one).", metavar="URL"),
     timeout: float = typer.Option(60.0, "--timeout", help="Seconds to wait for each answer.", metavar="SECONDS"),
     batch_size: int = typer.Option(10_000, "--batch-size", help="Triples per request.", metavar="N"),
-    release: Path = typer.Option(RELEASE_DIR, "--release", help="Folder holding cubakg.ttl and cubakg.trig.", metavar="DIR"),
+    release: Path = typer.Option(
+        RELEASE_DIR, "--release", help="Folder holding cubakg.ttl and cubakg.trig.", metavar="DIR",
+        show_default="dist/, as packaged with cubakg",
+    ),
 ) -> None:
     """Upload the release into a SPARQL 1.1 triple store, replacing the target graphs, then check the triple counts."""
     from cubakg import load as loader
