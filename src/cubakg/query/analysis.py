@@ -37,11 +37,13 @@ def analyse(query: str, source: str) -> QueryShape:
     """Parse `query` (read from `source`, for messages) and describe it."""
     parsed = parse(query, source)
     body = parsed[1]
+    prefixes = _declared_prefixes(parsed[0])
+    _refuse_undeclared_prefixes(parsed, prefixes, query, source)
     return QueryShape(
         form=FORMS.get(body.name, "select"),
         calls_service=_contains(parsed, "ServiceGraphPattern"),
         orders=body.get("orderby") is not None,
-        prefixes=_declared_prefixes(parsed[0]),
+        prefixes=prefixes,
     )
 
 
@@ -74,6 +76,40 @@ def parse(query: str, source: str):
             location=Location(source),
             hint="declare every prefix you use with PREFIX, and check the syntax",
         ) from None
+
+
+def _refuse_undeclared_prefixes(parsed, declared: dict[str, str], query: str, source: str) -> None:
+    """A prefixed name needs its PREFIX; say which one is missing and where it is first used."""
+    import re
+
+    from cubakg.query.sparql_text import line_and_column, masked
+
+    used = sorted(_pname_prefixes(parsed) - set(declared))
+    if not used:
+        return
+    prefix = used[0]
+    match = re.search(rf"(?<![\w.\-?$:]){re.escape(prefix)}:", masked(query))
+    line, column = line_and_column(query, match.start()) if match else (None, None)
+    raise InputError(
+        f"the prefix `{prefix}:` is used but not declared",
+        location=Location(source, line, column),
+        hint=f"add `PREFIX {prefix}: <…>` at the top of the query",
+    )
+
+
+def _pname_prefixes(node) -> set[str]:
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    found: set[str] = set()
+    if isinstance(node, CompValue):
+        if node.name == "pname":
+            found.add(str(node.get("prefix") or ""))
+        for child in node.values():
+            found |= _pname_prefixes(child)
+    elif isinstance(node, (list, tuple)) or type(node).__name__ == "ParseResults":
+        for child in node:
+            found |= _pname_prefixes(child)
+    return found
 
 
 def refuse_service(shape: QueryShape, source: str) -> None:

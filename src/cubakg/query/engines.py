@@ -60,10 +60,22 @@ def run_oxigraph(query: str, form: str, data: list[Path]) -> QueryResult:
     try:
         answer = store.query(query)
     except SyntaxError as error:
-        raise InputError(f"Oxigraph cannot parse the query: {error}") from None
+        raise _oxigraph_syntax_error(error) from None
     except OSError as error:
         raise InputError(f"the query failed in Oxigraph: {error}") from None
     return _from_oxigraph(answer, form)
+
+
+def _oxigraph_syntax_error(error: SyntaxError) -> InputError:
+    """Oxigraph's message, shortened, with its `error at LINE:COLUMN` as the location."""
+    import re
+
+    message = str(error).split("\n")[0]
+    found = re.match(r"error at (\d+):(\d+): (.*)", message)
+    if not found:
+        return InputError(f"Oxigraph cannot parse the query: {message[:200]}")
+    line, column, what = int(found.group(1)), int(found.group(2)), found.group(3)
+    return InputError(f"Oxigraph cannot parse the query: {what[:200]}", location=Location("<query>", line, column))
 
 
 def _file_keys(data: list[Path]) -> tuple[tuple[str, float], ...]:

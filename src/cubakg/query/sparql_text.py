@@ -64,6 +64,39 @@ def tokens(query: str) -> list[Token]:
     return found
 
 
+def masked(query: str) -> str:
+    """The query with comments, strings and IRIs blanked (same length), for searching its syntax."""
+    characters = list(query)
+    position = 0
+    length = len(query)
+    while position < length:
+        char = query[position]
+        end = position + 1
+        if char == "#":
+            newline = query.find("\n", position)
+            end = length if newline < 0 else newline
+        elif char in "'\"":
+            match = LONG_STRING.match(query, position) or SHORT_STRING.match(query, position)
+            end = match.end() if match else length
+        elif char == "<" and (match := IRIREF.match(query, position)):
+            end = match.end()
+        else:
+            position = end
+            continue
+        for index in range(position, end):
+            if characters[index] != "\n":
+                characters[index] = " "
+        position = end
+    return "".join(characters)
+
+
+def line_and_column(text: str, index: int) -> tuple[int, int]:
+    """1-based line and column of a character index."""
+    line = text.count("\n", 0, index) + 1
+    column = index - (text.rfind("\n", 0, index) + 1) + 1
+    return line, column
+
+
 def variables_in(query: str) -> set[str]:
     """Names of the variables the query mentions (outside comments, strings and IRIs)."""
     return {token.text for token in tokens(query) if token.kind == "variable"}
