@@ -230,3 +230,18 @@ class DigestProxy(AuthProxy):
                 return super().answer(method, path, headers, body)
         challenge = f'Digest realm="{self.realm}", qop="auth", nonce="{self.nonce}", algorithm=MD5'
         return 401, {"WWW-Authenticate": challenge}, b"digest required"
+
+
+class NoGraphStoreProxy(AuthProxy):
+    """Forwards to a real endpoint, except its Graph Store (/store): a store without GSP."""
+
+    def __init__(self, upstream: str) -> None:
+        super().__init__(upstream, required_authorization="")
+        self.paths: list[str] = []
+
+    def answer(self, method, path, headers, body):
+        self.paths.append(f"{method} {path.split('?')[0]}")
+        if path.startswith("/store"):
+            return 404, {"Content-Type": "text/plain"}, b"no such service"
+        self.required = headers.get("Authorization")  # no credentials needed here
+        return super().answer(method, path, headers, body)

@@ -432,3 +432,25 @@ def test_an_unparseable_netrc_names_its_line_and_hides_its_secrets(oxigraph, tmp
     assert done.returncode == 3
     assert f"{netrc_file}:" in done.stderr and "cannot parse this netrc file" in done.stderr
     assert_no_secret(done)
+
+
+def test_auto_falls_back_to_sparql_update_without_a_graph_store(oxigraph):
+    from load_support import NoGraphStoreProxy
+
+    with NoGraphStoreProxy(oxigraph.base_url) as proxy:
+        done = load(f"{proxy.base_url}/query", MINI_RELEASE, "--per-article-graphs")
+    assert done.returncode == 0, done.stderr
+    assert f"via SPARQL Update ({proxy.base_url}/update)" in done.stdout
+    assert proxy.paths[0] == "PUT /store"  # tried first, answered 404
+    assert "POST /update" in proxy.paths and not any(p.startswith("POST /store") for p in proxy.paths)
+    for graph, count in MINI_COUNTS.items():
+        assert count_in_graph(oxigraph.query_url, graph) == count
+
+
+def test_forcing_gsp_on_a_store_without_it_fails_clearly(oxigraph):
+    from load_support import NoGraphStoreProxy
+
+    with NoGraphStoreProxy(oxigraph.base_url) as proxy:
+        done = load(f"{proxy.base_url}/query", MINI_RELEASE, "--protocol", "gsp")
+    assert done.returncode == 3
+    assert "PUT" in done.stderr and "HTTP 404" in done.stderr and "no such service" in done.stderr
