@@ -101,7 +101,7 @@ def validate(shapes: Graph, data: Graph) -> list[tuple]:
 
 def describe(results) -> str:
     return "\n".join(
-        f"  {severity.n3().split('#')[-1]} {component.split('#')[-1]} "
+        f"  {str(severity).split('#')[-1]} {component.split('#')[-1]} "
         f"{sorted(s.split('#')[-1] for s in owners if not isinstance(s, BNode))}: {message}"
         for severity, component, owners, message in results
     ) or "  (no results)"
@@ -216,7 +216,7 @@ PUBLISHED_CLASSES = [
     CKG.Participation, CKG.PostHolding, QB.Observation, CKG.MigrationTrend, CKG.Statement,
     SCHEMA.Quotation, CKG.PolicyChange, CKG.PolicyAnnouncement, CKG.RouteReport, CKG.Claim,
     OA.SpecificResource, OA.TextQuoteSelector, OA.TextPositionSelector,
-    TIME.Instant, TIME.DateTimeInterval, TIME.ProperInterval, TIME.GeneralDateTimeDescription,
+    TIME.Instant, TIME.ProperInterval, TIME.GeneralDateTimeDescription,
     QB.DataSet, QB.DataStructureDefinition, QB.ComponentSpecification,
     QB.DimensionProperty, QB.MeasureProperty, QB.AttributeProperty, QB.CodedProperty,
     SKOS.Concept, SKOS.ConceptScheme,
