@@ -95,3 +95,17 @@ def test_the_index_lists_every_query_with_title_and_question_in_name_order():
     for query in SAVED:
         assert f"[`{query.name}`]({query.name}.rq)" in index
         assert query.question in index
+
+
+def test_every_ckg_term_a_saved_query_uses_is_in_the_ontology():
+    import rdflib
+
+    from cubakg.query.sparql_text import masked
+    from cubakg.resources import NS_ONTOLOGY, ONTOLOGY_FILE
+
+    ontology = rdflib.Graph().parse(ONTOLOGY_FILE)
+    defined = {str(s) for s in ontology.subjects() if str(s).startswith(NS_ONTOLOGY)}
+    for query in SAVED:
+        body = masked(query.text)  # comments and strings do not count
+        used = {NS_ONTOLOGY + local for local in re.findall(r"(?<![\w:])ckg:(\w+)", body)}
+        assert used <= defined, f"{query.name}: {sorted(used - defined)}"
