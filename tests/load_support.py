@@ -22,6 +22,17 @@ REPO = Path(__file__).resolve().parents[1]
 MINI_RELEASE = REPO / "tests" / "load_cases" / "mini-release"
 
 
+def real_release_dir() -> Path:
+    """The real release under test: $CUBAKG_RELEASE_DIR (as for the release judges), else the packaged dist/."""
+    from cubakg.resources import RELEASE_DIR
+
+    return Path(os.environ.get("CUBAKG_RELEASE_DIR") or RELEASE_DIR).resolve()
+
+
+REAL_RELEASE = real_release_dir()
+REAL_RELEASE_BUILT = (REAL_RELEASE / "cubakg.trig").is_file() and (REAL_RELEASE / "cubakg.ttl").is_file()
+
+
 def cubakg_env(extra: dict[str, str] | None = None, drop: tuple[str, ...] = ()) -> dict[str, str]:
     """The environment for a `python -m cubakg` child: the checkout's src first, no stray credentials."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("CUBAKG_ENDPOINT_") and k not in drop}

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from cubakg.resources import GRAPH_TRIG, GRAPH_TURTLE, RELEASE_DIR, SHARED_GRAPH, article_graph
+from cubakg.resources import GRAPH_TRIG, GRAPH_TURTLE, SHARED_GRAPH, article_graph
 from cubakg.serve import OxigraphServer
 from load_support import (
-    MINI_RELEASE, AuthProxy, FlakyServer, SilentServer, StatusServer, count_in_graph, cubakg_env,
+    MINI_RELEASE, REAL_RELEASE, REAL_RELEASE_BUILT, AuthProxy, FlakyServer, SilentServer, StatusServer, count_in_graph, cubakg_env,
     run_cubakg, sparql_select, sparql_update, unused_port,
 )
 
@@ -30,11 +30,10 @@ ID = "https://w3id.org/cubakg/id/"
 MINI_COUNTS = {SHARED_GRAPH: 10, article_graph(ARTICLE_003): 13, article_graph(ARTICLE_000): 13}
 MINI_UNION = 36
 
-REAL_RELEASE_BUILT = (RELEASE_DIR / GRAPH_TRIG).is_file() and (RELEASE_DIR / GRAPH_TURTLE).is_file()
 RELEASES = [
     pytest.param(MINI_RELEASE, id="mini-release"),
     pytest.param(
-        RELEASE_DIR, id="real-release",
+        REAL_RELEASE, id="real-release",
         marks=pytest.mark.skipif(not REAL_RELEASE_BUILT, reason="dist/ not built yet: run `cubakg build`"),
     ),
 ]

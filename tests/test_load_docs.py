@@ -3,7 +3,8 @@
 Each ```sh block after a `<!-- tested: NAME -->` marker is run line by line, with
 only these substitutions: `oxigraph` → the venv's binary, `cubakg` → this
 checkout's `python -m cubakg`, port 7878 → a free port, `cubakg-store` → a temporary
-folder, and (until dist/ is built) the miniature release for `dist/`. A line
+folder, and, for `dist/`, the release under test ($CUBAKG_RELEASE_DIR, else dist/;
+the miniature release until dist/ is built). A line
 ending in `&` runs in the background and is stopped by pid afterwards.
 """
 
@@ -19,14 +20,13 @@ from pathlib import Path
 
 import pytest
 
-from cubakg.resources import GRAPH_TRIG, GRAPH_TURTLE, QUERIES_DIR, RELEASE_DIR
+from cubakg.resources import GRAPH_TRIG, QUERIES_DIR, RELEASE_DIR
 from cubakg.serve import find_oxigraph_binary, free_port
-from load_support import MINI_RELEASE, REPO, count_in_graph, cubakg_env, run_cubakg
+from load_support import MINI_RELEASE, REAL_RELEASE, REAL_RELEASE_BUILT, REPO, count_in_graph, cubakg_env, run_cubakg
 
 DOC = REPO / "docs" / "loading.md"
 MARKER = re.compile(r"<!-- tested: (?P<name>[\w-]+)[^>]*-->\s*```sh\n(?P<body>.*?)```", re.DOTALL)
-REAL_RELEASE_BUILT = (RELEASE_DIR / GRAPH_TRIG).is_file() and (RELEASE_DIR / GRAPH_TURTLE).is_file()
-RELEASE = RELEASE_DIR if REAL_RELEASE_BUILT else MINI_RELEASE
+RELEASE = REAL_RELEASE if REAL_RELEASE_BUILT else MINI_RELEASE
 TESTED_BLOCKS = {m["name"]: m["body"] for m in MARKER.finditer(DOC.read_text(encoding="utf-8"))}
 
 
@@ -46,8 +46,8 @@ def command_line(line: str, port: int, store: Path) -> tuple[list[str], bool]:
     if words[0] == "oxigraph":
         return [str(find_oxigraph_binary()), *words[1:]], background
     assert words[0] == "cubakg", line
-    if words[1] == "load" and not REAL_RELEASE_BUILT:
-        words += ["--release", str(MINI_RELEASE)]
+    if words[1] == "load" and RELEASE != RELEASE_DIR.resolve():
+        words += ["--release", str(RELEASE)]
     return [sys.executable, "-m", "cubakg", *words[1:]], background
 
 

@@ -16,17 +16,16 @@ from pathlib import Path
 import pytest
 import yaml
 
-from cubakg.resources import GRAPH_TRIG, GRAPH_TURTLE, QUERIES_DIR, RELEASE_DIR
+from cubakg.resources import GRAPH_TRIG, GRAPH_TURTLE, QUERIES_DIR
 from cubakg.serve import OxigraphServer
-from load_support import MINI_RELEASE, run_cubakg
+from load_support import MINI_RELEASE, REAL_RELEASE, REAL_RELEASE_BUILT, run_cubakg
 
 SAVED_QUERIES = sorted(QUERIES_DIR.glob("*.rq"))
 # Values for saved queries' required parameters (by query file stem), chosen from the articles.
 PARAMETERS = yaml.safe_load((Path(__file__).parent / "load_cases" / "query_parameters.yaml").read_text()) or {}
 
-REAL_RELEASE_BUILT = (RELEASE_DIR / GRAPH_TRIG).is_file() and (RELEASE_DIR / GRAPH_TURTLE).is_file()
 # The real release when built; the miniature otherwise (its answers are mostly empty, but must still agree).
-RELEASE = RELEASE_DIR if REAL_RELEASE_BUILT else MINI_RELEASE
+RELEASE = REAL_RELEASE if REAL_RELEASE_BUILT else MINI_RELEASE
 
 
 @pytest.fixture(scope="module", params=["plain", "per-article"])
