@@ -122,3 +122,14 @@ def test_serve_reports_a_missing_file(tmp_path):
     done = run_cubakg("serve", "--port", "0", "--file", str(tmp_path / "absent.trig"))
     assert done.returncode == 3
     assert f"{tmp_path / 'absent.trig'}: file not found" in done.stderr
+
+
+def test_a_missing_oxigraph_binary_says_how_to_install_it(tmp_path, monkeypatch):
+    from cubakg import serve
+    from cubakg.errors import UsageError
+
+    monkeypatch.setattr(serve.sys, "executable", str(tmp_path / "python"))
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(UsageError) as raised:
+        serve.find_oxigraph_binary()
+    assert "`oxigraph` was not found" in raised.value.message and raised.value.hint == "install it into this environment: pip install oxigraph"
