@@ -14,8 +14,9 @@ are derived from its last path segment unless given:
 anything else needs `--store` and/or `--update` (GraphDB, Virtuoso: see docs/loading.md).
 
 Credentials come from the environment (CUBAKG_ENDPOINT_USER and
-CUBAKG_ENDPOINT_PASSWORD for HTTP Basic, or CUBAKG_ENDPOINT_TOKEN for a Bearer
-token) or from ~/.netrc, never from arguments, and never appear in messages.
+CUBAKG_ENDPOINT_PASSWORD for HTTP Basic, or Digest when the server challenges for
+it; CUBAKG_ENDPOINT_TOKEN for a Bearer token) or from ~/.netrc, never from
+arguments, and never appear in messages. Redirects are not followed.
 """
 
 from __future__ import annotations
