@@ -414,3 +414,15 @@ def test_the_cli_gives_the_same_json_through_a_real_oxigraph_server():
     assert remote.returncode == 0 and local.returncode == 0, remote.stderr + local.stderr
     assert json.loads(remote.stdout) == json.loads(local.stdout)
     assert len(json.loads(local.stdout)["results"]["bindings"]) == 5
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_json_ld_with_a_remote_context_is_not_fetched(tmp_path, listener, engine):
+    data = tmp_path / "remote-context.jsonld"
+    data.write_text(json.dumps({"@context": f"http://127.0.0.1:{listener.port}/context.jsonld",
+                                "@id": "http://example.org/a", "name": "x"}), encoding="utf-8")
+    done = cubakg("query", "overview", "--data", str(data), "--engine", engine)
+    time.sleep(0.3)
+    assert done.returncode == 3
+    assert "remote-context.jsonld" in done.stderr
+    assert listener.connections == 0

@@ -89,3 +89,14 @@ def test_the_oxigraph_server_agrees_with_the_embedded_engine(oxigraph_server, na
     remote = answer(name, endpoint=oxigraph_server.query_url)
     assert remote.result.variables == local.result.variables
     assert comparable(remote.result, local.ordered) == comparable(local.result, local.ordered)
+
+
+@needs_release
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_the_json_ld_release_gives_the_same_answer(engine):
+    jsonld = RELEASE / "cubakg.jsonld"
+    assert jsonld.is_file()
+    for name in ("cq05-migration-statistics", "timeline"):
+        from_trig = answer(name, data=[TRIG])
+        from_jsonld = answer(name, data=[jsonld], engine=engine)
+        assert comparable(from_jsonld.result, True) == comparable(from_trig.result, True)

@@ -176,10 +176,21 @@ def load_rdflib(*files: tuple[str, float]):
     for name, _ in files:
         _, syntax = rdf_format(Path(name))
         try:
-            dataset.parse(name, format=syntax)
+            if syntax == "json-ld":
+                # rdflib would fetch a remote @context; pyoxigraph refuses to, so it reads JSON-LD.
+                dataset.parse(data=_jsonld_as_nquads(name), format="nquads")
+            else:
+                dataset.parse(name, format=syntax)
         except Exception as error:  # rdflib's parsers raise many exception types
             raise InputError(f"cannot parse the data: {error}", location=Location(name)) from None
     return dataset
+
+
+def _jsonld_as_nquads(name: str) -> str:
+    import pyoxigraph as ox
+
+    quads = ox.parse(path=name, format=ox.RdfFormat.JSON_LD)
+    return ox.serialize(quads, format=ox.RdfFormat.N_QUADS).decode("utf-8")
 
 
 def _rdflib_term(term) -> Term:
