@@ -27,9 +27,9 @@ JENA_CORE_JAR = Path("/usr/share/java/jena-core.jar")
 ID = "https://w3id.org/cubakg/id/"
 
 # The graph in four serialisations (DESIGN.md, "Outputs").
-GRAPH_FILES = {"cubakg.ttl": "turtle", "cubakg.nt": "nt", "cubakg.jsonld": "json-ld", "cubakg.trig": "trig"}
+GRAPH_FILES = ("cubakg.ttl", "cubakg.nt", "cubakg.jsonld", "cubakg.trig")
 # Other RDF files of the release.
-OTHER_RDF_FILES = {"ontology.ttl": "turtle", "shapes.ttl": "turtle", "void.ttl": "turtle", "shacl-report.ttl": "turtle"}
+OTHER_RDF_FILES = ("ontology.ttl", "shapes.ttl", "void.ttl", "shacl-report.ttl")
 # The IANA media type of each kind of file the release may describe as a distribution.
 MEDIA_TYPES = {
     ".ttl": "text/turtle",
