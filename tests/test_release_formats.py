@@ -462,3 +462,16 @@ def test_distributions_are_named_relative_to_the_release_base():
         format="turtle",
     )
     assert sorted(distributions(graph)) == ["a.ttl", "queries/q.rq"]
+
+
+def test_shacl_report_says_the_release_conforms():
+    """The build's own SHACL report ships with the release; it must record a passing build."""
+    import rdflib
+    from rdflib.namespace import SH
+
+    report = rdflib.Graph().parse(release_file("shacl-report.ttl"), format="turtle")
+    reports = list(report.subjects(rdflib.RDF.type, SH.ValidationReport))
+    assert len(reports) == 1, f"shacl-report.ttl holds {len(reports)} sh:ValidationReport nodes, expected 1"
+    assert report.value(reports[0], SH.conforms) == rdflib.Literal(True), "shacl-report.ttl says sh:conforms false"
+    violations = sorted(str(r) for r in report.subjects(SH.resultSeverity, SH.Violation))
+    assert not violations, f"shacl-report.ttl records {len(violations)} violations"
