@@ -58,12 +58,12 @@ def run_oxigraph(query: str, form: str, data: list[Path]) -> QueryResult:
     """Run `query` with pyoxigraph on `data`, whose default graph is the merge of all its graphs."""
     store = load_oxigraph(*_file_keys(data))
     try:
-        answer = store.query(query)
+        # Results stream: evaluation errors (a failing SERVICE, say) surface while reading them.
+        return _from_oxigraph(store.query(query), form)
     except SyntaxError as error:
         raise _oxigraph_syntax_error(error) from None
     except OSError as error:
         raise InputError(f"the query failed in Oxigraph: {error}") from None
-    return _from_oxigraph(answer, form)
 
 
 def _oxigraph_syntax_error(error: SyntaxError) -> InputError:
