@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -109,3 +110,14 @@ def test_every_ckg_term_a_saved_query_uses_is_in_the_ontology():
         body = masked(query.text)  # comments and strings do not count
         used = {NS_ONTOLOGY + local for local in re.findall(r"(?<![\w:])ckg:(\w+)", body)}
         assert used <= defined, f"{query.name}: {sorted(used - defined)}"
+
+
+RELEASE_QUERIES = Path(os.environ.get("CUBAKG_RELEASE_DIR", Path(__file__).resolve().parents[1] / "dist")) / "queries"
+
+
+@pytest.mark.skipif(not RELEASE_QUERIES.is_dir(), reason="no release queries (run `cubakg build`)")
+def test_the_release_carries_the_saved_queries_and_their_index():
+    assert sorted(p.name for p in RELEASE_QUERIES.glob("*.rq")) == sorted(q.path.name for q in SAVED)
+    for query in SAVED:
+        assert (RELEASE_QUERIES / query.path.name).read_text(encoding="utf-8") == query.text, query.name
+    assert (RELEASE_QUERIES / "index.md").read_text(encoding="utf-8") == render_index(SAVED)
