@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from cubakg.conformance.fallback import json_keys, report_keys
+
 REPO = Path(__file__).resolve().parents[1]
 SHAPES_FILE = REPO / "shapes" / "cubakg.shapes.ttl"
 ONTOLOGY_FILE = REPO / "ontology" / "cubakg.ttl"
@@ -32,48 +34,13 @@ def cli_keys(*files: Path | str, extra: tuple[str, ...] = ()) -> set[tuple[str, 
     completed = run_cli(*map(str, files), "--format", "json", *extra)
     assert completed.returncode in (0, 1), completed.stderr
     assert "Traceback" not in completed.stderr
-    document = json.loads(completed.stdout)
-    return {("_:" if r["focusNodeKind"] == "blank" else r["focusNode"], r["sourceConstraintComponent"], r["path"] or "")
-            for r in document["results"] if r["check"] == "shacl"}
-
-
-def top_results(report):
-    """Results linked from the report by sh:result (not nested sh:detail ones)."""
-    from rdflib.namespace import RDF, SH
-
-    return [result for node in report.subjects(RDF.type, SH.ValidationReport) for result in report.objects(node, SH.result)]
-
-
-def report_keys(report) -> set[tuple[str, str, str]]:
-    """(focus, component, path) of a report graph's results; blank focus nodes are all `_:`."""
-    from rdflib import URIRef
-    from rdflib.namespace import SH
-
-    from cubakg.conformance.shacl import path_text
-
-    keys = set()
-    for result in top_results(report):
-        path = report.value(result, SH.resultPath)
-        focus = report.value(result, SH.focusNode)
-        keys.add((str(focus) if isinstance(focus, URIRef) else blank_or_n3(focus),
-                  str(report.value(result, SH.sourceConstraintComponent)),
-                  path_text(report, path) if path is not None else ""))
-    return keys
-
-
-def blank_or_n3(term) -> str:
-    from rdflib import BNode
-
-    return "_:" if isinstance(term, BNode) else term.n3()
+    return json_keys(json.loads(completed.stdout))
 
 
 def pyshacl_keys(*files: Path | str) -> set[tuple[str, str, str]]:
     """The same keys from pyshacl on the same files, shapes and ontology."""
     from pyshacl import validate
-    from rdflib import Graph, URIRef
-    from rdflib.namespace import RDF, SH
-
-    from cubakg.conformance.shacl import path_text
+    from rdflib import Graph
 
     data = Graph()
     for file in files:
@@ -88,10 +55,7 @@ def jena_keys(*files: Path | str) -> set[tuple[str, str, str]] | None:
     """The same keys from Apache Jena's `shacl validate`, or None where Jena is not installed."""
     import tempfile
 
-    from rdflib import Graph, URIRef
-    from rdflib.namespace import RDF, SH
-
-    from cubakg.conformance.shacl import path_text
+    from rdflib import Graph
 
     if not JENA.exists() or not Path("/usr/share/java/jena-core.jar").exists():
         return None

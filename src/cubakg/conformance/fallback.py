@@ -74,3 +74,31 @@ def run_pyshacl(store, graphs: list, shapes_graph, shape_nodes: list | None) -> 
         data, shacl_graph=shapes_graph, inference="none", advanced=False, allow_warnings=True, **options,
     )
     return results_from_report(report)
+
+
+def report_keys(report) -> set[tuple[str, str, str]]:
+    """(focus, component, path) of each top-level result of a report graph, to compare engines.
+
+    Blank focus nodes all read `_:` (their labels differ between engines); paths are
+    in SPARQL syntax with full IRIs.
+    """
+    from rdflib import BNode, URIRef
+    from rdflib.namespace import RDF, SH as SH_NS
+
+    from cubakg.conformance.shacl import path_text
+
+    keys = set()
+    for report_node in report.subjects(RDF.type, SH_NS.ValidationReport):
+        for result in report.objects(report_node, SH_NS.result):
+            path = report.value(result, SH_NS.resultPath)
+            focus = report.value(result, SH_NS.focusNode)
+            focus_key = str(focus) if isinstance(focus, URIRef) else "_:" if isinstance(focus, BNode) else focus.n3()
+            keys.add((focus_key, str(report.value(result, SH_NS.sourceConstraintComponent)),
+                      path_text(report, path) if path is not None else ""))
+    return keys
+
+
+def json_keys(document: dict) -> set[tuple[str, str, str]]:
+    """The same keys from `cubakg validate --format json` output (SHACL results only)."""
+    return {("_:" if r["focusNodeKind"] == "blank" else r["focusNode"], r["sourceConstraintComponent"], r["path"] or "")
+            for r in document["results"] if r["check"] == "shacl"}

@@ -1,0 +1,166 @@
+"""Benchmark `cubakg validate` beside the pyshacl CLI and Apache Jena's `shacl validate`.
+
+For each size it generates synthetic data (bench/generate.py, cached in bench/out/),
+runs the three engines one after the other on the same file with the same shapes
+and ontology, and prints wall time, peak memory (the process's maximum resident
+set, from wait4) and the verdicts side by side: result counts and whether the sets
+of (focus node, constraint component, path) are identical.
+
+    python bench/run.py                     # 10k 100k 1M
+    python bench/run.py 10k 100k --timeout 1800
+    python bench/run.py 1M --skip pyshacl
+
+pyshacl gets the ontology with -e (its RDFS/OWL axioms are mixed into the data);
+Jena has no such option, so it reads the data with those same axioms appended.
+Results are also appended as JSON lines to bench/out/results.jsonl.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+OUT = REPO / "bench" / "out"
+SHAPES = REPO / "shapes" / "cubakg.shapes.ttl"
+ONTOLOGY = REPO / "ontology" / "cubakg.ttl"
+JENA = REPO.parent / "shared" / "tools" / "jena"
+PYTHON = sys.executable
+PYSHACL = Path(sys.executable).with_name("pyshacl")
+SIZES = {"10k": 10_000, "100k": 100_000, "1M": 1_000_000}
+
+sys.path.insert(0, str(REPO / "src"))
+sys.path.insert(0, str(REPO / "bench"))
+
+
+def measure(command: list[str], output: Path, timeout: float) -> dict:
+    """Run a command, its stdout to a file; wall seconds, peak RSS (MB), exit code."""
+    started = time.perf_counter()
+    with output.open("wb") as sink, open(os.devnull, "wb") as quiet:
+        process = subprocess.Popen(command, stdout=sink, stderr=quiet, cwd=REPO, start_new_session=True,
+                                   env=dict(os.environ, PYTHONPATH=str(REPO / "src")))
+        deadline = started + timeout
+        while True:
+            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.perf_counter() > deadline:
+                os.killpg(process.pid, signal.SIGKILL)
+                os.wait4(process.pid, 0)
+                return {"seconds": None, "peak_mb": None, "exit": None, "timed_out": timeout}
+            time.sleep(0.05)
+    return {"seconds": round(time.perf_counter() - started, 2), "peak_mb": round(usage.ru_maxrss / 1024),
+            "exit": os.waitstatus_to_exitcode(status)}
+
+
+def data_file(label: str) -> Path:
+    path = OUT / f"data-{label}.ttl"
+    if not path.exists():
+        from generate import generate
+
+        OUT.mkdir(parents=True, exist_ok=True)
+        with path.open("w", encoding="utf-8") as out:
+            counts = generate(SIZES[label], out)
+        print(f"generated {path.relative_to(REPO)}: {counts['triples']:,} triples, defects {sum(counts['defects'].values())}")
+    return path
+
+
+def with_axioms(data: Path) -> Path:
+    """The data plus the ontology axioms pyshacl's -e would mix in, for Jena."""
+    target = data.with_name(data.stem + "+axioms.nt")
+    if target.exists() and target.stat().st_mtime >= max(data.stat().st_mtime, ONTOLOGY.stat().st_mtime):
+        return target
+    from pyshacl.rdfutil.inoculate import inoculate
+    from rdflib import Graph
+
+    axioms = inoculate(Graph(), Graph().parse(ONTOLOGY))
+    with target.open("wb") as out:
+        out.write(data.read_bytes())
+        out.write(axioms.serialize(format="nt", encoding="utf-8"))
+    return target
+
+
+def keys_from_turtle(path: Path) -> set | None:
+    from rdflib import Graph
+
+    from cubakg.conformance.fallback import report_keys
+
+    try:
+        return report_keys(Graph().parse(path, format="turtle"))
+    except Exception:  # a crashed engine leaves no report: say so in the table
+        return None
+
+
+def keys_from_json(path: Path) -> set | None:
+    from cubakg.conformance.fallback import json_keys
+
+    try:
+        return json_keys(json.loads(path.read_text(encoding="utf-8")))
+    except (ValueError, KeyError):
+        return None
+
+
+def run_size(label: str, skip: set[str], timeout: float) -> dict:
+    data = data_file(label)
+    runs = {}
+    runs["cubakg"] = measure([PYTHON, "-m", "cubakg", "validate", str(data), "--format", "json"],
+                             OUT / f"report-{label}-cubakg.json", timeout)
+    runs["cubakg"]["keys"] = keys_from_json(OUT / f"report-{label}-cubakg.json")
+    if "pyshacl" not in skip:
+        runs["pyshacl"] = measure([str(PYSHACL), "-s", str(SHAPES), "-e", str(ONTOLOGY), "-i", "none", "-f", "turtle", str(data)],
+                                  OUT / f"report-{label}-pyshacl.ttl", timeout)
+        runs["pyshacl"]["keys"] = keys_from_turtle(OUT / f"report-{label}-pyshacl.ttl")
+    if "jena" not in skip and JENA.exists() and Path("/usr/share/java/jena-core.jar").exists():
+        runs["jena"] = measure([str(JENA), "shacl", "validate", "--shapes", str(SHAPES), "--data", str(with_axioms(data))],
+                               OUT / f"report-{label}-jena.ttl", timeout)
+        runs["jena"]["keys"] = keys_from_turtle(OUT / f"report-{label}-jena.ttl")
+    return {"size": label, "triples": sum(1 for _ in data.open("rb")), "runs": runs}
+
+
+def table(outcome: dict) -> str:
+    runs = outcome["runs"]
+    ours = runs["cubakg"]
+    rows = [f"{outcome['size']} ({outcome['triples']:,} triples)",
+            "| engine | wall s | peak MB | results | same (focus, component, path) as cubakg | cubakg faster by |",
+            "|---|---:|---:|---:|---|---:|"]
+    for name, run in runs.items():
+        if run.get("timed_out"):
+            rows.append(f"| {name} | > {run['timed_out']:.0f} (stopped) | – | – | – | – |")
+            continue
+        keys = run.get("keys")
+        same = "–" if name == "cubakg" else ("no report" if keys is None or ours["keys"] is None
+                                              else "yes" if keys == ours["keys"]
+                                              else f"NO (+{len(keys - ours['keys'])} / −{len(ours['keys'] - keys)})")
+        ratio = "–" if name == "cubakg" or not ours["seconds"] else f"{run['seconds'] / ours['seconds']:.1f}×"
+        rows.append(f"| {name} | {run['seconds']} | {run['peak_mb']} | {len(keys) if keys is not None else '?'} | {same} | {ratio} |")
+    return "\n".join(rows)
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("sizes", nargs="*", default=list(SIZES), help="10k, 100k, 1M")
+    parser.add_argument("--skip", action="append", default=[], choices=["pyshacl", "jena"], help="leave an engine out")
+    parser.add_argument("--timeout", type=float, default=3600, help="seconds before an engine is stopped")
+    arguments = parser.parse_args(argv)
+    for label in arguments.sizes:
+        if label not in SIZES:
+            parser.error(f"unknown size {label!r}: use {', '.join(SIZES)}")
+        outcome = run_size(label, set(arguments.skip), arguments.timeout)
+        print(table(outcome), flush=True)
+        print()
+        record = {"size": label, "triples": outcome["triples"], "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                  "runs": {name: {k: v for k, v in run.items() if k != "keys"} | {"results": len(run["keys"]) if run.get("keys") is not None else None}
+                           for name, run in outcome["runs"].items()}}
+        with (OUT / "results.jsonl").open("a", encoding="utf-8") as log:
+            log.write(json.dumps(record) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
