@@ -67,11 +67,17 @@ def test_unloadable_file_is_an_input_error(tmp_path):
         OxigraphServer([broken]).start()
 
 
-def start_serve(*args: str) -> tuple[subprocess.Popen, dict[str, str]]:
+def ignore_sigint() -> None:
+    # What a non-interactive shell does to a command it starts with `&`.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def start_serve(*args: str, sigint_ignored: bool = False) -> tuple[subprocess.Popen, dict[str, str]]:
     """Run `cubakg serve` and read its announcement lines ("SPARQL endpoint: …")."""
     process = subprocess.Popen(
         [sys.executable, "-m", "cubakg", "serve", *args],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=cubakg_env(), cwd=REPO,
+        preexec_fn=ignore_sigint if sigint_ignored else None,
     )
     announced: dict[str, str] = {}
     while len(announced) < 3:
@@ -83,9 +89,13 @@ def start_serve(*args: str) -> tuple[subprocess.Popen, dict[str, str]]:
     return process, announced
 
 
-@pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
-def test_serve_announces_endpoint_and_stops_cleanly(stop_signal):
-    process, announced = start_serve("--port", "0", "--file", str(MINI_TRIG))
+@pytest.mark.parametrize(
+    "stop_signal, sigint_ignored",
+    [(signal.SIGINT, False), (signal.SIGTERM, False), (signal.SIGINT, True)],
+    ids=["ctrl-c", "sigterm", "sigint-after-start-from-a-script"],
+)
+def test_serve_announces_endpoint_and_stops_cleanly(stop_signal, sigint_ignored):
+    process, announced = start_serve("--port", "0", "--file", str(MINI_TRIG), sigint_ignored=sigint_ignored)
     try:
         endpoint = announced["SPARQL endpoint"]
         page = announced["Browser page"]

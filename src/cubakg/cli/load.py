@@ -118,8 +118,10 @@ def serve_command(
     if not 0 <= port <= 65535:
         raise UsageError(f"--port must be between 0 and 65535, got {port}")
     to_load = files or [RELEASE_DIR / GRAPH_TRIG]
-    # SIGTERM stops us like Ctrl-C does, so the server and its store are cleaned up.
-    signal.signal(signal.SIGTERM, interrupt)
+    # SIGTERM stops us like Ctrl-C does, so the server and its store are cleaned up. SIGINT
+    # is set too: a shell starting `cubakg serve &` from a script leaves SIGINT ignored.
+    for stop_signal in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(stop_signal, interrupt)
     server = OxigraphServer(to_load, host=host, port=port, union_default_graph=True)
     try:
         server.start()
