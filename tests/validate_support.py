@@ -17,12 +17,12 @@ CASES = Path(__file__).resolve().parent / "validate_cases"
 JENA = REPO.parent / "shared" / "tools" / "jena"
 
 
-def run_cli(*arguments: str, stdin: bytes | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
+def run_cli(*arguments: str, stdin: bytes | None = None, timeout: float = 120, cwd: Path = REPO) -> subprocess.CompletedProcess:
     """`python -m cubakg validate …` as a user runs it; output as text."""
     env = dict(os.environ, PYTHONPATH=str(REPO / "src"))
     completed = subprocess.run(
         [sys.executable, "-m", "cubakg", "validate", *arguments],
-        input=stdin, capture_output=True, timeout=timeout, env=env, cwd=REPO,
+        input=stdin if stdin is not None else b"", capture_output=True, timeout=timeout, env=env, cwd=cwd,
     )
     completed.stdout = completed.stdout.decode("utf-8", errors="replace")
     completed.stderr = completed.stderr.decode("utf-8", errors="replace")

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import difflib
 
-from cubakg.conformance.shacl import SURELY_WELL_FORMED, VIOLATION, XSD, Result, sparql_string
+from cubakg.conformance.shacl import SURELY_WELL_FORMED, VIOLATION, XSD, Result, rdflib_literal, sparql_string
 from cubakg.resources import NS_ID, NS_ONTOLOGY, NS_SHAPES
 
 UNDEFINED_TERM = NS_SHAPES + "UndefinedTermCheck"
@@ -96,14 +96,12 @@ def dangling_references(store, input_options: dict, with_graph: bool) -> list[Re
 
 def ill_typed_literals(store, input_options: dict, originals=None) -> list[Result]:
     """Literals whose lexical form is not valid for their XSD datatype (as rdflib judges)."""
-    from rdflib import Literal, URIRef
-
     results = []
     if originals:
         # The store keeps "-5"^^xsd:nonNegativeInteger as "-5"^^xsd:integer: judge it as written.
         for (subject, predicate, _stored), written in sorted(originals.by_triple.items(), key=str):
             for literal in written:
-                if getattr(Literal(literal.value, datatype=URIRef(literal.datatype.value)), "ill_typed", None) is True:
+                if getattr(rdflib_literal(literal.value, literal.datatype.value), "ill_typed", None) is True:
                     results.append(ill_typed(subject, predicate, literal))
 
     surely = " ".join(
@@ -117,7 +115,7 @@ def ill_typed_literals(store, input_options: dict, originals=None) -> list[Resul
         **input_options,
     )
     bad = [row["o"] for row in candidates
-           if getattr(Literal(row["o"].value, datatype=URIRef(row["o"].datatype.value)), "ill_typed", None) is True]
+           if getattr(rdflib_literal(row["o"].value, row["o"].datatype.value), "ill_typed", None) is True]
     if not bad:
         return results
     listed = " ".join(str(term) for term in bad)

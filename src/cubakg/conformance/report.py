@@ -147,13 +147,16 @@ def grouped(results: list[Result]) -> list[tuple[object, list[Result]]]:
 
 
 def summary_line(outcome: Outcome) -> str:
-    files = len(outcome.sources)
     verdict = "conforms" if outcome.conforms else "does not conform"
     infos = outcome.count("Info")
-    return (f"{files} file{'s' if files != 1 else ''}, {outcome.triples:,} triples: "
-            f"{outcome.count('Violation'):,} violations, {outcome.count('Warning'):,} warnings"
-            + (f", {infos:,} infos" if infos else "")
+    return (f"{plural(len(outcome.sources), 'file')}, {plural(outcome.triples, 'triple')}: "
+            f"{plural(outcome.count('Violation'), 'violation')}, {plural(outcome.count('Warning'), 'warning')}"
+            + (f", {plural(infos, 'info')}" if infos else "")
             + f" — {verdict} (--severity {outcome.fail_on})")
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
 # -- formats ---------------------------------------------------------------------------------------

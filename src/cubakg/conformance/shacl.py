@@ -12,6 +12,7 @@ that shape with pyshacl instead (and says so).
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 
 SH = "http://www.w3.org/ns/shacl#"
@@ -44,6 +45,10 @@ KNOWN_PARAMETERS = {
     "path", "targetClass", "targetNode", "targetSubjectsOf", "targetObjectsOf", "message", "severity",
     "deactivated", "name", "description", "order", "group", "defaultValue", "declare", "prefixes",
 }
+
+
+FOCUS_GRAPHS = "urn:cubakg:validate:focus/"
+FOCUS_MEMBER = "urn:cubakg:validate:member"
 
 
 class Unsupported(Exception):
@@ -122,6 +127,7 @@ class Engine:
         self._shapes: dict = {}
         self._conformance: dict = {}  # shape node → {term: conforms}
         self._subclasses: dict = {}
+        self._fresh = itertools.count(1)
         self.queries = 0
 
     # -- reading shapes -------------------------------------------------------------
@@ -212,33 +218,262 @@ class Engine:
 
     # -- evaluation -----------------------------------------------------------------------
 
-    def validate(self) -> tuple[list[Result], list]:
-        """Results of every shape with targets, and the shapes it could not compile."""
-        results: list[Result] = []
+    def validate(self, workers: int | None = None) -> tuple[list[Result], list]:
+        """Results of every shape with targets, and the shapes it could not compile.
+
+        Each distinct set of focus nodes is computed once and kept in a scratch graph
+        of the store (scanning it is cheaper than re-deriving the targets in every
+        query); shapes are then evaluated on several threads (pyoxigraph releases the
+        GIL while it evaluates a query).
+        """
+        import os
+        from concurrent.futures import ThreadPoolExecutor
+
+        import pyoxigraph
+
         unsupported = []
+        jobs = []
+        focus_graphs: dict[str, str] = {}
         for node in self.target_shapes():
             try:
                 shape = self.shape(node)
                 if shape.deactivated:
                     continue
-                results.extend(self.evaluate(shape, self.focus_pattern(shape)))
+                pattern = self.focus_pattern(shape)
             except Unsupported as reason:
                 unsupported.append((node, str(reason)))
+                continue
+            if pattern not in focus_graphs:
+                graph = f"{FOCUS_GRAPHS}{len(focus_graphs)}"
+                focus_graphs[pattern] = graph
+                holder = pyoxigraph.NamedNode(graph)
+                member = pyoxigraph.NamedNode(FOCUS_MEMBER)
+                self.store.extend(pyoxigraph.Quad(holder, member, row["this"], holder) for row in self.select(
+                    f"SELECT ?this WHERE {pattern}"))
+            graph = focus_graphs[pattern]
+            jobs.append((node, shape, f"{{ GRAPH <{graph}> {{ <{graph}> <{FOCUS_MEMBER}> ?this }} }}"))
+
+        def run(job):
+            node, shape, focus = job
+            try:
+                return node, self.evaluate(shape, focus), None
+            except Unsupported as reason:
+                return node, [], str(reason)
+
+        results: list[Result] = []
+        workers = workers or min(4, os.cpu_count() or 1)
+        try:
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                for node, found, reason in pool.map(run, jobs):
+                    if reason is None:
+                        results.extend(found)
+                    else:
+                        unsupported.append((node, reason))
+        finally:
+            for graph in focus_graphs.values():
+                self.store.remove_graph(pyoxigraph.NamedNode(graph))
         return results, unsupported
 
     def evaluate(self, shape: Shape, focus: str) -> list[Result]:
-        """All results of a shape for the focus nodes bound by the group `focus`."""
+        """All results of a shape for the focus nodes bound by the group `focus`.
+
+        Value-level constraints that compile to a SPARQL expression are checked in
+        one query per shape (one flag per constraint); counts in one more.
+        """
         if shape.deactivated:
             return []
         values = (f"{focus} ?this {shape.path_sparql} ?value ." if shape.is_property
                   else f"{focus} BIND(?this AS ?value)")
         results: list[Result] = []
         p = shape.parameters
+        batch: list[tuple[str, str]] = []
         for name in CONSTRAINT_ORDER:
             for argument in p.get(name, []):
-                handler = getattr(self, "c_" + name)
-                results.extend(handler(shape, focus, values, argument))
+                if name in ("minCount", "maxCount") and shape.is_property:
+                    continue
+                condition = self.value_condition(shape, name, argument, "?value")
+                if condition is not None:
+                    batch.append((COMPONENTS[name], condition))
+                    if name == "datatype":
+                        results.extend(self.datatype_well_formed(shape, values, str(argument)))
+                else:
+                    results.extend(getattr(self, "c_" + name)(shape, focus, values, argument))
+        if batch:
+            results.extend(self.batched(shape, values, batch))
+        if shape.is_property and ("minCount" in p or "maxCount" in p):
+            results.extend(self.counts(shape, focus))
         return results
+
+    def batched(self, shape: Shape, values: str, batch: list[tuple[str, str]]) -> list[Result]:
+        """One query for many value conditions: a flag per condition, failing rows only."""
+        binds = " ".join(f"BIND(COALESCE({condition}, false) AS ?_ok{i})" for i, (_, condition) in enumerate(batch))
+        failing = " || ".join(f"!?_ok{i}" for i in range(len(batch)))
+        flags = " ".join(f"?_ok{i}" for i in range(len(batch)))
+        query = f"SELECT DISTINCT ?this ?value {flags} WHERE {{ {values} {binds} FILTER({failing}) }}"
+        results = []
+        for row in self.select(query):
+            for i, (component, _) in enumerate(batch):
+                if row[f"_ok{i}"].value != "true":
+                    results.append(self.result(shape, component, row["this"], row["value"]))
+        return results
+
+    def counts(self, shape: Shape, focus: str) -> list[Result]:
+        """sh:minCount and sh:maxCount of a property shape in one query."""
+        p = shape.parameters
+        minimum = max([int(v) for v in p.get("minCount", [])] or [0])
+        maximums = [int(v) for v in p.get("maxCount", [])]
+        maximum = min(maximums) if maximums else None
+        tests = []
+        if minimum > 0:
+            tests.append(f"?_n < {minimum}")
+        if maximum is not None:
+            tests.append(f"?_n > {maximum}")
+        if not tests:
+            return []
+        query = (f"SELECT ?this ?_n WHERE {{ {{ SELECT ?this (COUNT(DISTINCT ?value) AS ?_n) WHERE {{ {focus} "
+                 f"OPTIONAL {{ ?this {shape.path_sparql} ?value }} }} GROUP BY ?this }} FILTER({' || '.join(tests)}) }}")
+        results = []
+        for row in self.select(query):
+            n = int(row["_n"].value)
+            for count in p.get("minCount", []):
+                if n < int(count):
+                    results.append(self.result(shape, "MinCountConstraintComponent", row["this"]))
+            for count in p.get("maxCount", []):
+                if n > int(count):
+                    results.append(self.result(shape, "MaxCountConstraintComponent", row["this"]))
+        return results
+
+    # -- shapes and constraints as SPARQL expressions ----------------------------------------
+
+    def fresh(self) -> str:
+        return f"?_v{next(self._fresh)}"  # itertools.count: safe across threads
+
+    def value_condition(self, shape: Shape, name: str, argument, var: str, depth: int = 0) -> str | None:
+        """A SPARQL expression true when the term in `var` meets one constraint; None if not expressible."""
+        if depth > 8:
+            return None  # deep or recursive shapes: evaluate node by node instead
+        g = self.shapes_graph
+        if name == "class":
+            t = self.fresh()
+            return f"EXISTS {{ VALUES {t} {{ {' '.join(self.subclasses(argument))} }} {var} <{RDF_TYPE}> {t} }}"
+        if name == "datatype":
+            dt = str(argument)
+            if dt in (RDFS_LITERAL, RDFS_DATATYPE):
+                return f"isLiteral({var})"
+            from cubakg.conformance.inputs import FOLDED_DATATYPES
+
+            if self.originals and (dt in FOLDED_DATATYPES or dt == XSD + "integer"):
+                return None
+            if depth > 0 and dt not in (RDF_LANGSTRING, XSD + "string"):
+                return None  # nested: well-formedness is checked in Python
+            return f"(isLiteral({var}) && datatype({var}) = <{dt}>)"
+        if name == "nodeKind":
+            kinds = {"IRI": "isIRI({v})", "BlankNode": "isBlank({v})", "Literal": "isLiteral({v})",
+                     "BlankNodeOrIRI": "(isBlank({v}) || isIRI({v}))", "BlankNodeOrLiteral": "(isBlank({v}) || isLiteral({v}))",
+                     "IRIOrLiteral": "(isIRI({v}) || isLiteral({v}))"}
+            kind = str(argument)[len(SH):]
+            return kinds[kind].format(v=var) if kind in kinds else None
+        operators = {"minInclusive": ">=", "maxInclusive": "<=", "minExclusive": ">", "maxExclusive": "<"}
+        if name in operators:
+            return f"COALESCE({var} {operators[name]} {rdflib_to_sparql(argument)}, false)"
+        if name == "minLength":
+            return f"(!isBlank({var}) && STRLEN(STR({var})) >= {int(argument)})"
+        if name == "maxLength":
+            return f"(!isBlank({var}) && STRLEN(STR({var})) <= {int(argument)})"
+        if name == "pattern":
+            flags = shape.parameters.get("flags", [None])[0] if shape is not None else None
+            arguments = sparql_string(str(argument)) + (f", {sparql_string(str(flags))}" if flags is not None else "")
+            return f"(!isBlank({var}) && REGEX(STR({var}), {arguments}))"
+        if name == "flags":
+            return "true"
+        if name == "languageIn":
+            tests = " || ".join(f"langMatches(lang({var}), {sparql_string(str(tag))})" for tag in g.items(argument))
+            return f"(isLiteral({var}) && ({tests or 'false'}))"
+        if name == "in":
+            tests = " || ".join(f"sameTerm({var}, {rdflib_to_sparql(member)})" for member in g.items(argument))
+            return f"({tests or 'false'})"
+        if name == "node":
+            return self.shape_condition(argument, var, depth + 1)
+        if name == "not":
+            inner = self.shape_condition(argument, var, depth + 1)
+            return None if inner is None else f"!COALESCE({inner}, false)"
+        if name in ("and", "or", "xone"):
+            members = [self.shape_condition(member, var, depth + 1) for member in g.items(argument)]
+            if any(member is None for member in members):
+                return None
+            members = [f"COALESCE({member}, false)" for member in members]
+            if name == "and":
+                return "(" + (" && ".join(members) or "true") + ")"
+            if name == "or":
+                return "(" + (" || ".join(members) or "false") + ")"
+            return "((" + (" + ".join(f"IF({member}, 1, 0)" for member in members) or "0") + ") = 1)"
+        return None
+
+    def shape_condition(self, node, var: str, depth: int = 0) -> str | None:
+        """A SPARQL expression true when the term in `var` conforms to a shape; None if not expressible."""
+        try:
+            shape = self.shape(node)
+        except Unsupported:
+            return None
+        if shape.deactivated:
+            return "true"
+        if shape.is_property:
+            return self.property_condition(shape, var, depth)
+        parts = []
+        for name in CONSTRAINT_ORDER:
+            for argument in shape.parameters.get(name, []):
+                if name == "property":
+                    part = self.property_condition(self.shape(argument), var, depth + 1)
+                else:
+                    part = self.value_condition(shape, name, argument, var, depth + 1)
+                if part is None:
+                    return None
+                parts.append(f"COALESCE({part}, false)")
+        return "(" + (" && ".join(parts) or "true") + ")"
+
+    def property_condition(self, shape: Shape, var: str, depth: int) -> str | None:
+        """A property shape applied to the node in `var`, as an expression, where simple enough."""
+        if depth > 8 or shape.deactivated:
+            return None if depth > 8 else "true"
+        p = shape.parameters
+        path = shape.path_sparql
+        parts = []
+        for name in CONSTRAINT_ORDER:
+            for argument in p.get(name, []):
+                if name == "minCount":
+                    n = int(argument)
+                    if n > 1:
+                        return None
+                    if n == 1:
+                        parts.append(f"EXISTS {{ {var} {path} {self.fresh()} }}")
+                elif name == "maxCount":
+                    if int(argument) != 0:
+                        return None
+                    parts.append(f"NOT EXISTS {{ {var} {path} {self.fresh()} }}")
+                elif name == "hasValue":
+                    parts.append(f"EXISTS {{ {var} {path} {rdflib_to_sparql(argument)} }}")
+                else:
+                    value = self.fresh()
+                    condition = self.value_condition(shape, name, argument, value, depth + 1)
+                    if condition is None:
+                        return None
+                    parts.append(f"NOT EXISTS {{ {var} {path} {value} FILTER(!COALESCE({condition}, false)) }}")
+        return "(" + (" && ".join(parts) or "true") + ")"
+
+    def datatype_well_formed(self, shape: Shape, values: str, dt: str) -> list[Result]:
+        """Literals of the right datatype that rdflib (hence pyshacl) deems ill-formed."""
+        if dt in (RDF_LANGSTRING, XSD + "string", RDFS_LITERAL, RDFS_DATATYPE):
+            return []
+        sure = SURELY_WELL_FORMED.get(dt)
+        prefilter = f" && !REGEX(STR(?value), {sparql_string(sure)})" if sure else ""
+        candidates = [row["value"] for row in self.select(
+            f"SELECT DISTINCT ?value WHERE {{ {values} FILTER(isLiteral(?value) && datatype(?value) = <{dt}>{prefilter}) }}")]
+        bad = [value for value in candidates if not well_formed(value.value, dt)]
+        if not bad:
+            return []
+        listed = " ".join(str(value) for value in bad)
+        query = f"SELECT DISTINCT ?this ?value WHERE {{ VALUES ?value {{ {listed} }} {values} }}"
+        return [self.result(shape, "DatatypeConstraintComponent", this, value) for this, value in self.pairs(query)]
 
     def result(self, shape: Shape, component: str, focus, value=None, message=None, path=None, constraint=None) -> Result:
         path = path if path is not None else shape.path
@@ -515,6 +750,22 @@ class Engine:
             raise Unsupported("sh:qualifiedValueShapesDisjoint")
         minimum = int(p["qualifiedMinCount"][0]) if "qualifiedMinCount" in p else None
         maximum = int(p["qualifiedMaxCount"][0]) if "qualifiedMaxCount" in p else None
+        condition = self.shape_condition(other, "?value", 1)
+        if condition is not None:
+            tests = ([f"?_n < {minimum}"] if minimum else []) + ([f"?_n > {maximum}"] if maximum is not None else [])
+            if not tests:
+                return []
+            query = (f"SELECT ?this ?_n WHERE {{ {{ SELECT ?this (COUNT(DISTINCT ?value) AS ?_n) WHERE {{ {focus} "
+                     f"OPTIONAL {{ ?this {shape.path_sparql} ?value FILTER(COALESCE({condition}, false)) }} }} GROUP BY ?this }} "
+                     f"FILTER({' || '.join(tests)}) }}")
+            results = []
+            for row in self.select(query):
+                n = int(row["_n"].value)
+                if minimum and n < minimum:
+                    results.append(self.result(shape, "QualifiedMinCountConstraintComponent", row["this"]))
+                if maximum is not None and n > maximum:
+                    results.append(self.result(shape, "QualifiedMaxCountConstraintComponent", row["this"]))
+            return results
         pairs = self.value_pairs(values)
         ok = self.conforming(other, {value for _, value in pairs})
         counts: dict = {}
@@ -591,6 +842,16 @@ class Engine:
         return "".join(sorted(set(lines)))
 
 
+COMPONENTS = {
+    "class": "ClassConstraintComponent", "datatype": "DatatypeConstraintComponent", "nodeKind": "NodeKindConstraintComponent",
+    "minInclusive": "MinInclusiveConstraintComponent", "maxInclusive": "MaxInclusiveConstraintComponent",
+    "minExclusive": "MinExclusiveConstraintComponent", "maxExclusive": "MaxExclusiveConstraintComponent",
+    "minLength": "MinLengthConstraintComponent", "maxLength": "MaxLengthConstraintComponent",
+    "pattern": "PatternConstraintComponent", "languageIn": "LanguageInConstraintComponent", "in": "InConstraintComponent",
+    "node": "NodeConstraintComponent", "not": "NotConstraintComponent", "and": "AndConstraintComponent",
+    "or": "OrConstraintComponent", "xone": "XoneConstraintComponent", "flags": None,
+}
+
 # Order in which constraints are evaluated (and results listed) within a shape.
 CONSTRAINT_ORDER = [
     "class", "datatype", "nodeKind", "minCount", "maxCount", "minInclusive", "maxInclusive",
@@ -649,14 +910,22 @@ def substitute(template: str, bindings: dict) -> str:
     return re.sub(r"\{[?$]([A-Za-z_][A-Za-z0-9_]*)\}", replace, template)
 
 
+def rdflib_literal(lexical: str, datatype: str):
+    """An rdflib Literal, without rdflib logging a traceback for an ill-typed one."""
+    import logging
+
+    from rdflib import Literal, URIRef
+
+    logging.getLogger("rdflib.term").setLevel(logging.CRITICAL)
+    return Literal(lexical, datatype=URIRef(datatype))
+
+
 def well_formed(lexical: str, datatype: str) -> bool:
     """Whether rdflib (hence pyshacl) accepts a literal as a value of its datatype."""
     from datetime import date, datetime, time
     from decimal import Decimal
 
-    from rdflib import Literal, URIRef
-
-    literal = Literal(lexical, datatype=URIRef(datatype))
+    literal = rdflib_literal(lexical, datatype)
     if getattr(literal, "ill_typed", None) is True:
         return False
     value = literal.value

@@ -1,0 +1,138 @@
+"""`cubakg validate` on every kind of input, good and hostile, through the real CLI.
+
+The cases are tests/validate_cases/inputs.yaml; inputs too big, binary or
+deeply nested to keep as files are made here by the generator each case names.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from validate_support import CASES, run_cli
+
+FILES = CASES / "files"
+
+
+# -- generators: each writes one input into a folder and returns its path ------------------
+
+
+def gen_ntriples_as_txt(folder: Path) -> Path:
+    path = folder / "export.txt"
+    path.write_text('<https://example.org/a> <https://example.org/b> "c" .\n', encoding="utf-8")
+    return path
+
+
+def gen_png(folder: Path) -> Path:
+    path = folder / "picture.ttl"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4)
+    return path
+
+
+def gen_utf16(folder: Path) -> Path:
+    path = folder / "utf16.ttl"
+    path.write_bytes('<https://example.org/a> <https://example.org/b> "café" .\n'.encode("utf-16"))
+    return path
+
+
+def gen_latin1(folder: Path) -> Path:
+    path = folder / "latin1.ttl"
+    path.write_bytes('# Latin-1, not UTF-8\n<https://example.org/a> <https://example.org/b> "café" .\n'.encode("latin-1"))
+    return path
+
+
+def gen_empty(folder: Path) -> Path:
+    path = folder / "empty.ttl"
+    path.write_bytes(b"")
+    return path
+
+
+def gen_blank(folder: Path) -> Path:
+    path = folder / "blank.nt"
+    path.write_bytes(b"  \n\t\n\n")
+    return path
+
+
+def gen_long_literal(folder: Path) -> Path:
+    # schema:text must be a plain string: a language tag makes the 5 MB value the offending one.
+    path = folder / "long.ttl"
+    path.write_text(
+        "@prefix schema: <https://schema.org/> .\n@prefix dcterms: <http://purl.org/dc/terms/> .\n"
+        "<https://w3id.org/cubakg/id/article/999_0123456789abcdef> a schema:NewsArticle ;\n"
+        '  dcterms:identifier "999_0123456789abcdef" ; schema:inLanguage "en" ; schema:headline "H" ;\n'
+        '  schema:publisher <https://w3id.org/cubakg/id/article/999_0123456789abcdef> ;\n'
+        f'  schema:text "{"a" * 5_000_000}"@en .\n', encoding="utf-8")
+    return path
+
+
+def gen_deep_turtle(folder: Path) -> Path:
+    depth = 100_000
+    path = folder / "deep.ttl"
+    path.write_text("<https://example.org/a> <https://example.org/p> " + "[ <https://example.org/p> " * depth
+                    + "1" + " ]" * depth + " .\n", encoding="utf-8")
+    return path
+
+
+def gen_deep_jsonld(folder: Path) -> Path:
+    depth = 100_000
+    path = folder / "deep.jsonld"
+    path.write_text('{"@context": {"p": "https://example.org/p"}, "@id": "https://example.org/a", '
+                    + '"p": {' * depth + '"p": 1' + "}" * depth + "}", encoding="utf-8")
+    return path
+
+
+def gen_deep_rdfxml(folder: Path) -> Path:
+    depth = 100_000
+    path = folder / "deep.rdf"
+    path.write_text('<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:e="https://example.org/">'
+                    + "<rdf:Description><e:p>" * depth + "<rdf:Description/>" + "</e:p></rdf:Description>" * depth
+                    + "</rdf:RDF>", encoding="utf-8")
+    return path
+
+
+def gen_quadratic_entities(folder: Path) -> Path:
+    # No nesting, but one 10 kB entity used 10,000 times would expand to 100 MB.
+    path = folder / "quadratic.rdf"
+    path.write_text(
+        f'<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF [ <!ENTITY big "{"x" * 10_000}"> ]>\n'
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:e="https://example.org/">'
+        '<rdf:Description rdf:about="https://example.org/a"><e:p>' + "&big;" * 10_000 + "</e:p></rdf:Description></rdf:RDF>",
+        encoding="utf-8")
+    return path
+
+
+def gen_extra_shapes(folder: Path) -> Path:
+    path = folder / "extra.shapes.ttl"
+    path.write_text(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n@prefix ex: <https://example.org/> .\n"
+        "ex:BShape a sh:NodeShape ; sh:targetSubjectsOf ex:b ;\n"
+        "  sh:property [ sh:path ex:b ; sh:nodeKind sh:IRI ; sh:message \"Every ex:b needs to be an IRI here\" ] .\n",
+        encoding="utf-8")
+    return path
+
+
+GENERATORS = {name[len("gen_"):]: function for name, function in globals().items() if name.startswith("gen_")}
+CASE_LIST = yaml.safe_load((CASES / "inputs.yaml").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("case", CASE_LIST, ids=[case["name"] for case in CASE_LIST])
+def test_input_case(case: dict, tmp_path: Path) -> None:
+    # Run from a copy of the files, so that the messages name them as the case does.
+    work = tmp_path / "files"
+    shutil.copytree(FILES, work)
+    generated = GENERATORS[case["generate"]](work) if case.get("generate") else None
+    arguments = [str(argument).replace("{generated}", generated.name if generated else "") for argument in case["args"]]
+    stdin = (FILES / case["stdin"]).read_bytes() if case.get("stdin") else None
+    completed = run_cli(*arguments, stdin=stdin, cwd=work)
+    shown = f"exit {completed.returncode}\nstdout:\n{completed.stdout[:3000]}\nstderr:\n{completed.stderr[:3000]}"
+    assert completed.returncode == case["exit"], shown
+    assert "Traceback" not in completed.stderr + completed.stdout, shown
+    for text in case.get("stdout", []):
+        assert text in completed.stdout, shown
+    for text in case.get("stderr", []):
+        assert text in completed.stderr, shown
+    for text in case.get("absent", []):
+        assert text not in completed.stdout + completed.stderr, shown
