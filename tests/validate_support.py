@@ -59,10 +59,13 @@ def jena_keys(*files: Path | str) -> set[tuple[str, str, str]] | None:
 
     if not JENA.exists() or not Path("/usr/share/java/jena-core.jar").exists():
         return None
+    from pyshacl.rdfutil.inoculate import inoculate
+
     data = Graph()
     for file in files:
         data.parse(str(file))
-    data.parse(ONTOLOGY_FILE)
+    # Jena has no ontology option: give it the axioms pyshacl's -e mixes in.
+    data = inoculate(data, Graph().parse(ONTOLOGY_FILE))
     with tempfile.NamedTemporaryFile("wb", suffix=".nt", delete=False) as handle:
         handle.write(data.serialize(format="nt", encoding="utf-8"))
         merged = handle.name
