@@ -330,8 +330,12 @@ class Engine:
             tests.append(f"?_n > {maximum}")
         if not tests:
             return []
-        query = (f"SELECT ?this ?_n WHERE {{ {{ SELECT ?this (COUNT(DISTINCT ?value) AS ?_n) WHERE {{ {focus} "
-                 f"OPTIONAL {{ ?this {shape.path_sparql} ?value }} }} GROUP BY ?this }} FILTER({' || '.join(tests)}) }}")
+        if minimum == 1 and maximum is None:
+            # The common "at least one": NOT EXISTS is much cheaper than counting.
+            query = f"SELECT ?this (0 AS ?_n) WHERE {{ {focus} FILTER NOT EXISTS {{ ?this {shape.path_sparql} ?value }} }}"
+        else:
+            query = (f"SELECT ?this ?_n WHERE {{ {{ SELECT ?this (COUNT(DISTINCT ?value) AS ?_n) WHERE {{ {focus} "
+                     f"OPTIONAL {{ ?this {shape.path_sparql} ?value }} }} GROUP BY ?this }} FILTER({' || '.join(tests)}) }}")
         results = []
         for row in self.select(query):
             n = int(row["_n"].value)
@@ -755,9 +759,13 @@ class Engine:
             tests = ([f"?_n < {minimum}"] if minimum else []) + ([f"?_n > {maximum}"] if maximum is not None else [])
             if not tests:
                 return []
-            query = (f"SELECT ?this ?_n WHERE {{ {{ SELECT ?this (COUNT(DISTINCT ?value) AS ?_n) WHERE {{ {focus} "
-                     f"OPTIONAL {{ ?this {shape.path_sparql} ?value FILTER(COALESCE({condition}, false)) }} }} GROUP BY ?this }} "
-                     f"FILTER({' || '.join(tests)}) }}")
+            if minimum == 1 and maximum is None:
+                query = (f"SELECT ?this (0 AS ?_n) WHERE {{ {focus} FILTER NOT EXISTS {{ ?this {shape.path_sparql} ?value "
+                         f"FILTER(COALESCE({condition}, false)) }} }}")
+            else:
+                query = (f"SELECT ?this ?_n WHERE {{ {{ SELECT ?this (COUNT(DISTINCT ?value) AS ?_n) WHERE {{ {focus} "
+                         f"OPTIONAL {{ ?this {shape.path_sparql} ?value FILTER(COALESCE({condition}, false)) }} }} GROUP BY ?this }} "
+                         f"FILTER({' || '.join(tests)}) }}")
             results = []
             for row in self.select(query):
                 n = int(row["_n"].value)
