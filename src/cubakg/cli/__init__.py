@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import sys
 
-import typer
-
 from cubakg.cli.app import app, report_error
 from cubakg.errors import EXIT_INTERNAL, CubakgError
 
@@ -22,26 +20,23 @@ from cubakg.cli import load as _load  # noqa: F401,E402
 
 
 def main() -> None:
-    """Entry point of the `cubakg` console script and `python -m cubakg`."""
+    """Entry point of the `cubakg` console script and `python -m cubakg`.
+
+    Typer reports usage errors itself (exit 2); library errors carry their exit
+    code; anything else is a bug, reported in one line with exit code 4.
+    """
     try:
-        app(standalone_mode=False)
+        app()
     except CubakgError as error:
         report_error(error)
         sys.exit(error.exit_code)
-    except typer.Exit as done:
-        sys.exit(done.exit_code)
-    except typer.Abort:
-        sys.stderr.write("Aborted.\n")
-        sys.exit(130)
     except KeyboardInterrupt:
         sys.stderr.write("Interrupted.\n")
         sys.exit(130)
-    except Exception as error:  # click's usage errors
-        import click
-
-        if isinstance(error, click.ClickException):
-            error.show()
-            sys.exit(error.exit_code)
+    except BrokenPipeError:  # output piped into `head` and the like
+        sys.stderr.close()
+        sys.exit(0)
+    except Exception as error:
         sys.stderr.write(
             f"cubakg: internal error: {type(error).__name__}: {error}\n"
             "This is a bug in cubakg; please report it with the command you ran.\n"
