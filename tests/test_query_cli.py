@@ -428,3 +428,18 @@ def test_json_ld_with_a_remote_context_is_not_fetched(tmp_path, listener, engine
     assert done.returncode == 3
     assert "remote-context.jsonld" in done.stderr
     assert listener.connections == 0
+
+
+def test_a_hostile_parameter_through_the_cli_matches_nothing_and_breaks_nothing():
+    done = cubakg("query", "entity", "--param", 'entity=" } ?match ?p ?o . FILTER(true) } #', "--data", str(MINI),
+                  "--format", "json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["results"]["bindings"] == []
+
+
+@pytest.mark.skipif(not (REPO / "dist" / "cubakg.trig").is_file(), reason="no release in dist/")
+def test_without_data_the_release_is_queried():
+    done = cubakg("query", "cq06", "--format", "csv")
+    assert done.returncode == 0, done.stderr
+    values = {row[1] for row in csv.reader(io.StringIO(done.stdout))}
+    assert {"220,000", "16,531"} <= values  # the two record figures of the articles
