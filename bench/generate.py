@@ -38,7 +38,7 @@ DEFECTS = [
     ("place is a person", re.compile(rf'(<{re.escape(CKG)}refArea> )<[^>]*>'),
      r"\1<https://w3id.org/cubakg/id/person/carlos-fernandez-de-cossio>"),
     ("misspelt term", re.compile(rf'<{re.escape(CKG)}valueAsWritten>'), f"<{CKG}valueaswritten>"),
-    ("offset as string", re.compile(rf'(<http://www.w3.org/ns/oa#start> "\d+")\^\^<[^>]*>'), r"\1"),
+    ("offset as string", re.compile(r'(<http://www.w3.org/ns/oa#start> "\d+")\^\^<[^>]*>'), r"\1"),
     ("dangling reference", re.compile(r'(<https://schema.org/publisher> )<[^>]*>'),
      r"\1<https://w3id.org/cubakg/id/org/no-such-outlet>"),
     ("language tag missing", re.compile(rf'(<{re.escape(CKG)}summary> "[^"]*")@en'), r"\1"),

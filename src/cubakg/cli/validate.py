@@ -39,7 +39,7 @@ def validate_command(
     output_format: Annotated[str, typer.Option("--format", help="text (default), json, or turtle (a sh:ValidationReport).")] = "text",
     severity: Annotated[str, typer.Option("--severity", help="Lowest severity that fails the run: violation (default), warning or info.")] = "violation",
 ) -> None:
-    from cubakg.errors import EXIT_NONCONFORMING, CubakgError, UsageError
+    from cubakg.errors import EXIT_NONCONFORMING, CubakgError
 
     try:
         conforms = run(paths, input_format, shapes, with_graph, output_format, severity)
