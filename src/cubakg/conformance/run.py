@@ -151,6 +151,21 @@ def as_written(result: Result, originals) -> Result:
     return result
 
 
+def about_the_input(store, results: list[Result], input_graphs: list) -> list[Result]:
+    """The results whose focus node the input mentions (as subject or object), blank nodes kept."""
+    from cubakg.conformance.shacl import oxigraph_to_sparql
+
+    named = {oxigraph_to_sparql(r.focus) for r in results} - {None}
+    mentioned = set()
+    listed = sorted(named)
+    for start in range(0, len(listed), 5000):
+        rows = store.query(
+            f"SELECT ?f WHERE {{ VALUES ?f {{ {' '.join(listed[start:start + 5000])} }} "
+            "FILTER(EXISTS { ?f ?p ?o } || EXISTS { ?s ?q ?f }) }", default_graph=input_graphs)
+        mentioned.update(oxigraph_to_sparql(row["f"]) for row in rows)
+    return [r for r in results if oxigraph_to_sparql(r.focus) is None or oxigraph_to_sparql(r.focus) in mentioned]
+
+
 def validate(options: Options, progress=None) -> Outcome:
     """Validate the inputs; raise CubakgError for what cannot be read or is asked wrongly."""
     import pyoxigraph
@@ -200,6 +215,11 @@ def validate(options: Options, progress=None) -> Outcome:
             results = run_pyshacl(store, validated_graphs, shapes_graph, None)
         else:
             results += run_pyshacl(store, validated_graphs, shapes_graph, names)
+
+    if options.with_graph:
+        results = about_the_input(store, results, input_graphs)
+        notes.append("with --with-graph, results about nodes the input does not mention are left out "
+                     "(the release itself is validated when it is built)")
 
     say("checking terms and references")
     input_options = {"default_graph": input_graphs, "named_graphs": list(store.named_graphs())}
