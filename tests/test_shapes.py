@@ -252,3 +252,46 @@ def test_every_class_in_the_release_has_a_node_shape(shapes: Graph):
     used = {c for c in graph.objects(None, RDF.type) if not str(c).startswith(meta)}
     untargeted = used - targeted
     assert not untargeted, f"classes in the release with no node shape: {sorted(untargeted)}"
+
+
+# --- a second engine -------------------------------------------------------------------------
+
+JENA = REPO.parent / "shared" / "tools" / "jena"
+
+
+def result_keys(report: Graph) -> set[tuple[str, str, str]]:
+    """(focus node, constraint component, severity) of each result: what engines must agree on."""
+    return {
+        (
+            str(report.value(r, SH.focusNode)),
+            str(report.value(r, SH.sourceConstraintComponent)),
+            str(report.value(r, SH.resultSeverity)),
+        )
+        for r in report.subjects(RDF.type, SH.ValidationResult)
+    }
+
+
+def test_jena_agrees_with_pyshacl_on_the_release(shapes: Graph, ontology: Graph, tmp_path: Path):
+    """Apache Jena's SHACL engine gives the same results as pyshacl on the built graph."""
+    import subprocess
+
+    from pyshacl import validate as pyshacl_validate
+
+    release = REPO / "dist" / "cubakg.ttl"
+    if not release.exists():
+        pytest.skip("dist/cubakg.ttl is not built yet")
+    if not JENA.exists():
+        pytest.skip(f"Apache Jena is not installed ({JENA})")
+    data = Graph().parse(release, format="turtle")
+    data += ontology  # as the build validates it
+    data_file = tmp_path / "data.nt"
+    data.serialize(data_file, format="nt", encoding="utf-8")
+    run = subprocess.run(
+        [str(JENA), "shacl", "validate", "--shapes", str(SHAPES_FILE), "--data", str(data_file)],
+        capture_output=True, text=True, timeout=300,
+    )
+    if run.returncode != 0 or "ValidationReport" not in run.stdout:
+        pytest.skip(f"Jena did not run: {run.stderr.strip()[:300]}")
+    jena_report = Graph().parse(data=run.stdout, format="turtle")
+    _, pyshacl_report, _ = pyshacl_validate(data, shacl_graph=shapes, inference="none", advanced=False)
+    assert result_keys(jena_report) == result_keys(pyshacl_report)
