@@ -144,8 +144,8 @@ def sha256(data: bytes) -> str:
 
 def describe_release(union: Graph, dataset: Dataset, files: dict[str, bytes], ontology: Graph) -> Graph:
     """VoID statistics and DCAT distributions with media type, size and SHA-256."""
-    g = Graph()
-    for prefix, ns in (("void", VOID), ("dcat", DCAT), ("dcterms", DCTERMS), ("spdx", SPDX),
+    g = Graph(bind_namespaces="none")
+    for prefix, ns in (("rdf", RDF), ("void", VOID), ("dcat", DCAT), ("dcterms", DCTERMS), ("spdx", SPDX),
                        ("xsd", XSD), ("owl", OWL), ("rdfs", RDFS)):
         g.bind(prefix, ns)
     ontology_iri = next(ontology.subjects(RDF.type, OWL.Ontology))

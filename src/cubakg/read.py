@@ -35,14 +35,20 @@ class SourceMap:
         if node is None:
             return None
         for key in keys:
+            if _is_union_tag(node, key):
+                continue  # pydantic names the kind of a fact in the path; it is no key
             child = _child(node, key)
-            if child is None:
-                continue  # e.g. the tag pydantic adds for a discriminated union
-            node = child
+            if child is not None:
+                node = child
         return node.start_mark.line + 1
 
     def location(self, *keys: str | int) -> Location:
         return Location(str(self.path), self.line(*keys))
+
+
+def _is_union_tag(node: yaml.Node, key: str | int) -> bool:
+    kind = _child(node, "kind")
+    return isinstance(kind, yaml.ScalarNode) and kind.value == key
 
 
 def _child(node: yaml.Node, key: str | int) -> yaml.Node | None:

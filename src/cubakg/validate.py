@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from rdflib import RDF, BNode, Graph, Literal, URIRef
 from rdflib.namespace import SH
 
-from cubakg.resources import NS_ID
+from cubakg.resources import NS_ID, NS_SHAPES
 
 
 @dataclass(frozen=True)
@@ -109,8 +109,11 @@ def _findings(report: Graph):
 
 def _stable_report(report: Graph, conforms: bool) -> Graph:
     """The report with minted IRIs in place of blank nodes, so it serialises the same every time."""
-    stable = Graph()
-    stable.bind("sh", SH)
+    from cubakg.emit import PREFIXES
+
+    stable = Graph(bind_namespaces="none")
+    for prefix, namespace in (("rdf", RDF), ("sh", SH), ("cks", NS_SHAPES), *PREFIXES.items()):
+        stable.bind(prefix, namespace)
     root = URIRef(f"{NS_ID}report/build")
     stable.add((root, RDF.type, SH.ValidationReport))
     stable.add((root, SH.conforms, Literal(conforms)))
