@@ -27,8 +27,9 @@ def finding(check: str, focus, value, path, message: str) -> Result:
     from rdflib import URIRef
 
     return Result(focus=focus, component=check, shape=URIRef(check),
-                  path=URIRef(path.value) if path is not None else None, value=value,
-                  severity=VIOLATION, message=message, check=CHECKS[check])
+                  path=f"<{path.value}>" if path is not None else None, value=value,
+                  severity=VIOLATION, message=message, check=CHECKS[check],
+                  path_node=URIRef(path.value) if path is not None else None)
 
 
 def local_name(iri: str) -> str:

@@ -13,6 +13,7 @@ that shape with pyshacl instead (and says so).
 from __future__ import annotations
 
 import itertools
+import re
 from dataclasses import dataclass, field
 
 SH = "http://www.w3.org/ns/shacl#"
@@ -732,6 +733,7 @@ class Engine:
             raise Unsupported("$shapesGraph or $currentShape in a SPARQL constraint")
         if shape.is_property:
             text = text.replace("$PATH", shape.path_sparql)
+        text = rewrite_not_exists(text)
         brace = text.find("{")
         if brace < 0:
             raise Unsupported("a SPARQL constraint without a WHERE clause")
@@ -814,6 +816,70 @@ def _uri(text: str):
     from rdflib import URIRef
 
     return URIRef(text)
+
+
+_NOT_EXISTS = re.compile(r"FILTER\s*NOT\s+EXISTS\s*\{", re.I)
+
+
+def matching_brace(text: str, start: int) -> int:
+    """Index of the } closing the { at `start`, skipping strings; -1 if unbalanced."""
+    depth, i, quote = 0, start, None
+    while i < len(text):
+        c = text[i]
+        if quote:
+            if c == "\\":
+                i += 1
+            elif text.startswith(quote, i):
+                i += len(quote) - 1
+                quote = None
+        elif c in "\"'":
+            quote = text[i:i + 3] if text[i:i + 3] in ('"""', "'''") else c
+            i += len(quote) - 1
+        elif c == "#":
+            end = text.find("\n", i)
+            i = len(text) if end < 0 else end
+        elif c == "{":
+            depth += 1
+        elif c == "}":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    return -1
+
+
+def rewrite_not_exists(query: str) -> str:
+    """`FILTER NOT EXISTS { flat pattern }` in the WHERE group → `OPTIONAL { … } FILTER(!BOUND(…))`.
+
+    Same answers once the group's other patterns have bound their variables (the
+    OPTIONAL goes last, and its FILTER sees the outer bindings as NOT EXISTS does),
+    but oxigraph evaluates NOT EXISTS with joins by re-reading the whole pattern for
+    every row: hundreds of times slower. Nested groups are left as they are.
+    """
+    start = query.find("{")
+    end = matching_brace(query, start) if start >= 0 else -1
+    if end < 0:
+        return query
+    body = query[start + 1:end]
+    moved, kept, position, count = [], [], 0, 0
+    for match in _NOT_EXISTS.finditer(body):
+        if match.start() < position:
+            continue
+        if body[:match.start()].count("{") != body[:match.start()].count("}"):
+            continue  # not at the top of the WHERE group
+        open_at = match.end() - 1
+        close_at = matching_brace(body, open_at)
+        inner = body[open_at + 1:close_at] if close_at > 0 else ""
+        if close_at < 0 or "{" in inner:
+            continue
+        count += 1
+        kept.append(body[position:match.start()])
+        moved.append(f"OPTIONAL {{ {inner} BIND(true AS ?_absent{count}) }} FILTER(!BOUND(?_absent{count}))")
+        position = close_at + 1
+    if not moved:
+        return query
+    kept.append(body[position:])
+    return query[:start + 1] + "".join(kept) + "\n" + "\n".join(moved) + "\n" + query[end:]
 
 
 def pick_message(messages: list) -> str | None:
