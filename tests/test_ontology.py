@@ -241,8 +241,13 @@ def test_shapes_use_only_existing_terms(shapes: Graph, oa_terms):
     assert not unknown_reused_terms(iris_in(shapes), oa_terms)
 
 
-def test_release_uses_only_existing_terms(release: Graph, oa_terms):
-    assert not unknown_reused_terms(iris_in(release), oa_terms)
+@pytest.mark.parametrize("name", ["cubakg.ttl", "void.ttl"])
+def test_release_uses_only_existing_terms(name: str, oa_terms):
+    """The graph and its dataset description (VoID, DCAT) use only terms that exist."""
+    path = REPO / "dist" / name
+    if not path.exists():
+        pytest.skip(f"dist/{name} is not built yet")
+    assert not unknown_reused_terms(iris_in(Graph().parse(path, format="turtle")), oa_terms)
 
 
 def test_every_ckg_term_in_the_shapes_is_defined(ontology: Graph, shapes: Graph):
