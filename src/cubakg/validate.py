@@ -41,35 +41,13 @@ class ShaclOutcome:
         return [f for f in self.findings if f.severity == "Warning"]
 
 
-class _OxigraphQueriedGraph(Graph):
-    """An rdflib graph whose SPARQL queries run on Oxigraph.
-
-    pyshacl runs each SHACL-SPARQL constraint once per focus node; rdflib's own
-    engine plans those patterns badly and joins the pre-bound `$this` last, so a
-    build took minutes. Core constraints still read this graph's triples from
-    rdflib's memory store: Oxigraph stores integer subtypes such as
-    xsd:nonNegativeInteger as xsd:integer, which would break datatype checks.
-    """
-
-    def __init__(self, *graphs: Graph):
-        super().__init__()
-        self._oxigraph = Graph(store="Oxigraph")
-        for graph in graphs:
-            for triple in graph:
-                self.add(triple)
-                self._oxigraph.add(triple)
-
-    def query(self, query_object, processor="sparql", result="sparql", initNs=None,  # noqa: N803
-              initBindings=None, use_store_provided=True, **kwargs):  # noqa: N803 (rdflib's names)
-        return self._oxigraph.query(query_object, processor, result, initNs, initBindings,
-                                    use_store_provided, **kwargs)
-
-
 def shacl_check(data: Graph, shapes: Graph, ontology: Graph) -> ShaclOutcome:
     """Validate `data` with pyshacl; the ontology supplies rdfs:subClassOf for class targets."""
     from pyshacl import validate
 
-    graph = _OxigraphQueriedGraph(data, ontology)
+    graph = Graph()
+    for triple in (*data, *ontology):
+        graph.add(triple)
     _conforms, report, _text = validate(
         graph, shacl_graph=shapes, inference="none", inplace=True,
         allow_warnings=True, advanced=False, meta_shacl=False,
