@@ -166,6 +166,13 @@ def about_the_input(store, results: list[Result], input_graphs: list) -> list[Re
     return [r for r in results if oxigraph_to_sparql(r.focus) is None or oxigraph_to_sparql(r.focus) in mentioned]
 
 
+def quiet_rdflib() -> None:
+    """rdflib logs a traceback for every ill-typed literal it reads: those are our findings, not errors."""
+    import logging
+
+    logging.getLogger("rdflib.term").setLevel(logging.CRITICAL)
+
+
 def validate(options: Options, progress=None) -> Outcome:
     """Validate the inputs; raise CubakgError for what cannot be read or is asked wrongly."""
     import pyoxigraph
@@ -174,6 +181,7 @@ def validate(options: Options, progress=None) -> Outcome:
     from cubakg.conformance.shacl import Engine
 
     say = progress or (lambda message: None)
+    quiet_rdflib()
     if options.severity not in SEVERITIES:
         raise UsageError(f"unknown --severity {options.severity!r}", hint="use violation, warning or info")
     if not options.paths:

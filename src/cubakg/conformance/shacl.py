@@ -555,6 +555,14 @@ class Engine:
 
     # -- other value constraints
 
+    def c_uniqueLang(self, shape, focus, values, flag):
+        if not bool(flag.toPython()) or not shape.is_property:
+            return []
+        query = (f"SELECT DISTINCT ?this ?language WHERE {{ {focus} ?this {shape.path_sparql} ?a , ?b . "
+                 f"BIND(LCASE(lang(?a)) AS ?language) FILTER(?language != \"\" && !sameTerm(?a, ?b) "
+                 f"&& LCASE(lang(?b)) = ?language) }}")
+        return [self.result(shape, "UniqueLangConstraintComponent", row["this"]) for row in self.select(query)]
+
     def c_hasValue(self, shape, focus, values, expected):
         term = rdflib_to_sparql(expected)
         if shape.is_property:
