@@ -44,6 +44,12 @@ def gen_latin1(folder: Path) -> Path:
     return path
 
 
+def gen_utf8_bom(folder: Path) -> Path:
+    path = folder / "bom.ttl"
+    path.write_bytes(b"\xef\xbb\xbf" + '<https://example.org/a> <https://example.org/b> "café" .\n'.encode("utf-8"))
+    return path
+
+
 def gen_empty(folder: Path) -> Path:
     path = folder / "empty.ttl"
     path.write_bytes(b"")
