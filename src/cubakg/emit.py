@@ -170,6 +170,8 @@ class Emitter:
             self.add(node, TIME.inXSDgYearMonth, Literal(f"{resolved.year:04d}-{resolved.month:02d}", datatype=XSD.gYearMonth))
         elif resolved.year and resolved.month is None:
             self.add(node, TIME.inXSDgYear, Literal(f"{resolved.year:04d}", datatype=XSD.gYear))
+        if all(part is None for part in (resolved.year, resolved.month, resolved.day, resolved.weekday)):
+            return  # the text fixes no part ("Since these talks began"): nothing to describe
         description = URIRef(f"{node}/description")
         self.add(node, TIME.inDateTime, description)
         self.add(description, RDF.type, TIME.GeneralDateTimeDescription)

@@ -86,7 +86,16 @@ def _findings(report: Graph):
 
 
 def _stable_report(report: Graph, conforms: bool) -> Graph:
-    """The report with minted IRIs in place of blank nodes, so it serialises the same every time."""
+    """The report with minted IRIs in place of blank nodes, so it serialises the same every time.
+
+    Results become id:report/build/result/{n}; a result nested under another by
+    sh:detail (from sh:node) keeps that link and is not a top-level sh:result.
+    IRIs are copied as they are: sh:sourceShape names a shape of
+    shapes/cubakg.shapes.ttl, where every shape a report can name has an IRI.
+    Other blank nodes, which have no stable name, are written as readable
+    literals: a complex sh:resultPath, a SPARQL constraint (sh:sourceConstraint),
+    and the blank-node shapes of a shapes file a user supplies.
+    """
     from cubakg.emit import PREFIXES
 
     stable = Graph(bind_namespaces="none")
@@ -97,12 +106,16 @@ def _stable_report(report: Graph, conforms: bool) -> Graph:
     stable.add((root, SH.conforms, Literal(conforms)))
     results = sorted(report.subjects(RDF.type, SH.ValidationResult),
                      key=lambda r: sorted((str(p), _name(report, o)) for p, o in report.predicate_objects(r)))
-    for number, result in enumerate(results, 1):
-        node = URIRef(f"{root}/result/{number}")
-        stable.add((root, SH.result, node))
+    minted = {result: URIRef(f"{root}/result/{number}") for number, result in enumerate(results, 1)}
+    nested = set(report.objects(None, SH.detail))
+    for result, node in minted.items():
+        if result not in nested:
+            stable.add((root, SH.result, node))
         for predicate, obj in report.predicate_objects(result):
-            if isinstance(obj, BNode):
-                obj = Literal(_name(report, obj))  # a blank-node path or shape, kept readable
+            if obj in minted:
+                obj = minted[obj]
+            elif isinstance(obj, BNode):
+                obj = Literal(_name(report, obj))
             stable.add((node, predicate, obj))
     return stable
 
