@@ -345,18 +345,16 @@ def stored_form(literal, pyoxigraph):
     return literal
 
 
-def record_folded(source: Source, data: bytes, originals: Originals) -> None:
-    """Remember every literal whose datatype the store folds (one streaming pass, only if needed)."""
+def remember_folded(quads, originals: Originals):
+    """Pass quads through, remembering each literal whose datatype the store folds."""
     import pyoxigraph
 
-    if not _MAYBE_FOLDED.search(data):
-        return
-    fmt = getattr(pyoxigraph.RdfFormat, FORMATS[source.format][0])
     literal_type = pyoxigraph.Literal
-    for quad in pyoxigraph.parse(data, format=fmt, base_iri=base_iri(source)):
+    for quad in quads:
         obj = quad.object
         if type(obj) is literal_type and obj.datatype.value in FOLDED_DATATYPES:
             originals.record(quad)
+        yield quad
 
 
 def load(store, source: Source, originals: Originals | None = None) -> bytes:
@@ -368,13 +366,16 @@ def load(store, source: Source, originals: Originals | None = None) -> bytes:
 
     data = guard(source, read_bytes(source))
     before = len(store)
+    fmt = getattr(pyoxigraph.RdfFormat, FORMATS[source.format][0])
     try:
-        store.load(data, format=getattr(pyoxigraph.RdfFormat, FORMATS[source.format][0]), base_iri=base_iri(source))
+        if originals is not None and _MAYBE_FOLDED.search(data):
+            # One pass both fills the store and remembers the folded literals.
+            store.extend(remember_folded(pyoxigraph.parse(data, format=fmt, base_iri=base_iri(source)), originals))
+        else:
+            store.load(data, format=fmt, base_iri=base_iri(source))
     except SyntaxError as error:
         raise syntax_error(source, error) from None
     except (ValueError, OSError) as error:
         raise InputError(f"cannot parse {FORMAT_LABELS[source.format]}: {error}", Location(source.label)) from None
     source.triples = len(store) - before
-    if originals is not None:
-        record_folded(source, data, originals)
     return data

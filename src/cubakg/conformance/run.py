@@ -208,6 +208,17 @@ def validate(options: Options, progress=None) -> Outcome:
         validated_graphs.append(pyoxigraph.NamedNode(RELEASE_GRAPH))
 
     say("validating")
+    # The checks read only the input: they run on threads beside the SHACL engine
+    # (pyoxigraph releases the GIL while it evaluates a query).
+    from concurrent.futures import ThreadPoolExecutor
+
+    input_options = {"default_graph": input_graphs, "named_graphs": list(store.named_graphs())}
+    checks_pool = ThreadPoolExecutor(max_workers=3)
+    checks_running = [
+        checks_pool.submit(checks.undefined_terms, store, input_options, f"<{ONTOLOGY_GRAPH}>"),
+        checks_pool.submit(checks.dangling_references, store, input_options, options.with_graph),
+        checks_pool.submit(checks.ill_typed_literals, store, input_options, originals),
+    ]
     engine = Engine(shapes_graph, store, originals, query_options={"default_graph": validated_graphs})
     results, unsupported = engine.validate()
     notes = []
@@ -229,18 +240,8 @@ def validate(options: Options, progress=None) -> Outcome:
         notes.append("with --with-graph, results about nodes the input does not mention are left out "
                      "(the release itself is validated when it is built)")
 
-    say("checking terms and references")
-    input_options = {"default_graph": input_graphs, "named_graphs": list(store.named_graphs())}
-    ontology = f"<{ONTOLOGY_GRAPH}>"
-    # Three independent scans of the input: on threads (pyoxigraph releases the GIL).
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(max_workers=3) as pool:
-        found = [pool.submit(checks.undefined_terms, store, input_options, ontology),
-                 pool.submit(checks.dangling_references, store, input_options, options.with_graph),
-                 pool.submit(checks.ill_typed_literals, store, input_options, originals)]
-        for future in found:
-            results += future.result()
-    results = [as_written(result, originals) for result in results] if originals else results
+    for future in checks_running:
+        results += future.result()
+    checks_pool.shutdown()
     return Outcome(sources=sources, results=results, notes=notes, fail_on=options.severity, data=data,
                    shapes_graph=shapes_graph)
