@@ -114,21 +114,17 @@ def _release_files(project_dir, dataset, union, ontology, ontology_path, shapes_
 
 
 def _documentation(ontology) -> dict[str, bytes]:
-    try:
-        from cubakg.ontology_doc import render_html
-    except ImportError:  # the renderer ships with the ontology work
-        return {}
+    from cubakg.ontology_doc import render_html
+
     return {res.ONTOLOGY_DOC: render_html(ontology).encode("utf-8")}
 
 
 def _queries() -> dict[str, bytes]:
+    """The saved queries and their index, as dist/queries/."""
+    from cubakg.query import load_saved_queries, render_index
+
     files = {f"{res.QUERIES_RELEASE}/{p.name}": p.read_bytes() for p in sorted(res.QUERIES_DIR.glob("*.rq"))}
-    try:
-        from cubakg.query import load_saved_queries, render_index
-    except ImportError:
-        return files
-    if files:
-        files[f"{res.QUERIES_RELEASE}/index.md"] = render_index(load_saved_queries()).encode("utf-8")
+    files[f"{res.QUERIES_RELEASE}/index.md"] = render_index(load_saved_queries()).encode("utf-8")
     return files
 
 
