@@ -60,14 +60,11 @@ def build(project_dir: Path, out_dir: Path | None = None) -> BuildSummary:
         resolve.check_as_written(loaded)
         spans[loaded.article_id] = anchor.anchor_sheet(loaded)
     times = resolve.resolve_times(sheets)
-    for loaded in sheets:  # numbers fail here with file:line, before anything is emitted
-        for position, fact in enumerate(loaded.sheet.facts):
-            if fact.kind == "observation":
-                resolve.read_figure(fact, loaded.source.location("facts", position, "value"))
+    figures = resolve.resolve_figures(sheets)
 
     ontology = _parse_rdf(ontology_path)
     shapes = _parse_rdf(shapes_path)
-    dataset = emit.emit(emit.EmitInput(registry, index, sheets, spans, times, ontology))
+    dataset = emit.emit(emit.EmitInput(registry, index, sheets, spans, times, figures, ontology))
     union = emit.union(dataset)
 
     outcome = validate.shacl_check(union, shapes, ontology)

@@ -15,7 +15,7 @@ from rdflib.namespace import DCTERMS, ORG, PROV, QB, SDO, TIME
 from cubakg import mint
 from cubakg.anchor import Span
 from cubakg.read import LoadedRegistry, LoadedSheet
-from cubakg.resolve import ResolvedTime, Term, TimeBook, read_figure
+from cubakg.resolve import Figure, ResolvedTime, Term, TimeBook
 from cubakg.resources import NS_ID, NS_ONTOLOGY
 from cubakg.sheets import Entity
 
@@ -77,6 +77,7 @@ class EmitInput:
     sheets: list[LoadedSheet]
     spans: dict[str, dict[str, list[Span]]]  # article id → fact id → spans
     times: TimeBook
+    figures: dict[tuple[str, str], Figure]  # (article id, fact id) → figure of an observation
     ontology: Graph
 
 
@@ -419,8 +420,7 @@ class Emitter:
     def fact_observation(self, fact, _article, _order) -> None:
         name, measure, unit, _label = STATISTICS[fact.measure]
         node = self.new_fact(fact, QB.Observation)
-        where = self.sheet_location(fact, "value")
-        figure = read_figure(fact, where)
+        figure = self.source.figures[(self.article_id, fact.id)]
         self.add(node, QB.dataSet, mint.dataset_iri(name))
         self.add(node, CKG.refPeriod, self.time(fact, "period"))
         self.add_key(node, CKG.refArea, fact.area)
@@ -433,11 +433,6 @@ class Emitter:
         if fact.record:
             self.add(node, CKG.recordQualifier, Literal(fact.record))
         self.add_key(node, CKG.sourceAgency, fact.source)
-
-    def sheet_location(self, fact, field: str):
-        loaded = next(s for s in self.source.sheets if s.article_id == self.article_id)
-        position = next(i for i, f in enumerate(loaded.sheet.facts) if f.id == fact.id)
-        return loaded.source.location("facts", position, field)
 
     def fact_trend(self, fact, _article, _order) -> None:
         node = self.new_fact(fact, CKG.MigrationTrend)

@@ -45,23 +45,20 @@ def _to_oxigraph(term):
     raise ValueError(f"blank node {term!r} in the release: every node must have a minted IRI")
 
 
-def _sort_key(quad: tuple) -> tuple:
+def _triple_key(triple: tuple) -> tuple:
     # rdf:type first within a subject reads best; otherwise plain N-Triples order.
-    graph, subject, predicate, obj = quad
-    return (str(graph), str(subject), predicate != RDF.type, str(predicate), obj.n3())
+    subject, predicate, obj = triple
+    return (str(subject), predicate != RDF.type, str(predicate), obj.n3())
 
 
 def sorted_quads(dataset: Dataset) -> list[tuple]:
-    quads = set()
-    for s, p, o, g in dataset.quads((None, None, None, None)):
-        if len(g) == 0 and not isinstance(g, URIRef):
-            continue
-        quads.add((g.identifier if hasattr(g, "identifier") else g, s, p, o))
-    return sorted(quads, key=_sort_key)
+    """(graph, subject, predicate, object), graph by graph."""
+    quads = {(getattr(g, "identifier", g), s, p, o) for s, p, o, g in dataset.quads((None, None, None, None))}
+    return sorted(quads, key=lambda q: (str(q[0]), *_triple_key(q[1:])))
 
 
 def sorted_triples(graph: Graph) -> list[tuple]:
-    return [q[1:] for q in sorted(((URIRef(""), s, p, o) for s, p, o in graph), key=_sort_key)]
+    return sorted(graph, key=_triple_key)
 
 
 def serialize(triples_or_quads: list[tuple], fmt: str, prefixes: dict[str, str]) -> bytes:

@@ -432,3 +432,14 @@ def read_figure(fact, where: Location) -> Figure:
     if fact.approximate is not None:
         figure = Figure(figure.as_written, figure.value, fact.approximate)
     return figure
+
+
+def resolve_figures(sheets: list[LoadedSheet]) -> dict[tuple[str, str], Figure]:
+    """Every observation's figure, by (article id, fact id); fails with file:line."""
+    figures = {}
+    for loaded in sheets:
+        for position, fact in enumerate(loaded.sheet.facts):
+            if fact.kind == "observation":
+                where = loaded.source.location("facts", position, "value")
+                figures[(loaded.article_id, fact.id)] = read_figure(fact, where)
+    return figures
