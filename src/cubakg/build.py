@@ -7,12 +7,16 @@ True
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from cubakg import resources as res
-from cubakg.errors import InputError, Location, NonConformingError
+from cubakg.errors import NonConformingError
+
+Progress = Callable[[str], None]
 
 
 @dataclass(frozen=True)
@@ -24,86 +28,96 @@ class BuildSummary:
     articles: dict[str, int]  # article id → facts in its sheet
     facts_by_kind: dict[str, int]
     files: list[str]
-    warnings: int
+    warnings: int  # SHACL warnings
+    notes: list[str] = field(default_factory=list)  # other warnings: draft sheets' gaps
+    drafts: list[str] = field(default_factory=list)
     example_question: str = ""
     example_answer: list[str] = field(default_factory=list)
 
 
-def _parse_rdf(path: Path):
-    from rdflib import Graph
+@dataclass(frozen=True)
+class Project:
+    """Where a project's inputs are."""
 
-    graph = Graph()
-    try:
-        graph.parse(path, format="turtle")
-    except FileNotFoundError:
-        raise InputError("file not found", Location(str(path))) from None
-    except Exception as error:  # rdflib raises several parser-specific types
-        raise InputError(f"cannot parse Turtle: {error}", Location(str(path))) from None
-    return graph
+    root: Path
+
+    @property
+    def seeds(self) -> Path:
+        return self.root / "seeds"
+
+    @property
+    def ontology(self) -> Path:
+        return self.root / "ontology" / res.ONTOLOGY_FILE.name
+
+    @property
+    def shapes(self) -> Path:
+        return self.root / "shapes" / res.SHAPES_FILE.name
 
 
-def build(project_dir: Path, out_dir: Path | None = None) -> BuildSummary:
+def build(project_dir: Path, out_dir: Path | None = None, progress: Progress | None = None) -> BuildSummary:
     """Build the release of the project in `project_dir` into `out_dir` (default dist/)."""
-    from cubakg import anchor, emit, publish, read, resolve, validate
+    from cubakg import anchor, emit, mint, publish, read, resolve, validate
 
-    project_dir = project_dir.resolve()
-    out_dir = (out_dir or project_dir / "dist").resolve()
-    seeds_dir = project_dir / "seeds"
-    ontology_path = project_dir / "ontology" / res.ONTOLOGY_FILE.name
-    shapes_path = project_dir / "shapes" / res.SHAPES_FILE.name
+    say = progress or (lambda message: None)
+    project = Project(project_dir.resolve())
+    out_dir = (out_dir or project.root / "dist").resolve()
 
-    registry, sheets = read.read_seeds(seeds_dir)
-    index = resolve.index_registry(registry)
-    spans = {}
-    for loaded in sheets:
-        resolve.check_references(loaded, index)
-        resolve.check_as_written(loaded)
-        spans[loaded.article_id] = anchor.anchor_sheet(loaded)
-    times = resolve.resolve_times(sheets)
-    figures = resolve.resolve_figures(sheets)
+    say("reading the fact sheets")
+    registry, sheets = read.read_seeds(project.seeds)
+    ontology = read.Ontology(project.ontology)
+    say(f"anchoring the evidence of {len(sheets)} articles")
+    articles, notes = anchor.anchor(sheets)
+    say("resolving keys, dates and figures")
+    articles, index = resolve.resolve(articles, registry)
+    minter = mint.Minter(index)
+    articles = mint.mint(articles, minter)
+    say("emitting RDF")
+    quads = emit.emit(articles, registry, minter, ontology)
 
-    ontology = _parse_rdf(ontology_path)
-    shapes = _parse_rdf(shapes_path)
-    dataset = emit.emit(emit.EmitInput(registry, index, sheets, spans, times, figures, ontology))
-    union = emit.union(dataset)
-
-    outcome = validate.shacl_check(union, shapes, ontology)
+    say(f"validating {len(quads):,} quads with SHACL")
+    outcome = validate.shacl_check(quads, project.shapes, ontology)
     if not outcome.conforms:
         raise NonConformingError(
-            f"the built graph does not conform to {shapes_path.relative_to(project_dir)}: "
+            f"the built graph does not conform to {project.shapes.relative_to(project.root)}: "
             f"{len(outcome.violations)} violation(s); dist/ was left unchanged",
             details=validate.format_findings(outcome.violations),
         )
 
-    files = _release_files(project_dir, dataset, union, ontology, ontology_path, shapes_path, outcome.report)
-    files[res.DESCRIPTION] = publish.graph_turtle(publish.describe_release(union, dataset, files, ontology))
+    say("writing the release")
+    triples = publish.union_triples(quads)
+    files = release_files(triples, quads, ontology, project, outcome)
+    files[res.DESCRIPTION] = publish.describe_release(triples, quads, files, ontology)
     publish.write_release(out_dir, files)
 
-    facts_by_kind = Counter(f.kind for s in sheets for f in s.sheet.facts)
-    question, answer = example_answer(union)
+    facts_by_kind = Counter(record.fact.kind for article in articles for record in article.facts)
+    question, answer = example_answer(files[res.GRAPH_NTRIPLES])
     return BuildSummary(
-        out_dir=out_dir, triples=len(union),
-        articles={s.article_id: len(s.sheet.facts) for s in sheets},
+        out_dir=out_dir, triples=len(triples),
+        articles={article.id: len(article.facts) for article in articles},
         facts_by_kind=dict(sorted(facts_by_kind.items())), files=sorted(files),
-        warnings=len(outcome.warnings), example_question=question, example_answer=answer,
+        warnings=len(outcome.warnings), notes=notes, drafts=[a.id for a in articles if a.draft],
+        example_question=question, example_answer=answer,
     )
 
 
-def _release_files(project_dir, dataset, union, ontology, ontology_path, shapes_path, report) -> dict[str, bytes]:
-    from cubakg import emit, publish
+def release_files(triples, quads, ontology, project: Project, outcome) -> dict[str, bytes]:
+    import pyoxigraph
 
-    # Our own IRIs stay whole in Turtle and TriG: as prefixed names their slashes would need escaping.
-    prefixes = {p: str(ns) for p, ns in emit.PREFIXES.items() if p != "id"}
+    from cubakg import publish, validate
+
     context = publish.jsonld_context(ontology)
+    ordered = publish.sorted_quads(quads)
     files = {
-        res.GRAPH_TURTLE: publish.serialize(publish.sorted_triples(union), "turtle", prefixes),
-        res.GRAPH_NTRIPLES: publish.serialize(publish.sorted_triples(union), "nt", prefixes),
-        res.GRAPH_TRIG: publish.serialize(publish.sorted_quads(dataset), "trig", prefixes),
-        res.GRAPH_JSONLD: publish.graph_jsonld(union, context),
-        res.JSONLD_CONTEXT: (publish.json.dumps({"@context": context}, indent=1, sort_keys=True) + "\n").encode(),
-        res.ONTOLOGY_RELEASE: ontology_path.read_bytes(),
-        res.SHAPES_RELEASE: shapes_path.read_bytes(),
-        res.SHACL_REPORT: publish.graph_turtle(report),
+        res.GRAPH_NTRIPLES: publish.ntriples(triples),
+        res.GRAPH_TURTLE: publish.turtle(triples, publish.GRAPH_PREFIXES),
+        res.GRAPH_TRIG: publish.reformat(publish.nquads(ordered), pyoxigraph.RdfFormat.N_QUADS,
+                                         pyoxigraph.RdfFormat.TRIG, publish.GRAPH_PREFIXES),
+        res.GRAPH_JSONLD: publish.compact_jsonld(triples, context),
+        res.JSONLD_CONTEXT: (json.dumps({"@context": context}, indent=1) + "\n").encode(),
+        res.ONTOLOGY_RELEASE: ontology.data,
+        res.SHAPES_RELEASE: project.shapes.read_bytes(),
+        res.SHACL_REPORT: publish.turtle(
+            publish.union_triples(validate.report_quads(outcome)), publish.REPORT_PREFIXES),
     }
     files.update(_documentation(ontology))
     files.update(_queries())
@@ -113,7 +127,7 @@ def _release_files(project_dir, dataset, union, ontology, ontology_path, shapes_
 def _documentation(ontology) -> dict[str, bytes]:
     from cubakg.ontology_doc import render_html
 
-    return {res.ONTOLOGY_DOC: render_html(ontology).encode("utf-8")}
+    return {res.ONTOLOGY_DOC: render_html(ontology.graph()).encode("utf-8")}
 
 
 def _queries() -> dict[str, bytes]:
@@ -140,6 +154,10 @@ SELECT DISTINCT ?name ?post WHERE {
 """
 
 
-def example_answer(union) -> tuple[str, list[str]]:
-    rows = union.query(EXAMPLE_QUERY)
-    return EXAMPLE_QUESTION, [f"{row.name}" + (f" — {row.post}" if row.post else "") for row in rows]
+def example_answer(ntriples: bytes) -> tuple[str, list[str]]:
+    import pyoxigraph
+
+    store = pyoxigraph.Store()
+    store.load(ntriples, format=pyoxigraph.RdfFormat.N_TRIPLES)
+    rows = store.query(EXAMPLE_QUERY)
+    return EXAMPLE_QUESTION, [row["name"].value + (f" — {row['post'].value}" if row["post"] else "") for row in rows]
