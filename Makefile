@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: release test bench install install-test clean-venv
+.PHONY: release test bench bench-build install install-test clean-venv
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,9 @@ test: install-test
 
 bench: install-test
 	$(BIN)/python bench/run.py
+
+bench-build: install-test
+	$(BIN)/python bench/build.py 10 100 1000
 
 clean-venv:
 	rm -rf $(VENV)
