@@ -1,0 +1,196 @@
+"""Meetings, talks and who takes part in them.
+
+- "X and Y (officials) are due to meet / met / plan to resume their talks in
+  PLACE on DAY": an event (the registry round of that place and month, or a
+  proposed one) with place, time and status, and X and Y as parties;
+- "Leading the X delegation will be P", "P led the X delegation", "the
+  delegation was headed by P": P heads the delegation, on behalf of X;
+- "received by P": P hosts; "ORG has sent P1 and P2 for EVENT": ORG sends, P1 and
+  P2 are delegation members; "expected to meet with GROUP": GROUP is the counterpart.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+
+from cubakg.draft import times
+from cubakg.draft.context import Context, slug
+from cubakg.draft.model import DraftFact
+
+MEETING = re.compile(
+    r"\b(?P<modal>are due to|is due to|will|plan to|plans to|are expected to|are scheduled to|are set to|to)?\s*"
+    r"(?P<verb>meet|met|hold talks|held talks|resume (?:their |the )?talks|resumed (?:their |the )?talks|hold (?:their |the )?(?:next |first )?round)\b"
+)
+LEADS = [
+    re.compile(r"\bLeading the (?P<side>[A-Z]\w+ )?delegation (?P<modal>will be|is|was)\b"),
+    re.compile(r"\b(?P<modal>will lead|leads|led|is leading|heads|headed|will head) the (?P<side>[A-Z]\w+ )?delegation\b"),
+    re.compile(r"\bthe (?P<side>[A-Z]\w+ )?delegation(?:,)? (?P<modal>(?:will be |was |is )?(?:led|headed)) by\b"),
+]
+FUTURE = re.compile(r"\b(?:will|due|plan|planned|expected|scheduled|set to)\b")
+ROUND_SUBTYPES = ("talks-round", "meeting", "conference")
+
+
+def draft(ctx: Context) -> None:
+    for sentence in ctx.article.sentences:
+        meetings(ctx, sentence)
+        leaders(ctx, sentence)
+        hosts_and_senders(ctx, sentence)
+
+
+def _future(text: str) -> bool:
+    return bool(FUTURE.search(text))
+
+
+def meetings(ctx: Context, sentence) -> None:
+    body = sentence.text
+    match = MEETING.search(body)
+    if not match:
+        return
+    at = sentence.start + match.start("verb")
+    sides = ctx.countries_in(sentence.start + _clause_start(body, match.start()), at)
+    if len(sides) < 2 or re.search(r"[.;]", ctx.text[sentence.start:at]):
+        return
+    rest_start = sentence.start + match.end()
+    place = next((m for m in ctx.mentions_in(rest_start, sentence.end, "place", "country")
+                  if ctx.text[max(sentence.start, m.start - 3):m.start] == "in "), None)
+    when = next(iter(times.find(ctx.text, rest_start, sentence.end)), None)
+    future = _future(match.group(0)) or bool(match.group("modal"))
+    slot, resolved, note = times.time_slot(when, body, ctx.dateline) if when else (None, None, "")
+    event = _event_for(ctx, sentence, place.key if place else None, resolved)
+    if event is None:
+        return
+    span = (sentence.start + _clause_start(body, match.start()), sentence.start + match.end())
+    if place:
+        span = (span[0], max(span[1], place.end))
+    if when and slot:
+        span = (span[0], max(span[1], when.end))
+    fields = {"event": event, "status": "planned" if future else "held", "place": place.key if place else None,
+              "when": slot, "agents": sides}
+    topics = [m.key for m in ctx.mentions_in(sentence.start, sentence.end, "scheme:topics")]
+    if topics:
+        fields["topics"] = sorted(set(topics))
+    why = f"{' and '.join(ctx.label(s) for s in sides)} meet" + (f"; {when.text!r} is {note}" if when and slot else "")
+    if when and not slot:
+        why += f"; time not drafted: {note}"
+    ctx.add(DraftFact("event", fields, [span], why))
+    for side in sides:
+        ctx.add(DraftFact("participation", {
+            "event": event, "participant": side, "role": "party", "status": "expected" if future else "took-part",
+        }, [span], "a side of the meeting"))
+
+
+def _clause_start(body: str, before: int) -> int:
+    """Where the clause holding `before` starts (after a dateline's double space or a semicolon)."""
+    cut = max(body.rfind("  ", 0, before), body.rfind("; ", 0, before))
+    return cut + 2 if cut >= 0 else 0
+
+
+def _event_for(ctx: Context, sentence, place: str | None, resolved) -> str | None:
+    """The registry event the meeting is: mentioned in the sentence, or the round of that place and month."""
+    for m in ctx.mentions_in(sentence.start, sentence.end, "event"):
+        if m.subtype in ROUND_SUBTYPES and not m.weak:
+            return m.key
+    month = f"{calendar.month_name[resolved.month]} {resolved.year}" if resolved and resolved.year and resolved.month else None
+    candidates = []
+    for key, entity in sorted(ctx.registry.entities.items()):
+        if entity.type == "event" and entity.subtype in ROUND_SUBTYPES and place:
+            label = entity.label + " " + (entity.description or "")
+            if ctx.label(place) in label:
+                candidates.append((bool(month and month in label), key))
+    if candidates:
+        return max(candidates)[1]
+    if not place:
+        return None  # nothing to tell this meeting from another
+    where = ctx.label(place)
+    key = slug(f"talks {where} {resolved.year if resolved and resolved.year else ''} {resolved.month or '' if resolved else ''}")
+    label = f"Talks in {where}" + (f", {month}" if month else "")
+    return ctx.propose(key, {"type": "event", "subtype": "talks-round", "label": label, "aliases": []},
+                       (sentence.start, sentence.end), "a meeting the registry has no event for")
+
+
+def _context_event(ctx: Context, offset: int) -> str | None:
+    """The talks round the text speaks of at `offset`: the last one named or drafted before it."""
+    best = None
+    for m in ctx.mentions:
+        if m.type == "event" and m.subtype in ROUND_SUBTYPES and m.start < offset and not m.weak:
+            best = (m.start, m.key)
+    for fact in ctx.facts:
+        if fact.kind == "event" and fact.start < offset and (best is None or fact.start > best[0]):
+            entity = ctx.registry.entities.get(fact.fields["event"])
+            if fact.fields["event"] in ctx.proposals or (entity and entity.subtype in ROUND_SUBTYPES):
+                best = (fact.start, fact.fields["event"])
+    if best is None:
+        for m in ctx.mentions:
+            if m.type == "event" and m.subtype in ROUND_SUBTYPES:
+                return m.key
+    return best[1] if best else None
+
+
+def leaders(ctx: Context, sentence) -> None:
+    body = sentence.text
+    for pattern in LEADS:
+        match = pattern.search(body)
+        if not match:
+            continue
+        after = pattern.pattern.startswith(r"\bLeading") or "by" in match.group(0)[-3:]
+        window = (sentence.start + match.end(), sentence.end) if after else (sentence.start, sentence.start + match.start())
+        people = ctx.lexicon.nested(ctx.article.doc, "person")
+        people = [m for m in people if window[0] <= m.start and m.end <= window[1]]
+        if not people:
+            continue
+        leader = people[0] if after else people[-1]
+        side_text = (match.group("side") or "").strip()
+        side = next(iter(ctx.countries_in(sentence.start + match.start(), sentence.start + match.end())), None)
+        event = _context_event(ctx, sentence.start + match.start())
+        status = "expected" if _future(match.group("modal") + " " + body) and "led" not in match.group("modal") else "took-part"
+        span = (min(sentence.start + match.start(), leader.start), max(sentence.start + match.end(), leader.end))
+        fields = {"event": event, "participant": leader.key, "role": "head-of-delegation", "status": status,
+                  "on_behalf_of": side}
+        unsure = "" if event else "no talks event named before: set `event`"
+        ctx.add(DraftFact("participation", fields, [(sentence.start, sentence.end)] if span[1] - span[0] < 12 else [span],
+                          f"{leader.text!r} leads the {side_text + ' ' if side_text else ''}delegation", unsure=unsure))
+        group = next((m for m in ctx.mentions_in(sentence.start + match.start(), sentence.start + match.end(), "group")), None)
+        if group and event:
+            ctx.add(DraftFact("participation", {"event": event, "participant": group.key, "role": "delegation",
+                                                "status": status, "on_behalf_of": side},
+                              [(group.start, group.end)], "the delegation itself"))
+        return
+
+
+def hosts_and_senders(ctx: Context, sentence) -> None:
+    body = sentence.text
+    people = [m for m in ctx.lexicon.nested(ctx.article.doc, "person") if sentence.start <= m.start and m.end <= sentence.end]
+    received = re.search(r"\b(?:were|was|will be) received by\b", body)
+    if received:
+        host = next((m for m in people if m.start >= sentence.start + received.end()), None)
+        event = _context_event(ctx, sentence.start)
+        if host and event:
+            ctx.add(DraftFact("participation", {"event": event, "participant": host.key, "role": "host",
+                                                "status": "expected" if "will" in received.group() else "took-part"},
+                              [(sentence.start + received.start(), host.end)], f"received by {host.text!r}"))
+    sent = re.search(r"\b(?:has|have|had)? ?sent\b", body)
+    if sent:
+        at = sentence.start + sent.start()
+        senders = [m for m in ctx.mentions_in(sentence.start, at, "organization", "country") if not m.weak]
+        delegates = [m for m in people if m.start > at]
+        event = next((m.key for m in ctx.mentions_in(at, sentence.end, "event") if m.subtype in ROUND_SUBTYPES), None) \
+            or _context_event(ctx, sentence.end)
+        if event and senders:
+            ctx.add(DraftFact("participation", {"event": event, "participant": senders[-1].key, "role": "sender",
+                                                "status": "took-part"}, [(sentence.start, sentence.end)],
+                              f"{senders[-1].text!r} sent delegates"))
+        for person in delegates if event else []:
+            ctx.add(DraftFact("participation", {"event": event, "participant": person.key, "role": "delegation-member",
+                                                "status": "took-part"}, [(sentence.start, sentence.end)],
+                              f"{person.text!r} was sent"))
+    meet_with = re.search(r"\b(?:expected to |due to |will )?meet with\b", body)
+    if meet_with:
+        counterpart = next((m for m in ctx.mentions_in(sentence.start + meet_with.end(), sentence.end, "group", "organization")
+                            if m.start - (sentence.start + meet_with.end()) <= 2), None)
+        event = _context_event(ctx, sentence.start)
+        if counterpart and event:
+            future = bool(_future(meet_with.group()))
+            ctx.add(DraftFact("participation", {"event": event, "participant": counterpart.key, "role": "counterpart",
+                                                "status": "expected" if future else "took-part"},
+                              [(sentence.start, sentence.end)], f"{counterpart.text!r} meets the delegation"))
