@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -36,6 +37,16 @@ class Context:
     facts: list[DraftFact] = field(default_factory=list)
     proposals: dict[str, Proposal] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    _nested: dict = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # A generic alias ("that conference") names the entity when a specific one named it before.
+        named = set()
+        for index, m in enumerate(self.mentions):
+            if m.weak and m.key in named:
+                self.mentions[index] = dataclasses.replace(m, weak=False)
+            elif not m.weak:
+                named.add(m.key)
 
     @property
     def text(self) -> str:
@@ -57,6 +68,17 @@ class Context:
     def mentions_in(self, start: int, end: int, *types: str) -> list[Mention]:
         """Mentions inside text[start:end], of the given types (all when none given)."""
         return [m for m in self.mentions if start <= m.start and m.end <= end and (not types or m.type in types)]
+
+    def any_mentions_in(self, start: int, end: int, *types: str) -> list[Mention]:
+        """Like `mentions_in`, but also the mentions inside a longer alias of something else."""
+        found = []
+        for kind in types:
+            if kind not in self._nested:
+                self._nested[kind] = self.lexicon.nested(self.article.doc, kind)
+            found += [m for m in self._nested[kind] if start <= m.start and m.end <= end]
+        proposed = [m for m in self.mentions if m.type in types and not m.key in self.lexicon.types]
+        found += [m for m in proposed if start <= m.start and m.end <= end and m not in found]
+        return sorted(found, key=lambda m: (m.start, -m.end))
 
     def countries_in(self, start: int, end: int) -> list[str]:
         """Countries named in text[start:end], also inside other names ("Cuban officials" → cuba)."""

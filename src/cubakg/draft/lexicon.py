@@ -21,6 +21,9 @@ from cubakg.sheets import Registry
 # Words that make a bare alias generic ("the meeting", "The official"): such a
 # mention names the registry entry only if the article is about the same story.
 DETERMINERS = {"the", "a", "an", "that", "this", "these", "those", "its", "their", "his", "her"}
+# Concept labels are surface forms too ("visa requirement"), in these schemes; where one
+# phrase names concepts of two schemes, the earlier scheme wins.
+LABELLED_SCHEMES = ("policy-instruments", "populations", "measure-kinds", "routes", "topics")
 
 
 @lru_cache(maxsize=1)
@@ -77,10 +80,14 @@ class Lexicon:
         for key, entity in registry.entities.items():
             self.types[key] = (entity.type, entity.subtype)
             forms[key] = {*entity.aliases, entity.label}
+        self.priority: dict[str, int] = {}
         for scheme, concepts in registry.schemes.items():
             for key, concept in concepts.concepts.items():
                 self.types[key] = (f"scheme:{scheme}", None)
                 forms[key] = set(concept.aliases)
+                if scheme in LABELLED_SCHEMES:
+                    forms[key] |= {concept.label, concept.label + "s"}
+                    self.priority[key] = len(LABELLED_SCHEMES) - LABELLED_SCHEMES.index(scheme)
         tokenizer = nlp().tokenizer
         for key in sorted(forms):
             aliases = sorted(a for a in forms[key] if a.strip())
@@ -122,7 +129,8 @@ class Lexicon:
             for match_id, start, end in matcher(doc):
                 key = doc.vocab.strings[match_id]
                 # Entities before concepts, exact before caseless, then by key: deterministic.
-                score = (end - start, rank, self.types[key][0].startswith("scheme:") is False, key)
+                score = (end - start, rank, self.types[key][0].startswith("scheme:") is False,
+                         self.priority.get(key, 0), key)
                 if (start, end) not in found or score > found[(start, end)][0]:
                     found[(start, end)] = (score, key)
         spans = filter_spans([doc[s:e] for s, e in sorted(found, key=lambda se: (-(se[1] - se[0]), se))])

@@ -13,15 +13,6 @@ import re
 from cubakg.draft.model import Draft, DraftFact, quote_for
 
 METADATA_KINDS = ("headline", "dateline", "publisher", "author", "section", "related-link", "video", "cites")
-# The order docs/fact-sheets.md gives each kind's fields.
-FIELD_ORDER = [
-    "text", "as_written", "place", "date", "derivation", "publisher", "author", "relation",
-    "event", "participant", "role", "post", "holder", "title", "org", "subject", "predicate", "object", "measure", "value",
-    "population", "counted", "area", "period", "source", "speaker", "mode", "quote", "actor", "change", "policy", "announcer",
-    "announces", "route", "via", "destination", "status", "when", "ends", "since", "effective", "part_of", "ordinal",
-    "follows", "agents", "topics", "on_behalf_of", "country", "headed_by", "addressee", "about", "stance", "record",
-    "approximate", "trend",
-]
 _PLAIN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 
@@ -54,8 +45,13 @@ def order(draft: Draft) -> list[DraftFact]:
 
 
 def render_fact(fact: DraftFact, text: str) -> list[str]:
+    from cubakg.facts import KINDS
+
     lines = [f"- id: {fact.id}", f"  kind: {fact.kind}"]
-    for name in sorted(fact.fields, key=lambda n: FIELD_ORDER.index(n) if n in FIELD_ORDER else len(FIELD_ORDER)):
+    common = ["summary", "reported_by"]
+    # The kind's own fields in the order the model (and docs/fact-sheets.md) gives, then the common ones.
+    declared = [n for n in KINDS[fact.kind].model_fields if n not in common] + common
+    for name in sorted(fact.fields, key=lambda n: declared.index(n) if n in declared else len(declared)):
         value = fact.fields[name]
         if value is None or value == []:
             continue

@@ -1,49 +1,123 @@
-"""Every other mention of a registry organisation or event becomes a fact of its own.
+"""Every other mention of a registry organisation or event becomes a fact of its own,
+and names the registry lacks become proposals.
 
-An organisation named with its country ("the US government", "the Cuban
-government") is an `organization` fact with that country; an administration named
-after a person ("the Biden administration") is headed by that person. An event
-named by its alias is an `event` fact. A generic alias ("the meeting") is only
-suggested, since in a new article it may name another meeting.
+- an organisation named with its country ("the US government", "the Cuban
+  government") is an `organization` fact with that country; an administration named
+  after a person ("the Biden administration") is headed by that person;
+- an event named by its alias is an `event` fact, with the place its alias or
+  the words after it give ("a conference on migration in Panama"); a generic alias
+  ("took office", "the meeting") counts only right after its agent ("Biden took
+  office"), or after the event was named in full; otherwise it is a suggestion;
+- a capitalised name ending in an organisation word ("the U.S. Coast Guard") or
+  an agreement word ("the 1994 Migration Accords") the registry lacks is proposed.
 """
 
 from __future__ import annotations
 
-from cubakg.draft.context import Context
+import re
+
+from cubakg.draft.context import Context, slug
 from cubakg.draft.model import DraftFact
+
+AGENTS = ("person", "country", "organization", "group")
+ORG_HEADS = ("Guard", "Department", "Ministry", "Agency", "Service", "Services", "Bureau", "Office", "Commission",
+             "Embassy", "Council", "Patrol", "Protection", "Institute", "Committee", "Foundation", "Court", "Navy")
+AGREEMENT_HEADS = ("Accord", "Accords", "Agreement", "Treaty", "Pact", "Protocol")
+_CAP = r"(?:[A-Z][\w.’'-]*|of|for|and|on)"
+NAME = re.compile(rf"\b(?:[A-Z][\w.’'-]*\s+)(?:{_CAP}\s+){{0,5}}?(?P<head>{'|'.join(ORG_HEADS + AGREEMENT_HEADS)})\b")
 
 
 def draft(ctx: Context) -> None:
-    organisations: dict[str, DraftFact] = {}
-    events: dict[str, DraftFact] = {}
-    for m in ctx.mentions:
-        if m.type == "organization":
-            fact = organisations.get(m.key)
-            if fact is None:
-                fields = {"org": m.key}
-                inner = ctx.lexicon.inside(m.text)
-                country = next((k for k, t in inner if t == "country"), None)
-                head = next((k for k, t in inner if t == "person"), None)
-                if country:
-                    fields["country"] = country
-                if head and m.subtype == "administration":
-                    fields["headed_by"] = head
-                fact = ctx.add(DraftFact("organization", fields, [(m.start, m.end)], f"the organisation {m.text!r}",
-                                         unsure=f"only the generic alias {m.text!r}" if m.weak else ""))
-                organisations[m.key] = fact
-            elif len(fact.spans) < 3 and not m.weak:
-                fact.spans.append((m.start, m.end))
+    organisations(ctx)
+    events(ctx)
+    proposals(ctx)
+
+
+def organisations(ctx: Context) -> None:
+    drafted: dict[str, DraftFact] = {}
+    for m in ctx.any_mentions_in(0, len(ctx.text), "organization"):
+        if m.key not in ctx.lexicon.types:
+            continue
+        fact = drafted.get(m.key)
+        if fact is None:
+            fields = {"org": m.key}
+            inner = ctx.lexicon.inside(m.text)
+            country = next((k for k, t in inner if t == "country"), None)
+            head = next((k for k, t in inner if t == "person"), None)
+            if country:
+                fields["country"] = country
+            if head and m.subtype == "administration":
+                fields["headed_by"] = head
+            drafted[m.key] = ctx.add(DraftFact("organization", fields, [(m.start, m.end)], f"the organisation {m.text!r}",
+                                               unsure=f"only the generic alias {m.text!r}" if m.weak else ""))
+        elif not m.weak and len(fact.spans) < 3:
+            fact.spans.append((m.start, m.end))
+            fact.unsure = ""
+
+
+def events(ctx: Context) -> None:
+    drafted: dict[str, DraftFact] = {}
+    for m in ctx.any_mentions_in(0, len(ctx.text), "event"):
+        if any(f.kind == "event" and f.fields.get("event") == m.key and any(s <= m.start < e for s, e in f.spans)
+               for f in ctx.facts):
+            continue
+        agent = _agent_before(ctx, m)
+        weak = m.weak and not agent
+        span = ctx.sentence_span(m.start)
+        fact = drafted.get(m.key)
+        if fact is None:
+            fields = {"event": m.key, "place": _place(ctx, m), "agents": [agent] if agent else []}
+            why = f"the event {m.text!r}" + (f", done by {ctx.label(agent)}" if agent else "")
+            drafted[m.key] = ctx.add(DraftFact("event", fields, [span], why,
+                                               unsure=f"only the generic alias {m.text!r}" if weak else ""))
+        elif span not in fact.spans:
+            fact.spans.append(span)
+            if not weak:
                 fact.unsure = ""
-        elif m.type == "event" and not any(
-                f.kind == "event" and f.fields.get("event") == m.key and any(s <= m.start < e for s, e in f.spans)
-                for f in ctx.facts):
-            span = ctx.sentence_span(m.start)
-            fact = events.get(m.key)
-            if fact is None:
-                fact = ctx.add(DraftFact("event", {"event": m.key}, [span], f"the event {m.text!r}",
-                                         unsure=f"only the generic alias {m.text!r}" if m.weak else ""))
-                events[m.key] = fact
-            elif span not in fact.spans:
-                fact.spans.append(span)
-                if not m.weak:
-                    fact.unsure = ""
+            if agent and agent not in fact.fields["agents"]:
+                fact.fields["agents"].append(agent)
+            fact.fields["place"] = fact.fields["place"] or _place(ctx, m)
+
+
+def _agent_before(ctx: Context, m) -> str | None:
+    """The agent right before an alias that starts with a verb: "Biden took office"."""
+    if not re.match(r"[a-z]+ed\b|took\b|began\b|held\b|undone\b", m.text):
+        return None
+    before = [a for a in ctx.any_mentions_in(max(0, m.start - 60), m.start, *AGENTS) if not a.weak]
+    if before and re.fullmatch(r"\s*(?:has |had |have )?", ctx.text[before[-1].end:m.start]):
+        return before[-1].key
+    return None
+
+
+def _place(ctx: Context, m) -> str | None:
+    inside = ctx.any_mentions_in(m.start, m.end, "place", "country")
+    if inside and re.search(r"\bin\s+$", ctx.text[m.start:inside[-1].start]):
+        return inside[-1].key
+    after = next(iter(ctx.any_mentions_in(m.end, m.end + 40, "place")), None)
+    if after and re.fullmatch(r"\s+in\s+", ctx.text[m.end:after.start]):
+        return after.key
+    return None
+
+
+def proposals(ctx: Context) -> None:
+    known = [(m.start, m.end) for m in ctx.mentions]
+    for match in NAME.finditer(ctx.text):
+        start, end = match.span()
+        words = match.group()
+        line = ctx.article.line_at(start)
+        if line is None or any(s < end and start < e for s, e in known) or "\n" in words:
+            continue
+        if line.text.count(" ") < 6 or re.match(r"^(?:READ|WATCH)", line.text):
+            continue  # a heading or a link: title case is no name there
+        words = re.sub(r"^(?:The|A|An|This|That)\s+", "", words)
+        start = end - len(words)
+        agreement = match.group("head") in AGREEMENT_HEADS
+        kind = "policy" if agreement else "organization"
+        entry = {"type": kind, "label": words, "aliases": [words]}
+        if agreement:
+            entry["subtype"] = "agreement"
+        key = ctx.propose(slug(words), entry, (start, end), f"the {'agreement' if agreement else 'organisation'} {words!r}")
+        if not agreement and not ctx.covered("organization", start, end):
+            country = next((k for k, t in ctx.lexicon.inside(words) if t == "country"), None)
+            ctx.add(DraftFact("organization", {"org": key, "country": country}, [(start, end)],
+                              f"the organisation {words!r}, not in the registry"))

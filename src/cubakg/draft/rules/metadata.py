@@ -19,7 +19,7 @@ from cubakg.draft.model import DraftFact
 
 RELATED = re.compile(r"^(READ MORE|READ NEXT|RELATED|ALSO READ|SEE ALSO|MORE ON THIS|RECOMMENDED)\s*:\s*(\S.*)$", re.I)
 VIDEO = re.compile(r"^(?:WATCH|VIDEO)\s*:\s*(\S.*?)\s+[-–—|]\s+(\S.*?)\s*$", re.I)
-BYLINE = re.compile(r"^(?:Written by|By|Reporting by|Story by|Author)\s*:?\s+(\S.*?)\s*[.;]?$", re.I)
+BYLINE = re.compile(r"^(?:Written by|By|Reporting by|Story by|Author)\s*:?\s+([A-Z]\S.*?)\s*[.;]?$")
 OWNER = re.compile(r"(?:This (?:article|story|report) is (?:owned|published) by|Published by|©\s*(?:\d{4}\s+)?|Copyright\s+(?:\d{4}\s+)?)\s*(.+?)\s*\.?$", re.I)
 _MONTH = "|".join(sorted([*calendar.month_name[1:], *(m + r"\.?" for m in calendar.month_abbr[1:])], key=len, reverse=True))
 DATELINE = re.compile(
@@ -90,7 +90,7 @@ def byline(ctx: Context, line) -> bool:
     match = BYLINE.match(line.text)
     if not match or len(match.group(1).split()) > 8:
         return False
-    names = re.split(r"\s*(?:,|\band\b|;)\s*", match.group(1))
+    names = re.split(r"\s*(?:,|\band\b)\s*", re.split(r"\s*;", match.group(1))[0])  # not "; Editing by …"
     offset = line.start + match.start(1)
     for name in filter(None, names):
         start = ctx.text.index(name, offset)

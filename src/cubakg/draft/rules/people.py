@@ -19,10 +19,13 @@ TITLE_HEADS = {
     "spokeswoman", "chief", "senator", "representative", "governor", "mayor", "commissioner",
     "administrator", "undersecretary", "envoy", "coordinator", "chairman", "chairwoman", "chair",
     "premier", "consul", "adviser", "advisor", "chargé", "attorney", "counselor", "head", "leader",
+    "admiral", "adm.", "general", "gen.", "commander", "captain", "capt.", "colonel", "col.", "sen.", "rep.",
+    "gov.", "commandant", "superintendent",
 }
 TITLE_WORDS = TITLE_HEADS | {
     "vice", "deputy", "assistant", "acting", "foreign", "general", "former", "prime", "principal",
     "senior", "special", "under", "state", "homeland", "security", "affairs", "national", "interior",
+    "rear", "lt.", "lieutenant", "major", "brig.", "brigadier",
 }
 PARTICLES = {"de", "del", "la", "da", "dos", "van", "von", "bin", "al", "di", "le"}
 # Capitalised words that begin no person's name in news copy.
@@ -44,15 +47,39 @@ def draft(ctx: Context) -> None:
     for person in sorted(people, key=lambda m: m.start):
         for title_span, country in [*_title_inside(ctx, person), *_titles_around(ctx, doc, person)]:
             _post_fact(ctx, person, title_span, country)
+    _mention_proposed_people(ctx, doc)
+
+
+def _mention_proposed_people(ctx: Context, doc) -> None:
+    """Make the proposed people mentions, under their full name and their surname alone,
+    so that later rules (speakers, participants) name them."""
+    added = []
+    for proposal in ctx.proposals.values():
+        if proposal.entry["type"] != "person":
+            continue
+        name = proposal.entry["label"]
+        surname = name.split()[-1]
+        for form in (name, surname):
+            for match in re.finditer(rf"(?<![\w-]){re.escape(form)}(?![\w-])", ctx.text):
+                if any(m.start <= match.start() < m.end for m in ctx.mentions + added):
+                    continue
+                span = doc.char_span(match.start(), match.end())
+                if span is None:
+                    continue
+                added.append(Mention(match.start(), match.end(), proposal.key, "person", None, form, span.start, span.end, False))
+                if form == surname and surname not in proposal.entry["aliases"]:
+                    proposal.entry["aliases"].append(surname)
+    ctx.mentions = sorted(ctx.mentions + added, key=lambda m: m.start)
 
 
 def _title_inside(ctx: Context, person: Mention):
-    """A registry alias that starts with a post's alias: "President Joe Biden"."""
-    for key, entity in ctx.registry.entities.items():
+    """A person's alias holding a post's alias: "President Joe Biden", "a state department spokesperson"."""
+    for key, entity in sorted(ctx.registry.entities.items()):
         if entity.type == "post":
-            for alias in entity.aliases:
-                if person.text.startswith(alias + " "):
-                    yield (person.start, person.start + len(alias), key), None
+            for alias in sorted(entity.aliases, key=len, reverse=True):
+                found = re.search(rf"(?<!\w){re.escape(alias)}(?!\w)", person.text)
+                if found and found.group() != person.text:
+                    yield (person.start + found.start(), person.start + found.end(), key), None
                     return
 
 
