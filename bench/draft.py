@@ -116,7 +116,7 @@ def contradictions(drafted, curated) -> list[str]:
     return found
 
 
-def score(article_id: str, curated, drafted, index) -> dict:
+def score(article_id: str, curated, drafted, index, suggested: set[str]) -> dict:
     curated_spans = [(r.fact.kind, span) for r in curated.facts for span in spans(r)]
     drafted_by_kind: dict[str, list] = {}
     for record in drafted.facts:
@@ -131,6 +131,7 @@ def score(article_id: str, curated, drafted, index) -> dict:
         per_kind[kind][2] += any(overlaps(span, s) for s in all_drafted)
     wanted = set().union(*(entity_keys(r, index) for r in curated.facts))
     found = set().union(*(entity_keys(r, index) for r in drafted.facts)) if drafted.facts else set()
+    with_suggestions = found | {key for key in suggested if key in index and index[key].entity is not None}
     agreement = Counter()
     problems = []
     for record in drafted.facts:
@@ -147,7 +148,8 @@ def score(article_id: str, curated, drafted, index) -> dict:
                 problems += contradictions(record, c)
     return {
         "article": article_id, "per_kind": per_kind, "entities": [len(wanted & found), len(wanted)],
-        "missed_entities": sorted(wanted - found), "agreement": dict(agreement), "contradictions": sorted(set(problems)),
+        "entities_with_suggestions": [len(wanted & with_suggestions), len(wanted)],
+        "missed_entities": sorted(wanted - with_suggestions), "agreement": dict(agreement), "contradictions": sorted(set(problems)),
         "drafted_facts": len(drafted.facts),
     }
 
@@ -181,7 +183,8 @@ def main() -> None:
             built = article_id in summary.drafts
             drafted = resolved_articles(project / "seeds")[article_id]
         curated = resolved_articles(seeds)[article_id]
-        result = score(article_id, curated, drafted, index)
+        suggested = {key for fact in draft.facts for key in fact.keys()}
+        result = score(article_id, curated, drafted, index, suggested)
         result["builds_as_draft"] = built
         result["seconds"] = round(timings[article_id], 3)
         results.append(result)
@@ -215,8 +218,9 @@ def print_tables(results: list[dict], cold: float) -> None:
     print()
     print("| | " + " | ".join(ids) + " |")
     print("|---|" + "---|" * len(ids))
-    print("| entity mentions (curated sheet's entities the draft names) | " + " | ".join(share(*r["entities"]) for r in results) + " |")
-    print("| entities missed | " + " | ".join(", ".join(r["missed_entities"]) or "none" for r in results) + " |")
+    print("| entity mentions (curated sheet's entities the draft's facts name) | " + " | ".join(share(*r["entities"]) for r in results) + " |")
+    print("| entity mentions, in facts or commented suggestions | " + " | ".join(share(*r["entities_with_suggestions"]) for r in results) + " |")
+    print("| entities missed by both | " + " | ".join(", ".join(r["missed_entities"]) or "none" for r in results) + " |")
     for key in ("agrees", "differs", "no counterpart"):
         print(f"| drafted facts: {key} | " + " | ".join(share(r["agreement"].get(key, 0), sum(r["agreement"].values())) for r in results) + " |")
     print("| dates or figures contradicting the curated sheet | " + " | ".join(str(len(r["contradictions"])) for r in results) + " |")

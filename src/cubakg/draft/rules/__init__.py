@@ -6,7 +6,7 @@ headlines and bylines, datelines, "TITLE Name", "X led the delegation", "said",
 "according to", figures with their unit noun.
 """
 
-from cubakg.draft.rules import dates, entities, figures, metadata, migration, people, speech, talks
+from cubakg.draft.rules import dates, entities, figures, leftovers, metadata, migration, people, speech, talks
 
 RULES = (metadata.draft, people.draft, talks.draft, figures.draft, speech.draft, migration.draft, entities.draft,
-         dates.draft)
+         leftovers.draft, dates.draft)

@@ -31,11 +31,39 @@ FUTURE = re.compile(r"\b(?:will|due|plan|planned|expected|scheduled|set to)\b")
 ROUND_SUBTYPES = ("talks-round", "meeting", "conference")
 
 
+ATTEND = re.compile(r"\b(?P<modal>(?:is|are) (?P<neg>not )?(?:due|expected|scheduled|set) to|will(?P<neg2> not)?|plans? to)?\s*"
+                    r"(?P<verb>attend|attended|wrap up|wrapped up|open|opened|join|joined|take part in|took part in)\b")
+
+
 def draft(ctx: Context) -> None:
     for sentence in ctx.article.sentences:
         meetings(ctx, sentence)
         leaders(ctx, sentence)
         hosts_and_senders(ctx, sentence)
+        attendance(ctx, sentence)
+
+
+def attendance(ctx: Context, sentence) -> None:
+    """"X and Y are due to wrap up a conference", "Cuba is not due to attend that conference"."""
+    for match in ATTEND.finditer(sentence.text):
+        at, after = sentence.start + match.start(), sentence.start + match.end()
+        event = next((m for m in ctx.mentions_in(after, sentence.end, "event") if not m.weak and m.start - after <= 3), None)
+        if event is None:
+            continue
+        titles = ctx.any_mentions_in(sentence.start, at, "post")
+        subjects = [m for m in ctx.any_mentions_in(sentence.start, at, "person", "group", "country", "organization")
+                    if not m.weak and not any(t.start <= m.start and m.end <= t.end for t in titles)]
+        if not subjects:
+            continue
+        negative = bool(match.group("neg") or match.group("neg2"))
+        future = bool(match.group("modal"))
+        status = "not-expected" if negative else "expected" if future else "took-part"
+        if not ctx.has_scheme("participation-statuses", status) or not ctx.has_scheme("participation-roles", "attendee"):
+            continue
+        for subject in subjects:
+            ctx.add(DraftFact("participation", {"event": event.key, "participant": subject.key, "role": "attendee",
+                                                "status": status}, [(subject.start, event.end)],
+                              f"{subject.text!r} {match.group().strip()} {event.text!r}"))
 
 
 def _future(text: str) -> bool:
