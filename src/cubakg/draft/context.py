@@ -80,6 +80,13 @@ class Context:
         found += [m for m in proposed if start <= m.start and m.end <= end and m not in found]
         return sorted(found, key=lambda m: (m.start, -m.end))
 
+    def times_in(self, start: int, end: int):
+        """The time expressions in text[start:end], except the dateline's own date."""
+        from cubakg.draft import times
+
+        header = [span for fact in self.facts if fact.kind in ("dateline", "publisher") for span in fact.spans[:1]]
+        return [t for t in times.find(self.text, start, end) if not any(s <= t.start < e for s, e in header)]
+
     def countries_in(self, start: int, end: int) -> list[str]:
         """Countries named in text[start:end], also inside other names ("Cuban officials" → cuba)."""
         found = []

@@ -21,7 +21,7 @@ def scalar(value) -> str:
         return "true" if value else "false"
     if isinstance(value, int):
         return str(value)
-    if isinstance(value, str) and _PLAIN.match(value) and value not in ("true", "false", "null", "yes", "no", "on", "off"):
+    if isinstance(value, str) and _PLAIN.match(value) and not re.fullmatch(r"[\d_]+|true|false|null|yes|no|on|off", value):
         return value
     if isinstance(value, str) and re.fullmatch(r"\d{4}-\d\d-\d\d", value):
         return value

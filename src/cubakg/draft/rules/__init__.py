@@ -8,5 +8,5 @@ headlines and bylines, datelines, "TITLE Name", "X led the delegation", "said",
 
 from cubakg.draft.rules import dates, entities, figures, leftovers, metadata, migration, people, speech, talks
 
-RULES = (metadata.draft, people.draft, talks.draft, figures.draft, speech.draft, migration.draft, entities.draft,
+RULES = (entities.propose_names, metadata.draft, people.draft, talks.draft, figures.draft, speech.draft, migration.draft, entities.draft,
          leftovers.draft, dates.draft)

@@ -30,14 +30,11 @@ NAME = re.compile(rf"\b(?:[A-Z][\w.’'-]*\s+)(?:{_CAP}\s+){{0,5}}?(?P<head>{'|'
 def draft(ctx: Context) -> None:
     organisations(ctx)
     events(ctx)
-    proposals(ctx)
 
 
 def organisations(ctx: Context) -> None:
     drafted: dict[str, DraftFact] = {}
     for m in ctx.any_mentions_in(0, len(ctx.text), "organization"):
-        if m.key not in ctx.lexicon.types:
-            continue
         fact = drafted.get(m.key)
         if fact is None:
             fields = {"org": m.key}
@@ -99,8 +96,12 @@ def _place(ctx: Context, m) -> str | None:
     return None
 
 
-def proposals(ctx: Context) -> None:
-    known = [(m.start, m.end) for m in ctx.mentions]
+def propose_names(ctx: Context) -> None:
+    """Organisations and agreements the registry lacks: proposed, and mentioned from here on."""
+    from cubakg.draft.lexicon import Mention
+
+    known = [(m.start, m.end) for m in ctx.mentions if m.type != "country"]
+    added = []
     for match in NAME.finditer(ctx.text):
         start, end = match.span()
         words = match.group()
@@ -111,13 +112,19 @@ def proposals(ctx: Context) -> None:
             continue  # a heading or a link: title case is no name there
         words = re.sub(r"^(?:The|A|An|This|That)\s+", "", words)
         start = end - len(words)
+        countries = [m for m in ctx.mentions_in(start, end, "country")]
+        bare = words[countries[0].end - start:].strip() if countries and countries[0].start == start else words
         agreement = match.group("head") in AGREEMENT_HEADS
         kind = "policy" if agreement else "organization"
-        entry = {"type": kind, "label": words, "aliases": [words]}
+        entry = {"type": kind, "label": words, "aliases": sorted({words, bare})}
         if agreement:
             entry["subtype"] = "agreement"
-        key = ctx.propose(slug(words), entry, (start, end), f"the {'agreement' if agreement else 'organisation'} {words!r}")
-        if not agreement and not ctx.covered("organization", start, end):
-            country = next((k for k, t in ctx.lexicon.inside(words) if t == "country"), None)
-            ctx.add(DraftFact("organization", {"org": key, "country": country}, [(start, end)],
-                              f"the organisation {words!r}, not in the registry"))
+        key = ctx.propose(slug(bare), entry, (start, end), f"the {'agreement' if agreement else 'organisation'} {words!r}")
+        for form in entry["aliases"]:
+            for found in re.finditer(rf"(?<![\w-]){re.escape(form)}(?![\w-])", ctx.text):
+                span = ctx.article.doc.char_span(found.start(), found.end())
+                if span is not None and not any(m.start <= found.start() < m.end for m in added):
+                    added.append(Mention(found.start(), found.end(), key, kind, None, form, span.start, span.end, False))
+    overlapping = [(m.start, m.end) for m in added]
+    ctx.mentions = sorted([m for m in ctx.mentions if not any(s <= m.start and m.end <= e for s, e in overlapping)] + added,
+                          key=lambda m: m.start)

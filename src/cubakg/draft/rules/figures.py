@@ -19,7 +19,7 @@ from cubakg.draft import times
 from cubakg.draft.context import Context
 from cubakg.draft.model import DraftFact
 
-COUNT = re.compile(r"(?<![\w,.])(?:(?:about|around|nearly|almost|some|roughly|more than|over) )?\d{1,3}(?:,\d{3})+(?![\d,]\d)|(?<![\w,.])\d{3,}(?![\d,.]\d)")
+COUNT = re.compile(r"(?<![\w,.])(?:(?i:about|around|nearly|almost|some|roughly|more than|over) )?\d{1,3}(?:,\d{3})+(?![\d,]\d)|(?<![\w,.])\d{3,}(?![\d,.]\d)")
 RANK = re.compile(r"\b(?:(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)-)?(?:largest|biggest|highest)\b(?= (?:group|nationality|source|number))")
 RECORD = re.compile(r"\b(?:the )?(?:highest|largest|lowest|biggest)\b[\w\s-]{0,40}?\bon record\b|\ba record\b|\brecord[- ]high\b|\ball-time high\b|\b(?:shattered|broke|set) (?:previous |a |the )?records?\b")
 SOURCE = re.compile(r"\baccording to\s+$")
@@ -31,6 +31,11 @@ def draft(ctx: Context) -> None:
             if re.fullmatch(r"(?:19|20)\d\d", match.group()):
                 continue  # a year
             _observation(ctx, index, sentence, sentence.start + match.start(), sentence.start + match.end(), "count")
+        for population in ctx.mentions_in(sentence.start, sentence.end, "scheme:populations"):
+            small = re.search(r"(?<![\w,.])(\d{1,2}) $", ctx.text[sentence.start:population.start])  # "92 Cuban migrants"
+            if small:
+                at = sentence.start + small.start(1)
+                _observation(ctx, index, sentence, at, at + len(small.group(1)), "count")
         for match in RANK.finditer(sentence.text):
             _observation(ctx, index, sentence, sentence.start + match.start(), sentence.start + match.end(), "rank")
 
@@ -45,7 +50,7 @@ def _observation(ctx: Context, index: int, sentence, start: int, end: int, measu
     population = _nearest(ctx, ctx.mentions_in(s, e, "scheme:populations"), start)
     counted = _nearest(ctx, ctx.mentions_in(s, e, "scheme:measure-kinds"), start)
     area = _nearest(ctx, [m for m in ctx.mentions_in(s, e, "place", "country") if m.start > (population.start if population else s)], start)
-    period_expression = next((t for t in times.find(ctx.text, s, e) if t.shape != "duration"), None)
+    period_expression = next((t for t in ctx.times_in(s, e) if t.shape != "duration"), None)
     period, resolved, note = times.time_slot(period_expression, sentence.text, ctx.dateline) if period_expression else (None, None, "")
     source = next((m.key for m in ctx.mentions_in(s, e, "organization", "outlet")
                    if SOURCE.search(ctx.text[s:m.start])), None)

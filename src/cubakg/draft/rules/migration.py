@@ -115,7 +115,7 @@ def policy_changes(ctx: Context, sentence) -> None:
                 found_population = next(iter(ctx.any_mentions_in(end, sentence.end, "scheme:populations")), None)
                 if found_population and found_population.start == end + population.end():
                     fields["population"], end = found_population.key, found_population.end
-            when = next((t for t in times.find(ctx.text, end, sentence.end) if t.start - end <= 3), None)
+            when = next((t for t in ctx.times_in(end, sentence.end) if t.start - end <= 3), None)
             if when:
                 slot, _resolved, note = times.time_slot(when, body, ctx.dateline)
                 if slot:

@@ -201,7 +201,10 @@ def _post_fact(ctx: Context, person: Mention, title, country: str | None) -> Non
 def _propose_post(ctx: Context, title: str, span: tuple[int, int], country: str | None) -> str:
     entry = {"type": "post", "label": title[0].upper() + title[1:] + (f" of {ctx.label(country)}" if country else ""),
              "aliases": [title]}
-    organisations = ctx.mentions_in(span[0], span[1], "organization")
+    sentence = ctx.sentence_span(span[0])
+    before = ctx.text[sentence[0]:span[0]]
+    organisations = ctx.mentions_in(span[0], span[1], "organization") or [
+        m for m in ctx.mentions_in(sentence[0], span[0], "organization") if not before[m.end - sentence[0]:].strip()]
     if organisations:
         entry["post_in"] = organisations[0].key
     elif country:

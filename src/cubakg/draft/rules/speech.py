@@ -145,7 +145,7 @@ def _speaker(ctx: Context, sentence, verbs, quotes, previous: str | None) -> tup
 
 def _tokens_between(ctx: Context, start: int, end: int) -> int:
     between = re.sub(r"^,\s*who\b[^.;“”\"]*,\s*", "", ctx.text[start:end])  # "X, who asked not to be named, declined"
-    if re.search(r"[.;:!?“”\"]", between):
+    if re.search(r"[,.;:!?“”\"]", between):  # another subject: "Ramos, the ministry said"
         return 99
     return len(between.split())
 

@@ -25,7 +25,7 @@ MEETING = re.compile(
 LEADS = [
     re.compile(r"\bLeading the (?P<side>[A-Z]\w+ )?delegation (?P<modal>will be|is|was)\b"),
     re.compile(r"\b(?P<modal>will lead|leads|led|is leading|heads|headed|will head) the (?P<side>[A-Z]\w+ )?delegation\b"),
-    re.compile(r"\bthe (?P<side>[A-Z]\w+ )?delegation(?:,)? (?P<modal>(?:will be |was |is )?(?:led|headed)) by\b"),
+    re.compile(r"\b[Tt]he (?P<side>[A-Z]\w+ )?delegation(?:,)? (?P<modal>(?:will be |was |is )?(?:led|headed)) by\b"),
 ]
 FUTURE = re.compile(r"\b(?:will|due|plan|planned|expected|scheduled|set to)\b")
 ROUND_SUBTYPES = ("talks-round", "meeting", "conference")
@@ -76,19 +76,20 @@ def meetings(ctx: Context, sentence) -> None:
     if not match:
         return
     at = sentence.start + match.start("verb")
-    sides = ctx.countries_in(sentence.start + _clause_start(body, match.start()), at)
-    if len(sides) < 2 or re.search(r"[.;]", ctx.text[sentence.start:at]):
+    clause = sentence.start + _clause_start(ctx, sentence, match.start())
+    sides = ctx.countries_in(clause, at)
+    if len(sides) < 2 or re.search(r"[.;]", ctx.text[clause:at]):
         return
     rest_start = sentence.start + match.end()
     place = next((m for m in ctx.mentions_in(rest_start, sentence.end, "place", "country")
                   if ctx.text[max(sentence.start, m.start - 3):m.start] == "in "), None)
-    when = next(iter(times.find(ctx.text, rest_start, sentence.end)), None)
+    when = next(iter(ctx.times_in(rest_start, sentence.end)), None)
     future = _future(match.group(0)) or bool(match.group("modal"))
     slot, resolved, note = times.time_slot(when, body, ctx.dateline) if when else (None, None, "")
     event = _event_for(ctx, sentence, place.key if place else None, resolved)
     if event is None:
         return
-    span = (sentence.start + _clause_start(body, match.start()), sentence.start + match.end())
+    span = (clause, sentence.start + match.end())
     if place:
         span = (span[0], max(span[1], place.end))
     if when and slot:
@@ -108,10 +109,18 @@ def meetings(ctx: Context, sentence) -> None:
         }, [span], "a side of the meeting"))
 
 
-def _clause_start(body: str, before: int) -> int:
-    """Where the clause holding `before` starts (after a dateline's double space or a semicolon)."""
-    cut = max(body.rfind("  ", 0, before), body.rfind("; ", 0, before))
-    return cut + 2 if cut >= 0 else 0
+def _clause_start(ctx: Context, sentence, before: int) -> int:
+    """Where the clause holding `before` starts: after the dateline, a dash or a semicolon."""
+    body = sentence.text
+    start = 0
+    for fact in ctx.facts:
+        if fact.kind in ("dateline", "publisher") and sentence.start <= fact.spans[0][1] <= sentence.start + before:
+            start = max(start, fact.spans[0][1] - sentence.start)
+    for separator in ("  ", "; ", " - ", " — ", " – "):
+        cut = body.rfind(separator, start, before)
+        if cut >= 0:
+            start = cut + len(separator)
+    return start
 
 
 def _event_for(ctx: Context, sentence, place: str | None, resolved) -> str | None:
@@ -163,15 +172,14 @@ def leaders(ctx: Context, sentence) -> None:
             continue
         after = pattern.pattern.startswith(r"\bLeading") or "by" in match.group(0)[-3:]
         window = (sentence.start + match.end(), sentence.end) if after else (sentence.start, sentence.start + match.start())
-        people = ctx.lexicon.nested(ctx.article.doc, "person")
-        people = [m for m in people if window[0] <= m.start and m.end <= window[1]]
+        people = ctx.any_mentions_in(window[0], window[1], "person")
         if not people:
             continue
         leader = people[0] if after else people[-1]
         side_text = (match.group("side") or "").strip()
         side = next(iter(ctx.countries_in(sentence.start + match.start(), sentence.start + match.end())), None)
         event = _context_event(ctx, sentence.start + match.start())
-        status = "expected" if _future(match.group("modal") + " " + body) and "led" not in match.group("modal") else "took-part"
+        status = "took-part" if re.search(r"\b(?:led|headed|was)\b", match.group("modal")) else "expected"
         span = (min(sentence.start + match.start(), leader.start), max(sentence.start + match.end(), leader.end))
         fields = {"event": event, "participant": leader.key, "role": "head-of-delegation", "status": status,
                   "on_behalf_of": side}
@@ -188,7 +196,7 @@ def leaders(ctx: Context, sentence) -> None:
 
 def hosts_and_senders(ctx: Context, sentence) -> None:
     body = sentence.text
-    people = [m for m in ctx.lexicon.nested(ctx.article.doc, "person") if sentence.start <= m.start and m.end <= sentence.end]
+    people = ctx.any_mentions_in(sentence.start, sentence.end, "person")
     received = re.search(r"\b(?:were|was|will be) received by\b", body)
     if received:
         host = next((m for m in people if m.start >= sentence.start + received.end()), None)
