@@ -133,15 +133,17 @@ def score(article_id: str, curated, drafted, index, suggested: set[str]) -> dict
     found = set().union(*(entity_keys(r, index) for r in drafted.facts)) if drafted.facts else set()
     with_suggestions = found | {key for key in suggested if key in index and index[key].entity is not None}
     agreement = Counter()
-    problems = []
+    problems, differing, unmatched = [], [], []
     for record in drafted.facts:
         matches = [c for c in curated.facts if c.fact.kind == record.fact.kind
                    and any(overlaps(a, b) for a in spans(record) for b in spans(c))]
         if not matches:
             agreement["no counterpart"] += 1
+            unmatched.append(f"{record.fact.id}: {_identity(record)}")
             continue
         agreement["agrees" if any(agrees(record, c) for c in matches) else "differs"] += 1
         if not any(agrees(record, c) for c in matches):
+            differing.append(f"{record.fact.id}: {_identity(record)} vs curated {[c.fact.id + ' ' + _identity(c) for c in matches][:3]}")
             same = [c for c in matches if all(getattr(record.fact, n, None) == getattr(c.fact, n, None)
                                               for n in IDENTITY[record.fact.kind][:1])]
             for c in same:
@@ -150,8 +152,12 @@ def score(article_id: str, curated, drafted, index, suggested: set[str]) -> dict
         "article": article_id, "per_kind": per_kind, "entities": [len(wanted & found), len(wanted)],
         "entities_with_suggestions": [len(wanted & with_suggestions), len(wanted)],
         "missed_entities": sorted(wanted - with_suggestions), "agreement": dict(agreement), "contradictions": sorted(set(problems)),
-        "drafted_facts": len(drafted.facts),
+        "drafted_facts": len(drafted.facts), "differing": differing, "unmatched": unmatched,
     }
+
+
+def _identity(record) -> str:
+    return str({n: getattr(record.fact, n, None) for n in IDENTITY[record.fact.kind] if getattr(record.fact, n, None)})
 
 
 def share(hit: int, total: int) -> str:
@@ -161,6 +167,7 @@ def share(hit: int, total: int) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--details", action="store_true", help="also list the drafted facts that differ or have no counterpart")
     args = parser.parse_args()
     seeds = REPO / "seeds"
     registry = read_registry(seeds / "registry.yaml")
@@ -196,6 +203,12 @@ def main() -> None:
         print(json.dumps({"articles": results, "cold_command_seconds": round(cold, 2)}, indent=1))
         return
     print_tables(results, cold)
+    if args.details:
+        for r in results:
+            for line in r["differing"]:
+                print(f"differs in {r['article']}: {line}")
+            for line in r["unmatched"]:
+                print(f"no counterpart in {r['article']}: {line}")
 
 
 def print_tables(results: list[dict], cold: float) -> None:

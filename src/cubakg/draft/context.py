@@ -80,6 +80,11 @@ class Context:
         found += [m for m in proposed if start <= m.start and m.end <= end and m not in found]
         return sorted(found, key=lambda m: (m.start, -m.end))
 
+    def outermost(self, mentions: list[Mention]) -> list[Mention]:
+        """Mentions not inside another of the list ("U.S." inside "The U.S. Embassy")."""
+        return [m for m in mentions if not any(o is not m and o.start <= m.start and m.end <= o.end
+                                               and (o.end - o.start) > (m.end - m.start) for o in mentions)]
+
     def times_in(self, start: int, end: int):
         """The time expressions in text[start:end], except the dateline's own date."""
         from cubakg.draft import times

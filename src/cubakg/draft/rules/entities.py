@@ -63,7 +63,8 @@ def events(ctx: Context) -> None:
         span = ctx.sentence_span(m.start)
         fact = drafted.get(m.key)
         if fact is None:
-            fields = {"event": m.key, "place": _place(ctx, m), "agents": [agent] if agent else []}
+            series = "series" in (m.subtype or "")  # a series of talks has no one place
+            fields = {"event": m.key, "place": None if series else _place(ctx, m), "agents": [agent] if agent else []}
             why = f"the event {m.text!r}" + (f", done by {ctx.label(agent)}" if agent else "")
             drafted[m.key] = ctx.add(DraftFact("event", fields, [span], why,
                                                unsure=f"only the generic alias {m.text!r}" if weak else ""))
@@ -73,7 +74,8 @@ def events(ctx: Context) -> None:
                 fact.unsure = ""
             if agent and agent not in fact.fields["agents"]:
                 fact.fields["agents"].append(agent)
-            fact.fields["place"] = fact.fields["place"] or _place(ctx, m)
+            if "series" not in (m.subtype or ""):
+                fact.fields["place"] = fact.fields["place"] or _place(ctx, m)
 
 
 def _agent_before(ctx: Context, m) -> str | None:

@@ -98,10 +98,10 @@ def policy_changes(ctx: Context, sentence) -> None:
             if not found:
                 continue
             instrument, policy = found
-            actors = [m for m in ctx.any_mentions_in(sentence.start, at, *AGENTS) if not m.weak]
+            actors = ctx.outermost([m for m in ctx.any_mentions_in(sentence.start, at, *AGENTS) if not m.weak])
             if not actors:
                 continue
-            actor = actors[-1] if at - actors[-1].end < 40 else actors[0]
+            actor = actors[-1]  # the nearest agent before the verb: "… President Donald Trump who … tightening"
             end = instrument.end
             rest = ctx.text[end:sentence.end]
             place = re.match(r"[\"”]?\s+in\s+", rest)

@@ -52,7 +52,7 @@ def attendance(ctx: Context, sentence) -> None:
             continue
         titles = ctx.any_mentions_in(sentence.start, at, "post")
         subjects = [m for m in ctx.any_mentions_in(sentence.start, at, "person", "group", "country", "organization")
-                    if not m.weak and not any(t.start <= m.start and m.end <= t.end for t in titles)]
+                    if not m.weak and not any(t.start < m.end and m.start < t.end for t in titles)]
         if not subjects:
             continue
         negative = bool(match.group("neg") or match.group("neg2"))
