@@ -60,6 +60,7 @@ def events(ctx: Context) -> None:
             continue
         agent = _agent_before(ctx, m)
         weak = m.weak and not agent
+        agent = agent or _agent_after(ctx, m)
         span = ctx.sentence_span(m.start)
         fact = drafted.get(m.key)
         if fact is None:
@@ -76,6 +77,18 @@ def events(ctx: Context) -> None:
                 fact.fields["agents"].append(agent)
             if "series" not in (m.subtype or ""):
                 fact.fields["place"] = fact.fields["place"] or _place(ctx, m)
+
+
+def _agent_after(ctx: Context, m) -> str | None:
+    """The agent of a relative clause after the event: "a rapprochement that his predecessor Barack Obama oversaw"."""
+    for agent in ctx.any_mentions_in(m.end, m.end + 80, *AGENTS):
+        if agent.weak:
+            continue
+        between = ctx.text[m.end:agent.start]
+        if re.fullmatch(r"\s+(?:that|which)\s+(?:[\w’'-]+\s+){0,3}", between) and re.match(
+                r"\s+(?:\w+ed|oversaw|led|began|brought|signed|won)\b", ctx.text[agent.end:agent.end + 20]):
+            return agent.key
+    return None
 
 
 def _agent_before(ctx: Context, m) -> str | None:
