@@ -113,3 +113,20 @@ def test_help_does_not_load_spacy():
     code = "import sys, cubakg.cli; print(sorted(m for m in ('spacy', 'pysbd') if m in sys.modules))"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_an_optional_model_adds_candidates(tmp_path, monkeypatch, capsys):
+    """A saved spaCy pipeline with an entity recogniser (here a rule-based one, made on
+    the spot: no download) proposes the names it finds; without it, none are."""
+    import spacy
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("entity_ruler").add_patterns([{"label": "PERSON", "pattern": "Tom Hale"}])
+    nlp.to_disk(tmp_path / "model")
+    article = ROOT / "tests" / "draft_cases" / "articles" / "havana-round-2022-11.txt"
+    code, _, err = run(monkeypatch, capsys, "draft", str(article), "-C", str(ROOT), "--model", str(tmp_path / "model"))
+    assert code == 0 and "tom-hale:" in err and "statistical model" in err
+    code, _, err = run(monkeypatch, capsys, "draft", str(article), "-C", str(ROOT))
+    assert code == 0 and "tom-hale:" not in err
+    code, _, err = run(monkeypatch, capsys, "draft", str(article), "-C", str(ROOT), "--model", "no_such_model_xyz")
+    assert code == 2 and "cannot load the spaCy model" in err and "Traceback" not in err

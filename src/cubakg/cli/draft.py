@@ -57,10 +57,12 @@ def draft_command(
     report: Annotated[Optional[str], typer.Option("--report", help="Write the coverage report here (- for standard output; default: standard error).")] = None,
     proposals: Annotated[Optional[Path], typer.Option("--proposals", help="Also write the registry proposals to this file.")] = None,
     project: Annotated[Path, typer.Option("--project", "-C", help="The project folder (its seeds/registry.yaml is the registry).")] = Path("."),
+    model: Annotated[Optional[str], typer.Option("--model", help="An installed spaCy model (or the path of a saved pipeline) whose named entities add registry proposals. Optional: none is needed.")] = None,
 ) -> None:
     from cubakg.draft.service import draft_file
 
-    result = draft_file(article, project, article_id=article_id, published=_date(published, "--published"), url=url)
+    result = draft_file(article, project, article_id=article_id, published=_date(published, "--published"), url=url,
+                        model=model)
     _write(out, result.sheet)
     if proposals is not None:
         _write(proposals, result.proposals)

@@ -39,8 +39,13 @@ def lexicon_for(registry: Registry) -> Lexicon:
 
 def draft_article(
     text: str, registry: LoadedRegistry, *, article_id: str, published: dt.date | None = None, url: str | None = None,
+    model=None,
 ) -> Draft:
-    """Draft the fact sheet of one article (its text as stored) against the registry."""
+    """Draft the fact sheet of one article (its text as stored) against the registry.
+
+    `model`, a loaded spaCy pipeline with an entity recogniser (optional), adds the
+    names it finds as registry proposals (`cubakg.draft.ner`).
+    """
     from cubakg.draft.rules import RULES
     from cubakg.draft.verify import verify
     from cubakg.resolve import index_registry
@@ -52,6 +57,10 @@ def draft_article(
     ctx = Context(article, registry, lexicon, lexicon.mentions(article.doc), published=published)
     for rule in RULES:
         rule(ctx)
+    if model is not None:
+        from cubakg.draft.ner import add_candidates
+
+        add_candidates(ctx, model)
     facts = [fact for fact in ctx.facts if fact.spans]
     assign_ids(facts)
     draft = Draft(article_id, text, {}, facts, sorted(ctx.proposals.values(), key=lambda p: p.key), ctx.notes)

@@ -26,7 +26,7 @@ class DraftResult:
 
 
 def draft_file(article: Path, project: Path, *, article_id: str | None = None,
-               published: dt.date | None = None, url: str | None = None) -> DraftResult:
+               published: dt.date | None = None, url: str | None = None, model: str | None = None) -> DraftResult:
     article_id = article_id or article.stem
     if not ARTICLE_ID.match(article_id) or len(article_id) > 100:
         raise UsageError(f"{article_id!r} is not an article id",
@@ -39,7 +39,12 @@ def draft_file(article: Path, project: Path, *, article_id: str | None = None,
                          hint="run inside a cubakg project, or point at one with -C PATH")
     text = read_article(article)
     registry = read_registry(registry_path)
-    draft = draft_article(text, registry, article_id=article_id, published=published, url=url)
+    pipeline = None
+    if model:
+        from cubakg.draft.ner import load
+
+        pipeline = load(model)
+    draft = draft_article(text, registry, article_id=article_id, published=published, url=url, model=pipeline)
     facts = [Covered(fact.kind, tuple(fact.spans)) for fact in draft.facts if fact.active]
     return DraftResult(draft, render_sheet(draft, article.name), render_proposals(draft),
                        render_report(text, facts, article.name), registry_path)
