@@ -39,7 +39,6 @@ sys.path.insert(0, str(REPO / "src"))
 from cubakg import anchor, resolve  # noqa: E402
 from cubakg.build import build  # noqa: E402
 from cubakg.draft import draft_article, render_sheet  # noqa: E402
-from cubakg.errors import Problems  # noqa: E402
 from cubakg.read import read_registry, read_seeds, sheet_paths  # noqa: E402
 
 MECHANICAL = ("headline", "dateline", "author", "publisher", "cites", "post", "participation", "observation",

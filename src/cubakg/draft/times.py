@@ -69,12 +69,8 @@ def find(text: str, start: int = 0, end: int | None = None) -> list[TimeExpressi
         words = match.group()
         if match.lastgroup == "month" and words.split()[-1].rstrip(".") in ("May", "March") and not words[0].islower():
             continue  # "May" and "March" alone are too often a verb or a name
-        found.append(TimeExpression(match.start(), match.end(), _normalise(words), match.lastgroup))
+        found.append(TimeExpression(match.start(), match.end(), words, match.lastgroup))
     return found
-
-
-def _normalise(words: str) -> str:
-    return words
 
 
 def direction(sentence: str) -> str:

@@ -13,7 +13,6 @@ import datetime as dt
 import re
 
 from cubakg import resolve
-from cubakg.draft import times
 from cubakg.draft.context import Context, slug
 from cubakg.draft.model import DraftFact
 
