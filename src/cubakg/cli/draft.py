@@ -61,6 +61,7 @@ def draft_command(
 ) -> None:
     from cubakg.draft.service import draft_file
 
+    _check(article_id or article.stem, url)
     result = draft_file(article, project, article_id=article_id, published=_date(published, "--published"), url=url,
                         model=model)
     _write(out, result.sheet)
@@ -86,6 +87,24 @@ def coverage_command(
     sys.stdout.write(text)
     if not complete:
         sys.exit(EXIT_NONCONFORMING)
+
+
+def _check(article_id: str, url: Optional[str]) -> None:
+    """The sheet's own rules for ids and URLs (cubakg.sheets), before any work."""
+    from pydantic import ValidationError
+
+    from cubakg.errors import UsageError
+    from cubakg.sheets import ArticleHeader, Source
+
+    try:
+        ArticleHeader(id=article_id)
+    except ValidationError:
+        raise UsageError(f"{article_id!r} is not an article id",
+                         hint="give --id: a lowercase slug of letters, digits, '-' and '_', e.g. 2022-11-15-havana-talks") from None
+    try:
+        Source(url=url)
+    except ValidationError:
+        raise UsageError(f"--url {url!r} is not an absolute http(s) URL") from None
 
 
 def _write(path: Optional[Path], text: str, default=None) -> None:

@@ -1,7 +1,7 @@
 """Candidates from an optional statistical model: names the rules did not propose.
 
-The default needs no model. Given one (`--model en_core_web_sm`, or a path to a
-saved pipeline), its named entities that are neither registry mentions nor already
+The default needs no model. Given one (an installed model such as en_core_web_sm, or
+the path of a saved pipeline), its named entities that are neither registry mentions nor already
 proposed are added as registry proposals, marked as the model's candidates. They
 never become facts by themselves: once pasted into the registry, the next draft
 places them in facts like any other entry.
@@ -24,7 +24,7 @@ def load(name: str):
     except (OSError, IOError, ValueError) as error:
         raise UsageError(f"cannot load the spaCy model {name!r}: {str(error).splitlines()[0][:200]}",
                          hint="install the model's package with pip, or give the path of a saved pipeline; "
-                              "cubakg draft works without --model") from None
+                              "drafting works without a model") from None
 
 
 def add_candidates(ctx: Context, model) -> None:

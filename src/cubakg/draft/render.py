@@ -74,7 +74,7 @@ def render_sheet(draft: Draft, source_name: str) -> str:
     out += [f"# {line}" for note in draft.notes for line in _wrap(note)]
     if draft.proposals:
         out.append("#")
-        out.append(f"# {len(draft.proposals)} registry proposal(s) (printed by `cubakg draft`, see --proposals); once")
+        out.append(f"# {len(draft.proposals)} registry proposal(s), printed beside this sheet; once")
         out.append("# pasted into seeds/registry.yaml, draft again: the facts naming them become facts.")
     out += ["", "article:"]
     for name, value in draft.header.items():

@@ -4,16 +4,13 @@ report the coverage of an existing sheet. The library never names CLI flags."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from cubakg.draft import Draft, draft_article, read_article, render_proposals, render_sheet
 from cubakg.draft.report import Covered, render_report, sentence_coverage
-from cubakg.errors import InputError, Location, UsageError
+from cubakg.errors import InputError, Location
 from cubakg.read import REGISTRY, read_registry
-
-ARTICLE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 
 @dataclass(frozen=True)
@@ -28,11 +25,6 @@ class DraftResult:
 def draft_file(article: Path, project: Path, *, article_id: str | None = None,
                published: dt.date | None = None, url: str | None = None, model: str | None = None) -> DraftResult:
     article_id = article_id or article.stem
-    if not ARTICLE_ID.match(article_id) or len(article_id) > 100:
-        raise UsageError(f"{article_id!r} is not an article id",
-                         hint="give --id: a lowercase slug of letters, digits, '-' and '_', e.g. 2022-11-15-havana-talks")
-    if url is not None and not re.match(r"^https?://[^\s<>\"{}|\\^`]+$", url):
-        raise UsageError(f"--url {url!r} is not an absolute http(s) URL")
     registry_path = project / "seeds" / REGISTRY
     if not registry_path.is_file():
         raise InputError("no registry here", Location(str(registry_path)),

@@ -159,7 +159,7 @@ def _dateline_fact(ctx: Context, line, match, place_text: str) -> None:
                 spans += extra
         else:
             ctx.notes.append(f"the dateline {as_written!r} gives no year and the text does not fix one: "
-                             "times are anchored on nothing (give --published to anchor them on the publication date)")
+                             "times are anchored on nothing (give the publication date to fix the year)")
     if match.group("credit"):
         credit_start = line.start + match.start("credit")
         outlets = ctx.mentions_in(credit_start, line.start + match.end("credit"), "outlet")
