@@ -130,3 +130,18 @@ def test_an_optional_model_adds_candidates(tmp_path, monkeypatch, capsys):
     assert code == 0 and "tom-hale:" not in err
     code, _, err = run(monkeypatch, capsys, "draft", str(article), "-C", str(ROOT), "--model", "no_such_model_xyz")
     assert code == 2 and "cannot load the spaCy model" in err and "Traceback" not in err
+
+
+def test_the_same_article_drafts_byte_identically():
+    """Two runs in fresh processes with different hash seeds write the same sheet."""
+    import os
+
+    outputs = []
+    for seed in ("1", "2"):
+        result = subprocess.run(
+            [sys.executable, "-m", "cubakg", "draft", str(ROOT / "tests" / "draft_cases" / "articles" / "havana-round-2022-11.txt"),
+             "-C", str(ROOT), "--report", str(os.devnull)],
+            capture_output=True, check=True, env={**os.environ, "PYTHONHASHSEED": seed},
+        )
+        outputs.append(result.stdout)
+    assert outputs[0] == outputs[1] and outputs[0]

@@ -85,6 +85,14 @@ class Context:
         return [m for m in mentions if not any(o is not m and o.start <= m.start and m.end <= o.end
                                                and (o.end - o.start) > (m.end - m.start) for o in mentions)]
 
+    def after_dateline(self, start: int, end: int) -> int:
+        """Where the words of a sentence start once the dateline ("HAVANA, April 18th (Reuters) -") is left out."""
+        for fact in self.facts:
+            if fact.kind in ("dateline", "publisher") and start <= fact.spans[0][0] < end and fact.spans[0][1] < end:
+                rest = re.match(r"[\s:–—-]*", self.text[fact.spans[0][1]:end])
+                start = max(start, fact.spans[0][1] + rest.end())
+        return start
+
     def times_in(self, start: int, end: int):
         """The time expressions in text[start:end], except the dateline's own date."""
         from cubakg.draft import times

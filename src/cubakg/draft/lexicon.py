@@ -87,7 +87,6 @@ class Lexicon:
 
         self.registry = registry
         self.types: dict[str, tuple[str, str | None]] = {}
-        self.weak: set[tuple[str, str]] = set()
         self.exact = PhraseMatcher(nlp().vocab, attr="ORTH")
         self.caseless = PhraseMatcher(nlp().vocab, attr="LOWER")
         forms: dict[str, set[str]] = {}
@@ -111,7 +110,6 @@ class Lexicon:
             long = [a for a in aliases if len(a.split()) >= 2]
             if long:
                 self.caseless.add(key, [tokenizer(a) for a in long])
-            self.weak.update((key, a.lower()) for a in aliases if is_weak(a))
 
     def nested(self, doc, entity_type: str) -> list[Mention]:
         """Mentions of one entity type, also those inside a longer alias of something else
@@ -125,7 +123,7 @@ class Lexicon:
                 keys[(start, end)] = key
         spans = filter_spans([doc[s:e] for s, e in sorted(keys)])
         return [Mention(s.start_char, s.end_char, keys[(s.start, s.end)], entity_type, self.types[keys[(s.start, s.end)]][1],
-                        s.text, s.start, s.end, (keys[(s.start, s.end)], s.text.lower()) in self.weak)
+                        s.text, s.start, s.end, is_weak(s.text))
                 for s in sorted(spans, key=lambda s: s.start)]
 
     def inside(self, words: str) -> list[tuple[str, str]]:
@@ -156,6 +154,6 @@ class Lexicon:
                 token._.ckg_key, token._.ckg_type = key, kind
             result.append(Mention(
                 span.start_char, span.end_char, key, kind, subtype, span.text, span.start, span.end,
-                (key, span.text.lower()) in self.weak,
+                is_weak(span.text),
             ))
         return result

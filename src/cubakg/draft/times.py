@@ -29,7 +29,7 @@ PATTERNS = [
     ("month", rf"{_LEAD}(?:{_MONTHS})(?:,? (?:19|20)\d\d)?\b"),
     ("weekday", rf"{_LEAD}(?:{_DAYS})(?:’s|'s)?\b"),
     ("year", rf"{_LEAD}(?:19|20)\d\d\b(?![,.]?\d)"),
-    ("relative", r"\b(?:(?:earlier|later) )?(?:last|this|next) (?:week|month|year)\b|\b(?:currently|today|yesterday|tomorrow)\b"),
+    ("relative", r"\b(?:(?:[Ee]arlier|[Ll]ater) )?(?:[Ll]ast|[Tt]his|[Nn]ext) (?:week|month|year)\b|\b(?:[Cc]urrently|[Tt]oday|[Yy]esterday|[Tt]omorrow)\b"),
     ("duration", rf"\b{_NUMBER_WORDS}[- ](?:day|week|month|year|decade)s?[- ](?:hiatus|break|gap|pause|absence|freeze|suspension|ago|later|earlier)\b"),
 ]
 _FINDER = re.compile("|".join(f"(?P<{name}>{pattern})" for name, pattern in PATTERNS))

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 
+from cubakg.coverage import Sentence
 from cubakg.draft.context import Context
 from cubakg.draft.lexicon import Mention
 from cubakg.draft.model import DraftFact
@@ -53,7 +54,9 @@ def draft(ctx: Context) -> None:
     previous_speaker: str | None = None
     previous_end = -1
     for sentence in ctx.article.sentences:
-        start, end, body = sentence.start, sentence.end, sentence.text
+        start, end = ctx.after_dateline(sentence.start, sentence.end), sentence.end
+        body = ctx.text[start:end]
+        sentence = Sentence(start, end, body)
         cites(ctx, start, end)
         quotes = [(m.start(1) if m.group(1) else m.start(2), m.end(1) if m.group(1) else m.end(2)) for m in QUOTED.finditer(body)]
         quotes = [(start + a, start + b) for a, b in quotes if len(body[a:b].split()) >= 3]
@@ -116,7 +119,9 @@ def _speaker(ctx: Context, sentence, verbs, quotes, previous: str | None) -> tup
     for verb in verbs:
         at = sentence.start + verb.start()
         after = sentence.start + verb.end()
-        agents = [m for m in ctx.mentions_in(sentence.start, sentence.end, *AGENTS) if not _inside(m.start, quotes)]
+        # A possessive names no speaker: "according to Cuba's foreign ministry".
+        agents = [m for m in ctx.mentions_in(sentence.start, sentence.end, *AGENTS)
+                  if not _inside(m.start, quotes) and not re.match(r"['’]s\b", ctx.text[m.end:m.end + 2])]
         if verb.group().startswith("according to"):
             following = [m for m in agents if m.start >= after and m.start - after <= 3]
             if following and re.match(r"\s+(?:data|figures|statistics|records)\b", ctx.text[following[0].end:]):

@@ -133,14 +133,16 @@ def _event_for(ctx: Context, sentence, place: str | None, resolved) -> str | Non
     for key, entity in sorted(ctx.registry.entities.items()):
         if entity.type == "event" and entity.subtype in ROUND_SUBTYPES and place:
             label = entity.label + " " + (entity.description or "")
-            if ctx.label(place) in label:
-                candidates.append((bool(month and month in label), key))
+            dated = re.findall(rf"(?:{'|'.join(calendar.month_name[1:])}) \d{{4}}", label)
+            if ctx.label(place) in label and not (month and dated and month not in dated):
+                candidates.append((bool(month and month in label), key))  # a round of another month is another round
     if candidates:
         return max(candidates)[1]
     if not place:
         return None  # nothing to tell this meeting from another
     where = ctx.label(place)
-    key = slug(f"talks {where} {resolved.year if resolved and resolved.year else ''} {resolved.month or '' if resolved else ''}")
+    key = slug(f"talks {where} {resolved.year or '' if resolved else ''} "
+               f"{f'{resolved.month:02d}' if resolved and resolved.month else ''}")
     label = f"Talks in {where}" + (f", {month}" if month else "")
     return ctx.propose(key, {"type": "event", "subtype": "talks-round", "label": label, "aliases": []},
                        (sentence.start, sentence.end), "a meeting the registry has no event for")
@@ -202,9 +204,11 @@ def hosts_and_senders(ctx: Context, sentence) -> None:
         host = next((m for m in people if m.start >= sentence.start + received.end()), None)
         event = _context_event(ctx, sentence.start)
         if host and event:
+            # "They were received by P": the subject, a pronoun or a short phrase, belongs in the quote.
+            start = sentence.start if len(body[:received.start()].split()) <= 3 else sentence.start + received.start()
             ctx.add(DraftFact("participation", {"event": event, "participant": host.key, "role": "host",
                                                 "status": "expected" if "will" in received.group() else "took-part"},
-                              [(sentence.start + received.start(), host.end)], f"received by {host.text!r}"))
+                              [(start, host.end)], f"received by {host.text!r}"))
     sent = re.search(r"\b(?:has|have|had)? ?sent\b", body)
     if sent:
         at = sentence.start + sent.start()
