@@ -21,9 +21,11 @@ reason. New people, organisations, places and posts are printed as registry
 proposals (never added). The coverage report (stderr, or --report FILE) lists
 each sentence with what covers it and the words nothing covers.
 
-Example:
+Examples:
 
-  cubakg draft seeds/my-article.txt -o seeds/my-article.yaml --published 2022-11-15
+  cubakg draft story.txt -o seeds/story.yaml --published 2022-11-15
+
+  cubakg draft story.txt --report - > /dev/null     (the report alone)
 
 Exit codes: 0 drafted, 2 usage error, 3 unreadable article or registry.
 """

@@ -21,6 +21,7 @@ from cubakg.records import ResolvedTime
 _MONTHS = "|".join(sorted({*calendar.month_name[1:], *(m + r"\.?" for m in calendar.month_abbr[1:] if m != "May")},
                           key=len, reverse=True))
 _DAYS = "|".join(calendar.day_name)
+MONTH_NAMES = set(calendar.month_name[1:]) | set(calendar.day_name)  # capitalised words that are times, not places
 _NUMBER_WORDS = r"(?:a|one|two|three|four|five|six|seven|eight|nine|ten|\d+)"
 _LEAD = r"(?:(?:just |back |early |late |earlier )?(?:on|in|since|by|during|from|until|before|after) )?"
 

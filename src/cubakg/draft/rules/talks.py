@@ -16,6 +16,7 @@ import re
 
 from cubakg.draft import times
 from cubakg.draft.context import Context, slug
+from cubakg.draft.lexicon import Mention
 from cubakg.draft.model import DraftFact
 
 MEETING = re.compile(
@@ -29,6 +30,7 @@ LEADS = [
 ]
 FUTURE = re.compile(r"\b(?:will|due|plan|planned|expected|scheduled|set to)\b")
 ROUND_SUBTYPES = ("talks-round", "meeting", "conference")
+MEETING_SUBTYPES = ("talks-round", "meeting")  # what "X and Y officials met" can be
 
 
 ATTEND = re.compile(r"\b(?P<modal>(?:is|are) (?P<neg>not )?(?:due|expected|scheduled|set) to|will(?P<neg2> not)?|plans? to)?\s*"
@@ -83,6 +85,9 @@ def meetings(ctx: Context, sentence) -> None:
     rest_start = sentence.start + match.end()
     place = next((m for m in ctx.mentions_in(rest_start, sentence.end, "place", "country")
                   if ctx.text[max(sentence.start, m.start - 3):m.start] == "in "), None)
+    if place and re.match(r"\s[A-Z][a-z]", ctx.text[place.end:place.end + 3]):
+        place = None  # "Panama City" is not Panama
+    place = place or _new_place(ctx, rest_start, sentence.end)
     when = next(iter(ctx.times_in(rest_start, sentence.end)), None)
     future = _future(match.group(0)) or bool(match.group("modal"))
     slot, resolved, note = times.time_slot(when, body, ctx.dateline) if when else (None, None, "")
@@ -109,6 +114,21 @@ def meetings(ctx: Context, sentence) -> None:
         }, [span], "a side of the meeting"))
 
 
+def _new_place(ctx: Context, start: int, end: int) -> Mention | None:
+    """"met in Panama City": a place the registry lacks, proposed."""
+    found = re.match(r"(?:\s+\w+){0,4}?\s+in\s+((?:[A-Z][a-zé]+)(?:\s+[A-Z][a-zé]+){0,2})\b", ctx.text[start:end])
+    if not found or found.group(1) in times.MONTH_NAMES:
+        return None
+    known = ctx.mentions_in(start + found.start(1), start + found.end(1))
+    if known and (known[0].start, known[0].end) == (start + found.start(1), start + found.end(1)):
+        return None
+    name = found.group(1)
+    at = start + found.start(1)
+    key = ctx.propose(slug(name), {"type": "place", "label": name, "aliases": [name]}, (at, at + len(name)),
+                      f"the place of a meeting, {name!r}, not in the registry")
+    return Mention(at, at + len(name), key, "place", None, name, 0, 0, False)
+
+
 def _clause_start(ctx: Context, sentence, before: int) -> int:
     """Where the clause holding `before` starts: after the dateline, a dash or a semicolon."""
     body = sentence.text
@@ -131,7 +151,7 @@ def _event_for(ctx: Context, sentence, place: str | None, resolved) -> str | Non
     month = f"{calendar.month_name[resolved.month]} {resolved.year}" if resolved and resolved.year and resolved.month else None
     candidates = []
     for key, entity in sorted(ctx.registry.entities.items()):
-        if entity.type == "event" and entity.subtype in ROUND_SUBTYPES and place:
+        if entity.type == "event" and entity.subtype in MEETING_SUBTYPES and place:
             label = entity.label + " " + (entity.description or "")
             dated = re.findall(rf"(?:{'|'.join(calendar.month_name[1:])}) \d{{4}}", label)
             if ctx.label(place) in label and not (month and dated and month not in dated):
