@@ -201,7 +201,9 @@ def leaders(ctx: Context, sentence) -> None:
         side_text = (match.group("side") or "").strip()
         side = next(iter(ctx.countries_in(sentence.start + match.start(), sentence.start + match.end())), None)
         event = _context_event(ctx, sentence.start + match.start())
-        status = "took-part" if re.search(r"\b(?:led|headed|was)\b", match.group("modal")) else "expected"
+        modal = match.group("modal")
+        past = re.search(r"\b(?:led|headed|was)\b", modal) and not re.search(r"\bwill\b", modal)
+        status = "took-part" if past else "expected"
         span = (min(sentence.start + match.start(), leader.start), max(sentence.start + match.end(), leader.end))
         fields = {"event": event, "participant": leader.key, "role": "head-of-delegation", "status": status,
                   "on_behalf_of": side}
