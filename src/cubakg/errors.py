@@ -8,6 +8,7 @@ Exit codes (DESIGN.md, "CLI contract"):
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 EXIT_OK = 0
 EXIT_NONCONFORMING = 1
@@ -31,6 +32,11 @@ class Location:
             if self.column is not None:
                 parts.append(str(self.column))
         return ":".join(parts)
+
+
+def locate(where: "Location | Callable[[], Location] | None") -> "Location | None":
+    """A location given as is, or as a function that finds it (only when there is an error to report)."""
+    return where() if callable(where) else where
 
 
 class CubakgError(Exception):

@@ -47,6 +47,17 @@ class SourceMap:
     def location(self, *keys: str | int) -> Location:
         return Location(str(self.path), self.line(*keys))
 
+    def key_location(self, *keys: str) -> Location:
+        """Where a mapping key itself is written (`facts:`), rather than its value."""
+        parent = self.root
+        for key in keys[:-1]:
+            parent = _child(parent, key) if parent is not None else None
+        if isinstance(parent, yaml.MappingNode):
+            for key_node, _value in parent.value:
+                if key_node.value == keys[-1]:
+                    return Location(str(self.path), key_node.start_mark.line + 1)
+        return self.location(*keys)
+
 
 def _is_union_tag(node: yaml.Node, key: str | int) -> bool:
     kind = _child(node, "kind")
@@ -148,6 +159,15 @@ def _reject_duplicate_keys(node: yaml.Node | None, path: Path) -> None:
             _reject_duplicate_keys(item, path)
 
 
+PATTERN_HINTS = {
+    "key": "keys and fact ids are lowercase words joined by hyphens, e.g. carlos-fernandez-de-cossio",
+    "article-id": "an article id is a lowercase slug of letters, digits, hyphens and underscores, "
+                  "e.g. reuters-2022-04-18-migration-talks; see docs/fact-sheets.md",
+    "url": "an absolute http(s) URL such as https://www.example.org/news/2022/11/15/talks",
+    "wikidata": "a Wikidata item id such as Q6279",
+}
+
+
 def _validate(model: type[BaseModel], data: Any, source: SourceMap) -> Any:
     try:
         return model.model_validate(data)
@@ -161,7 +181,8 @@ def _validate(model: type[BaseModel], data: Any, source: SourceMap) -> Any:
         elif first["type"] == "missing":
             message = f"missing required field `{loc[-1]}`"
         elif first["type"] == "string_pattern_mismatch":
-            message = f"{message} (keys and ids are lowercase words joined by hyphens)"
+            hint_key = "article-id" if loc == ("article", "id") else str(loc[-1])
+            message = f"{message} ({PATTERN_HINTS.get(hint_key, PATTERN_HINTS['key'])})"
         elif first["type"] == "union_tag_invalid":
             message = f"unknown kind; {message.split('. ', 1)[-1]}"
         more = f" (and {len(error.errors()) - 1} more problems)" if len(error.errors()) > 1 else ""
@@ -185,15 +206,15 @@ def read_sheet(path: Path) -> LoadedSheet:
             hint="name each sheet after its article: {id}.yaml beside {id}.txt",
         )
     text = read_text(path.with_suffix(".txt"))
-    seen: dict[str, int] = {}
+    first: dict[str, int] = {}
     for index, fact in enumerate(sheet.facts):
-        if fact.id in seen:
+        if fact.id in first:
             raise InputError(
-                f"fact id `{fact.id}` is used twice (first at line {seen[fact.id]})",
+                f"fact id `{fact.id}` is used twice (first at line {source.line('facts', first[fact.id], 'id')})",
                 source.location("facts", index, "id"),
                 hint="give every fact of a sheet its own id",
             )
-        seen[fact.id] = source.line("facts", index, "id") or 0
+        first[fact.id] = index
     return LoadedSheet(path, sheet, text, source)
 
 

@@ -55,22 +55,46 @@ class ShaclOutcome:
 
 
 def nquads(quads: list[Quad]) -> bytes:
-    """The quads as N-Quads text (objects are already N-Triples terms)."""
+    """The quads as N-Quads text (objects are already N-Triples terms), in no particular order."""
     return "".join([f"<{q.subject}> <{q.predicate}> {q.object} <{q.graph}> .\n" for q in quads]).encode("utf-8")
 
 
-def shacl_check(quads: list[Quad], shapes_path: Path, ontology: Ontology) -> ShaclOutcome:
-    """Validate the union of the quads' graphs against the shapes; the ontology supplies
-    rdfs:subClassOf for class targets, as `cubakg validate` does."""
+@dataclass
+class DataStore:
+    """The built data in a pyoxigraph store, with the literals the store would fold, as written."""
+
+    store: object
+    originals: object
+
+    def query(self, query: str):
+        return self.store.query(query, use_default_graph_as_union=True)
+
+
+def load_store(data: list[Quad] | list[Path]) -> DataStore:
+    """Quads, or N-Quads files, into a fresh in-memory store."""
     import pyoxigraph
 
     from cubakg.conformance.inputs import Originals, remember_folded
-    from cubakg.conformance.run import AXIOMS_GRAPH, load_ontology, read_shapes
-    from cubakg.conformance.shacl import Engine
 
     store = pyoxigraph.Store()
     originals = Originals()  # the store folds xsd:nonNegativeInteger into xsd:integer; the shapes need it as written
-    store.extend(remember_folded(pyoxigraph.parse(nquads(quads), format=pyoxigraph.RdfFormat.N_QUADS), originals))
+    sources = [str(item) for item in data] if data and isinstance(data[0], Path) else [nquads(data)]
+    for source in sources:
+        parsed = (pyoxigraph.parse(path=source, format=pyoxigraph.RdfFormat.N_QUADS) if isinstance(source, str)
+                  else pyoxigraph.parse(source, format=pyoxigraph.RdfFormat.N_QUADS))
+        store.extend(remember_folded(parsed, originals))
+    return DataStore(store, originals)
+
+
+def shacl_check(data: DataStore, shapes_path: Path, ontology: Ontology) -> ShaclOutcome:
+    """Validate the union of the store's graphs against the shapes; the ontology supplies
+    rdfs:subClassOf for class targets, as `cubakg validate` does."""
+    import pyoxigraph
+
+    from cubakg.conformance.run import AXIOMS_GRAPH, load_ontology, read_shapes
+    from cubakg.conformance.shacl import Engine
+
+    store, originals = data.store, data.originals
     graphs = [pyoxigraph.DefaultGraph(), *store.named_graphs()]
     load_ontology(store, ontology.path)
     shapes_graph = read_shapes([shapes_path])
