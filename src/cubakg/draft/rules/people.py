@@ -27,6 +27,8 @@ TITLE_WORDS = TITLE_HEADS | {
     "senior", "special", "under", "state", "homeland", "security", "affairs", "national", "interior",
     "rear", "lt.", "lieutenant", "major", "brig.", "brigadier",
 }
+# Words that make a title another post than the one it ends with.
+RANK_MODIFIERS = {"deputy", "assistant", "vice", "under", "associate", "principal", "acting", "former", "adjunct"}
 PARTICLES = {"de", "del", "la", "da", "dos", "van", "von", "bin", "al", "di", "le"}
 # Capitalised words that begin no person's name in news copy.
 NOT_NAMES = {
@@ -161,7 +163,8 @@ def _title_in(ctx: Context, doc, start: int, end: int, person: Mention):
     for m in ctx.mentions:
         if m.type == "country" and start <= m.token_start < end:
             country = m.key
-    if posts:
+    # "Deputy Assistant Secretary of State" is not the post "Secretary of State".
+    if posts and not (posts[-1].token_start > start and doc[posts[-1].token_start - 1].lower_ in RANK_MODIFIERS):
         post = posts[-1]
         yield (post.start, post.end, post.key), country
         return

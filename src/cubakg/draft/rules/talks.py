@@ -24,9 +24,9 @@ MEETING = re.compile(
     r"(?P<verb>meet|met|hold talks|held talks|resume (?:their |the )?talks|resumed (?:their |the )?talks|hold (?:their |the )?(?:next |first )?round)\b"
 )
 LEADS = [
-    re.compile(r"\bLeading the (?P<side>[A-Z]\w+ )?delegation (?P<modal>will be|is|was)\b"),
-    re.compile(r"\b(?P<modal>will lead|leads|led|is leading|heads|headed|will head) the (?P<side>[A-Z]\w+ )?delegation\b"),
-    re.compile(r"\b[Tt]he (?P<side>[A-Z]\w+ )?delegation(?:,)? (?P<modal>(?:will be |was |is )?(?:led|headed)) by\b"),
+    re.compile(r"\bLeading the (?P<side>[A-Z][\w.]+ )?delegation (?P<modal>will be|is|was)\b"),
+    re.compile(r"\b(?P<modal>will lead|leads|led|is leading|heads|headed|will head) the (?P<side>[A-Z][\w.]+ )?delegation\b"),
+    re.compile(r"\b[Tt]he (?P<side>[A-Z][\w.]+ )?delegation(?:,)? (?P<modal>(?:will be |was |is )?(?:led|headed)) by\b"),
 ]
 FUTURE = re.compile(r"\b(?:will|due|plan|planned|expected|scheduled|set to)\b")
 ROUND_SUBTYPES = ("talks-round", "meeting", "conference")
@@ -212,9 +212,11 @@ def leaders(ctx: Context, sentence) -> None:
                           f"{leader.text!r} leads the {side_text + ' ' if side_text else ''}delegation", unsure=unsure))
         group = next((m for m in ctx.mentions_in(sentence.start + match.start(), sentence.start + match.end(), "group")), None)
         if group and event:
+            # A registry delegation is one event's; whether it is this event's the registry cannot say.
             ctx.add(DraftFact("participation", {"event": event, "participant": group.key, "role": "delegation",
                                                 "status": status, "on_behalf_of": side},
-                              [(group.start, group.end)], "the delegation itself"))
+                              [(group.start, group.end)], "the delegation itself",
+                              unsure=f"check that `{group.key}` is the delegation to this event"))
         return
 
 
