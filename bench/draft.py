@@ -177,8 +177,9 @@ class Case:
 
 def cases() -> list[Case]:
     found = [Case(p.stem, p.with_suffix(".txt"), p) for p in sheet_paths(REPO / "seeds")]
-    # The corpus fixture of the build's tests: an article of the lead's writing, never looked at
-    # while the rules were written. Scored with its registry entries pasted, and without.
+    # The corpus fixture of the build's tests: an article of the lead's writing, first drafted after
+    # the rules were written (docs/drafting.md says what followed). Scored with its registry
+    # entries pasted, and without.
     fixture = REPO / "tests" / "fixtures" / "third-article"
     for sheet in sorted(fixture.glob("*.yaml")) if fixture.is_dir() else []:
         if sheet.with_suffix(".txt").is_file():
