@@ -30,8 +30,14 @@ LABELLED_SCHEMES = ("policy-instruments", "populations", "measure-kinds", "route
 @lru_cache(maxsize=1)
 def nlp():
     """spaCy's blank English pipeline: rule-based tokenizer, no model."""
-    import spacy
-    from spacy.tokens import Token
+    try:
+        import spacy
+        from spacy.tokens import Token
+    except ImportError:
+        from cubakg.errors import UsageError
+
+        raise UsageError("drafting needs spaCy, which this installation of cubakg lacks",
+                         hint="install it with: pip install 'cubakg[draft]'") from None
 
     for name in ("ckg_key", "ckg_type"):
         if not Token.has_extension(name):
