@@ -123,7 +123,7 @@ def coverage_problem(article: ArticleRecord) -> InputError:
     words = sum(len(gap.words) for gap in article.gaps)
     return InputError(
         f"{words} word(s) in {len(article.gaps)} sentence(s) of {name} are covered by no evidence:\n" + "\n".join(lines),
-        article.sheet.source.location("facts"),
+        article.sheet.source.key_location("facts"),
         hint="every sentence must be inside the evidence of some fact: add a fact (a `claim` if no other kind fits) "
              "or extend a quote; a sheet marked `draft: true` builds with a warning instead",
     )

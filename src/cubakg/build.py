@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -56,7 +57,7 @@ class Project:
 
 def build(project_dir: Path, out_dir: Path | None = None, progress: Progress | None = None) -> BuildSummary:
     """Build the release of the project in `project_dir` into `out_dir` (default dist/)."""
-    from cubakg import anchor, emit, mint, publish, read, resolve, validate
+    from cubakg import anchor, describe, emit, jsonld, mint, publish, read, resolve, validate
 
     say = progress or (lambda message: None)
     project = Project(project_dir.resolve())
@@ -72,56 +73,66 @@ def build(project_dir: Path, out_dir: Path | None = None, progress: Progress | N
     minter = mint.Minter(index)
     articles = mint.mint(articles, minter)
     say("emitting RDF")
-    quads = emit.emit(articles, registry, minter, ontology)
+    with publish.Staging(out_dir) as staging:
+        assembly = publish.Assembly(staging, jsonld.jsonld_context(ontology))
+        assembly.add(emit.emit_shared(registry, minter, ontology))
+        for article in articles:
+            assembly.add(emit.emit_one(article, minter), article.graph, mint.own_nodes(article.id))
+        nquads = assembly.finish()
 
-    say(f"validating {len(quads):,} quads with SHACL")
-    outcome = validate.shacl_check(quads, project.shapes, ontology)
-    if not outcome.conforms:
-        raise NonConformingError(
-            f"the built graph does not conform to {project.shapes.relative_to(project.root)}: "
-            f"{len(outcome.violations)} violation(s); dist/ was left unchanged",
-            details=validate.format_findings(outcome.violations),
-        )
+        # SHACL runs on a thread while the files are written: the engine's queries run in
+        # pyoxigraph without holding the GIL. Nothing reaches out_dir before it passes.
+        say(f"validating {assembly.stats.triples:,} triples with SHACL, writing the release")
+        def check():
+            data = validate.load_store(nquads)
+            return data, validate.shacl_check(data, project.shapes, ontology)
 
-    say("writing the release")
-    triples = publish.union_triples(quads)
-    files = release_files(triples, quads, ontology, project, outcome)
-    files[res.DESCRIPTION] = publish.describe_release(triples, quads, files, ontology)
-    publish.write_release(out_dir, files)
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            checking = pool.submit(check)
+            write_graph_files(assembly)
+            write_other_files(staging, ontology, project)
+            data, outcome = checking.result()
+        if not outcome.conforms:
+            raise NonConformingError(
+                f"the built graph does not conform to {project.shapes.relative_to(project.root)}: "
+                f"{len(outcome.violations)} violation(s); dist/ was left unchanged",
+                details=validate.format_findings(outcome.violations),
+            )
+        staging.write(res.SHACL_REPORT, publish.turtle(validate.report_triples(outcome), publish.REPORT_PREFIXES))
+        staging.write(res.DESCRIPTION, publish.turtle(
+            describe.describe_release(assembly.stats, staging.files, ontology), describe.VOID_PREFIXES))
+        files = sorted(staging.files)
+        staging.commit()
 
     facts_by_kind = Counter(record.fact.kind for article in articles for record in article.facts)
-    question, answer = example_answer(files[res.GRAPH_NTRIPLES])
+    question, answer = example_answer(data)
     return BuildSummary(
-        out_dir=out_dir, triples=len(triples),
+        out_dir=out_dir, triples=assembly.stats.triples,
         articles={article.id: len(article.facts) for article in articles},
-        facts_by_kind=dict(sorted(facts_by_kind.items())), files=sorted(files),
+        facts_by_kind=dict(sorted(facts_by_kind.items())), files=files,
         warnings=len(outcome.warnings), notes=notes, drafts=[a.id for a in articles if a.draft],
         example_question=question, example_answer=answer,
     )
 
 
-def release_files(triples, quads, ontology, project: Project, outcome) -> dict[str, bytes]:
-    import pyoxigraph
+def write_graph_files(assembly) -> None:
+    """The graph in N-Triples, Turtle, TriG and JSON-LD."""
+    assembly.write_ntriples(res.GRAPH_NTRIPLES)
+    assembly.write_turtle(res.GRAPH_TURTLE, res.GRAPH_NTRIPLES)
+    assembly.write_trig(res.GRAPH_TRIG)
+    assembly.write_jsonld(res.GRAPH_JSONLD)
 
-    from cubakg import publish, validate
 
-    context = publish.jsonld_context(ontology)
-    ordered = publish.sorted_quads(quads)
-    files = {
-        res.GRAPH_NTRIPLES: publish.ntriples(triples),
-        res.GRAPH_TURTLE: publish.turtle(triples, publish.GRAPH_PREFIXES),
-        res.GRAPH_TRIG: publish.reformat(publish.nquads(ordered), pyoxigraph.RdfFormat.N_QUADS,
-                                         pyoxigraph.RdfFormat.TRIG, publish.GRAPH_PREFIXES),
-        res.GRAPH_JSONLD: publish.compact_jsonld(triples, context),
-        res.JSONLD_CONTEXT: (json.dumps({"@context": context}, indent=1) + "\n").encode(),
-        res.ONTOLOGY_RELEASE: ontology.data,
-        res.SHAPES_RELEASE: project.shapes.read_bytes(),
-        res.SHACL_REPORT: publish.turtle(
-            publish.union_triples(validate.report_quads(outcome)), publish.REPORT_PREFIXES),
-    }
-    files.update(_documentation(ontology))
-    files.update(_queries())
-    return files
+def write_other_files(staging, ontology, project: Project) -> None:
+    """The context, ontology and shapes, their documentation, the saved queries."""
+    from cubakg import jsonld
+
+    context = jsonld.jsonld_context(ontology)
+    staging.write(res.JSONLD_CONTEXT, (json.dumps({"@context": context}, indent=1) + "\n").encode())
+    staging.write(res.ONTOLOGY_RELEASE, ontology.data)
+    staging.write(res.SHAPES_RELEASE, project.shapes.read_bytes())
+    for name, data in {**_documentation(ontology), **_queries()}.items():
+        staging.write(name, data)
 
 
 def _documentation(ontology) -> dict[str, bytes]:
@@ -154,10 +165,114 @@ SELECT DISTINCT ?name ?post WHERE {
 """
 
 
-def example_answer(ntriples: bytes) -> tuple[str, list[str]]:
-    import pyoxigraph
-
-    store = pyoxigraph.Store()
-    store.load(ntriples, format=pyoxigraph.RdfFormat.N_TRIPLES)
-    rows = store.query(EXAMPLE_QUERY)
+def example_answer(data) -> tuple[str, list[str]]:
+    rows = data.query(EXAMPLE_QUERY)
     return EXAMPLE_QUESTION, [row["name"].value + (f" — {row['post'].value}" if row["post"] else "") for row in rows]
+
+
+# --- checking one sheet (`cubakg validate seeds/ID.yaml`) ----------------------------------
+
+
+@dataclass(frozen=True)
+class SheetFinding:
+    """Something wrong (or worth a look) in a sheet, where it is."""
+
+    location: str  # file:line
+    severity: str  # "Violation" or "Warning"
+    message: str
+
+
+@dataclass(frozen=True)
+class SheetCheck:
+    path: Path
+    facts: int
+    findings: list[SheetFinding]
+
+    @property
+    def conforms(self) -> bool:
+        return not any(f.severity == "Violation" for f in self.findings)
+
+
+def check_sheet(sheet_path: Path, shapes: Path | None = None, ontology_path: Path | None = None) -> SheetCheck:
+    """Check one fact sheet as the build would — anchoring, references, dates, coverage,
+    and the SHACL shapes on the facts it would emit — without writing anything.
+
+    The other sheets of its folder are read for what this one may lean on (dates of
+    events they fix); their own problems are not this sheet's. Problems that stop the
+    build raise `InputErrors` (exit 3); SHACL results and coverage gaps of a draft are
+    returned as findings, each with `file:line`.
+    """
+    from cubakg import anchor, emit, mint, read, validate
+    from cubakg.errors import CubakgError, Problems
+    from cubakg.namespaces import compact
+
+    seeds = sheet_path.parent
+    registry = read.read_registry(seeds / read.REGISTRY)
+    target = read.read_sheet(sheet_path)
+    others = []
+    for path in read.sheet_paths(seeds):
+        if path.resolve() != sheet_path.resolve():
+            try:
+                others.append(read.read_sheet(path))
+            except CubakgError:
+                continue  # a neighbour's problem is not this sheet's
+    article, notes = anchor.anchor([target])
+    context = [anchor.anchor_sheet(sheet, Problems()) for sheet in others]
+    articles, index = _resolve_leaning_on(article[0], context, registry)
+    minter = mint.Minter(index)
+    articles = mint.mint(articles, minter)
+    ontology = read.Ontology(ontology_path or res.ONTOLOGY_FILE)
+    quads = emit.emit(articles[:1], registry, minter, ontology)
+    outcome = validate.shacl_check(validate.load_store(quads), shapes or res.SHAPES_FILE, ontology)
+    where = _locations(articles[0])
+    findings = [SheetFinding(str(gap_location), "Warning", message) for gap_location, message in _split_notes(notes)]
+    for finding in outcome.findings:
+        focus = finding.focus[1:-1] if finding.focus.startswith("<") else finding.focus
+        if not _about_this_sheet(focus, articles[0], where):
+            continue
+        severity = finding.severity.rsplit("#", 1)[-1]
+        path = f" {compact(finding.path[1:-1])}" if finding.path and finding.path.startswith("<") else ""
+        findings.append(SheetFinding(where.get(focus, str(target.source.location("article"))), severity,
+                                     f"{compact(focus)}{path}: {finding.message}"))
+    return SheetCheck(sheet_path, len(target.sheet.facts), findings)
+
+
+def _resolve_leaning_on(article, context, registry):
+    """Resolve the sheet with its neighbours; neighbours that do not resolve are left out."""
+    from cubakg import resolve
+    from cubakg.errors import InputErrors
+
+    while True:
+        try:
+            return resolve.resolve([article, *context], registry)
+        except InputErrors as errors:
+            mine = [p for p in errors.problems if p.location and Path(p.location.path).resolve() == article.sheet.path.resolve()]
+            if mine or not context:
+                raise InputErrors(mine or errors.problems) from None
+            failing = {Path(p.location.path).resolve() for p in errors.problems if p.location}
+            context = [a for a in context if a.sheet.path.resolve() not in failing]
+
+
+def _locations(article) -> dict[str, str]:
+    """IRI → file:line of the fact that made it (its node, evidence, times)."""
+    from cubakg import mint
+
+    where: dict[str, str] = {article.iri: str(article.sheet.source.location("article"))}
+    for record in article.facts:
+        line = str(record.location())
+        evidence = [(e, mint.quote_selector_iri(e), mint.position_selector_iri(e)) for e in record.evidence]
+        times = [(t, mint.description_iri(t), mint.beginning_iri(t), mint.description_iri(mint.beginning_iri(t)))
+                 for t in record.time_nodes.values()]
+        for node in (record.iri, *[n for group in evidence + times for n in group]):
+            where.setdefault(node, line)
+    return where
+
+
+def _about_this_sheet(focus: str, article, where: dict[str, str]) -> bool:
+    return focus in where or article.id in focus
+
+
+def _split_notes(notes: list[str]):
+    for note in notes:
+        location, _, message = note.partition(": ")
+        yield location, message

@@ -8,6 +8,7 @@ Exit codes (DESIGN.md, "CLI contract"):
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 EXIT_OK = 0
 EXIT_NONCONFORMING = 1
@@ -33,6 +34,11 @@ class Location:
         return ":".join(parts)
 
 
+def locate(where: "Location | Callable[[], Location] | None") -> "Location | None":
+    """A location given as is, or as a function that finds it (only when there is an error to report)."""
+    return where() if callable(where) else where
+
+
 class CubakgError(Exception):
     """Base class: carries the exit code and an optional location."""
 
@@ -43,6 +49,9 @@ class CubakgError(Exception):
         self.message = message
         self.location = location
         self.hint = hint
+
+    def __reduce__(self):  # keeps the location and hint when sent between processes
+        return (type(self), (self.message, self.location, self.hint))
 
     def __str__(self) -> str:
         text = f"{self.location}: {self.message}" if self.location else self.message

@@ -50,15 +50,15 @@ class Vocabulary:
     'http://purl.org/dc/terms/title'
     """
 
-    __slots__ = ("namespace",)
-
     def __init__(self, namespace: str):
         self.namespace = namespace
 
     def __getattr__(self, name: str) -> str:
         if name.startswith("__"):
             raise AttributeError(name)
-        return self.namespace + name
+        term = self.namespace + name
+        setattr(self, name, term)  # found directly from now on
+        return term
 
     def __getitem__(self, name: str) -> str:  # for terms that are Python keywords: VOID["class"]
         return self.namespace + name

@@ -13,8 +13,9 @@ import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import Callable
 
-from cubakg.errors import InputError, Location, Problems
+from cubakg.errors import InputError, Location, Problems, locate
 from cubakg.facts.base import ANY, EventOffset, TimeSpec
 from cubakg.facts.dateline import Dateline
 from cubakg.read import LoadedRegistry
@@ -22,6 +23,9 @@ from cubakg.records import ArticleRecord, FactRecord, Figure, ResolvedTime
 from cubakg.sheets import Concept, Entity
 
 MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_name) if name}
+# News style abbreviates months in datelines and dates ("Nov. 16", "Sept. 3").
+MONTHS.update({name.lower(): number for number, name in enumerate(calendar.month_abbr) if name})
+MONTHS["sept"] = 9
 WEEKDAYS = {name.lower(): number for number, name in enumerate(calendar.day_name)}
 ORDINALS = {
     "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5,
@@ -57,11 +61,11 @@ def index_registry(loaded: LoadedRegistry) -> dict[str, Term]:
                 )
             index[key] = Term(key, scheme=scheme_key, concept=concept)
     for key, entity in loaded.registry.entities.items():
-        where = loaded.source.location("entities", key)
         if entity.type == "post":
             post_in = index.get(entity.post_in or "")
             if not post_in or not post_in.entity or post_in.entity.type not in ("organization", "outlet"):
-                raise InputError(f"post `{key}` needs `post_in`: the key of the organisation the post is in", where)
+                raise InputError(f"post `{key}` needs `post_in`: the key of the organisation the post is in",
+                                 loaded.source.location("entities", key))
     return index
 
 
@@ -69,21 +73,22 @@ def _describe(term: Term) -> str:
     return f"a {term.entity.type}" if term.entity else f"a concept of `{term.scheme}`"
 
 
-def check_key(index: dict[str, Term], key: str, allowed: tuple[str, ...], where: Location) -> Term:
+def check_key(index: dict[str, Term], key: str, allowed: tuple[str, ...], where: Callable[[], Location]) -> Term:
+    """The term a key names, if it is of an allowed kind; `where` gives the location for an error."""
     term = index.get(key)
     if term is None:
         import difflib
 
         close = difflib.get_close_matches(key, index.keys(), n=3)
         hint = f"did you mean {', '.join(close)}?" if close else "add it to seeds/registry.yaml"
-        raise InputError(f"unknown entity key `{key}`", where, hint=hint)
+        raise InputError(f"unknown entity key `{key}`", where(), hint=hint)
     if allowed != ANY:
         fits = (term.entity and term.entity.type in allowed) or (
             term.scheme and f"scheme:{term.scheme}" in allowed
         )
         if not fits:
             wanted = ", ".join(a.replace("scheme:", "a concept of ") for a in allowed)
-            raise InputError(f"`{key}` is {_describe(term)}, but this field takes {wanted}", where)
+            raise InputError(f"`{key}` is {_describe(term)}, but this field takes {wanted}", where())
     return term
 
 
@@ -93,12 +98,12 @@ def check_references(record: FactRecord, index: dict[str, Term], fact_kinds: dic
     references = fact.all_references()
     for name, offset, key in fact.keys():
         keys = (name,) if offset is None else (name, offset)
-        check_key(index, key, references[name], record.location(*keys))
+        check_key(index, key, references[name], lambda: record.location(*keys))
     for slot in fact.time_slots:
         spec = getattr(fact, slot)
         if spec is not None:
             for key in spec.event_keys():
-                check_key(index, key, ("event",), record.location(slot))
+                check_key(index, key, ("event",), lambda: record.location(slot))
     for name, kind in fact.fact_references.items():
         if fact_kinds.get(getattr(fact, name)) != kind:
             raise InputError(
@@ -173,7 +178,7 @@ def parse_expression(text: str) -> Parsed:
         return Parsed(weekday=WEEKDAYS[words])
     if words in ("last month", "last year", "this year", "this month", "currently", "now", "today"):
         return Parsed(relative={"currently": "now", "today": "now"}.get(words, words))
-    match = re.fullmatch(r"([a-z]+)(?: (\d{1,2})(?:st|nd|rd|th)?)?(?:,? (\d{4}))?", words)
+    match = re.fullmatch(r"([a-z]+)\.?(?: (\d{1,2})(?:st|nd|rd|th)?)?(?:,? (\d{4}))?", words)
     if match and match.group(1) in MONTHS:
         day = int(match.group(2)) if match.group(2) else None
         year = int(match.group(3)) if match.group(3) else None
@@ -216,7 +221,7 @@ def _shift_to(parsed: Parsed, anchor: dt.date, direction: str) -> tuple[int | No
 
 
 def resolve_time(
-    spec: TimeSpec, dateline: dt.date | None, event_dates: dict[str, dt.date], where: Location
+    spec: TimeSpec, dateline: dt.date | None, event_dates: dict[str, dt.date], where: Location | Callable[[], Location]
 ) -> ResolvedTime:
     """Resolve one time expression against its anchor (see `TimeSpec`)."""
     common = dict(as_written=spec.text, after=spec.after, before=spec.before, derivation=spec.derivation)
@@ -226,7 +231,7 @@ def resolve_time(
             raise InputError(
                 f"unparseable date: `{spec.text}` is anchored on event `{spec.anchor.event}`, "
                 "which no sheet dates to the day",
-                where,
+                locate(where),
                 hint="date that event with a `when` the resolver can fix to a day, or anchor on the dateline",
             )
         date = base + dt.timedelta(days=spec.anchor.offset_days)
@@ -240,12 +245,12 @@ def resolve_time(
         if spec.derivation:
             parsed = Parsed()
         else:
-            raise InputError(f"unparseable date: {error}", where) from None
+            raise InputError(f"unparseable date: {error}", locate(where)) from None
     if spec.anchor == "dateline":
         if dateline is None:
             raise InputError(
                 f"unparseable date: `{spec.text}` is anchored on the dateline, but this article has no dated dateline",
-                where,
+                locate(where),
                 hint="use `anchor: none` to record only what the words say",
             )
         year, month, day = _shift_to(parsed, dateline, spec.direction)
@@ -253,19 +258,19 @@ def resolve_time(
         if parsed.relative:
             raise InputError(
                 f"unparseable date: `{spec.text}` is relative, but `anchor: none` gives it nothing to be relative to",
-                where,
+                locate(where),
             )
         year, month, day = parsed.year, parsed.month, parsed.day
     for name, explicit, found in (("year", spec.year, year), ("month", spec.month, month), ("day", spec.day, day)):
         if explicit is not None and found is not None and explicit != found:
-            raise InputError(f"`{name}: {explicit}` contradicts `{spec.text}`, which gives {found}", where)
+            raise InputError(f"`{name}: {explicit}` contradicts `{spec.text}`, which gives {found}", locate(where))
     year, month, day = spec.year or year, spec.month or month, spec.day or day
     weekday = parsed.weekday
     if year and month and day:
         try:
             weekday = dt.date(year, month, day).weekday()
         except ValueError:
-            raise InputError(f"unparseable date: {year}-{month:02d}-{day:02d} is not a calendar date", where) from None
+            raise InputError(f"unparseable date: {year}-{month:02d}-{day:02d} is not a calendar date", locate(where)) from None
     return ResolvedTime(anchor=spec.anchor if spec.anchor != "none" else None,
                         year=year, month=month, day=day, weekday=weekday, **common)
 
@@ -274,7 +279,7 @@ def check_dateline(fact: Dateline, where: Location) -> None:
     """The sheet's dateline date must agree with the month and day as written."""
     if fact.date is None:
         return
-    match = re.search(r"([A-Za-z]+)\s+(\d{1,2})(?:st|nd|rd|th)?", fact.as_written)
+    match = re.search(r"([A-Za-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?", fact.as_written)
     if not match or match.group(1).lower() not in MONTHS:
         raise InputError(f"unparseable date: no month and day in dateline {fact.as_written!r}", where)
     month, day = MONTHS[match.group(1).lower()], int(match.group(2))
@@ -314,11 +319,11 @@ def check_verbatim(record: FactRecord) -> None:
             )
 
 
-def read_figure(fact, where: Location) -> Figure:
+def read_figure(fact, where: Location | Callable[[], Location]) -> Figure:
     try:
         figure = parse_count(fact.value) if fact.measure == "count" else parse_rank(fact.value)
     except ValueError as error:
-        raise InputError(str(error), where) from None
+        raise InputError(str(error), locate(where)) from None
     if fact.approximate is not None:
         figure = Figure(figure.as_written, figure.value, fact.approximate)
     return figure
@@ -342,6 +347,11 @@ def resolve(articles: list[ArticleRecord], registry: LoadedRegistry) -> tuple[li
         datelines[article.id] = None
         with problems.collect():
             datelines[article.id] = dateline_date(article)
+        source = article.sheet.sheet.article.source
+        if source and source.outlet:
+            with problems.collect():
+                check_key(index, source.outlet, ("outlet", "organization"),
+                          lambda: article.sheet.source.location("article", "source", "outlet"))
         fact_kinds = {record.fact.id: record.fact.kind for record in article.facts}
         for record in article.facts:
             with problems.collect():
@@ -350,7 +360,7 @@ def resolve(articles: list[ArticleRecord], registry: LoadedRegistry) -> tuple[li
                 check_verbatim(record)
             if record.fact.kind == "observation":
                 with problems.collect():
-                    figures[(article.id, record.position)] = read_figure(record.fact, record.location("value"))
+                    figures[(article.id, record.position)] = read_figure(record.fact, lambda: record.location("value"))
     problems.raise_if_any()
 
     event_dates: dict[str, dt.date] = {}
@@ -362,7 +372,7 @@ def resolve(articles: list[ArticleRecord], registry: LoadedRegistry) -> tuple[li
                     if spec is None or isinstance(spec.anchor, EventOffset) != anchored_on_event:
                         continue
                     with problems.collect():
-                        resolved = resolve_time(spec, datelines[article.id], event_dates, record.location(slot))
+                        resolved = resolve_time(spec, datelines[article.id], event_dates, lambda: record.location(slot))
                         times.setdefault((article.id, record.position), {})[slot] = resolved
                         _remember_event_date(record, slot, resolved, event_dates)
     problems.raise_if_any()
