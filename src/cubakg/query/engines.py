@@ -16,7 +16,7 @@ from pathlib import Path
 
 from cubakg import rdf_formats
 from cubakg.errors import InputError, Location, RemoteError, UsageError
-from cubakg.query.results import QueryResult, Term
+from cubakg.query.results import XSD_STRING, QueryResult, Term
 
 ENGINES = ("oxigraph", "rdflib")
 
@@ -240,6 +240,8 @@ def _rdflib_term(term):
         return rdflib.URIRef(term.value)
     if term.language:
         return rdflib.Literal(term.value, lang=term.language)
+    if term.datatype.value == XSD_STRING:  # rdflib's parsers read "x" as a literal without datatype
+        return rdflib.Literal(term.value)
     return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
 
 
