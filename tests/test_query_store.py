@@ -197,3 +197,16 @@ def test_the_streamed_json_is_whole(pairs):
     done = cubakg_in_process("query", str(query), "--data", str(data), "--format", "json")
     assert done.returncode == 0, done.stderr
     assert len(json.loads(done.stdout)["results"]["bindings"]) == NODES * NODES
+
+
+def test_a_whole_identifier_names_one_article_even_when_it_starts_another(tmp_path):
+    # Identifiers as bench/corpus.py makes them: `X` and its copy `X-c1`.
+    release = copy_corpus(SEED_TRIG, 2, tmp_path / "release")
+    first, second = corpus_article_id(0), corpus_article_id(1)
+    for name in ("cubakg.trig", "cubakg.nt"):
+        path = release / name
+        path.write_bytes(path.read_bytes().replace(second.encode(), f"{first}-c1".encode()))
+    whole = run_query("article-facts", [parse_parameter(f"article={first}")], release=release).result.rows
+    start = run_query("article-facts", [parse_parameter(f"article={first[:6]}")], release=release).result.rows
+    assert {row["articleId"].value for row in whole} == {first}
+    assert {row["articleId"].value for row in start} == {first, f"{first}-c1"}
