@@ -210,3 +210,18 @@ def test_a_whole_identifier_names_one_article_even_when_it_starts_another(tmp_pa
     start = run_query("article-facts", [parse_parameter(f"article={first[:6]}")], release=release).result.rows
     assert {row["articleId"].value for row in whole} == {first}
     assert {row["articleId"].value for row in start} == {first, f"{first}-c1"}
+
+
+def test_a_cache_folder_that_cannot_hold_the_store_is_an_input_error(corpus, tmp_path, monkeypatch):
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the cache folder should be", encoding="utf-8")
+    monkeypatch.setenv("CUBAKG_CACHE_DIR", str(blocked))
+    done = cubakg_in_process("query", "overview", "--release", str(corpus))
+    assert done.returncode == 3, done.stderr
+    assert "cannot make the query store" in done.stderr and "CUBAKG_CACHE_DIR" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_one_place_to_query_at_a_time(corpus):
+    done = cubakg_in_process("query", "overview", "--release", str(corpus), "--data", str(corpus / "cubakg.trig"))
+    assert done.returncode == 2 and "only one of" in done.stderr
