@@ -89,9 +89,12 @@ def build_release(corpus: Path, dist: Path, timings: Path) -> None:
 
 
 def make_store(dist: Path) -> None:
+    """prepare_store, saying when each step starts (in the step's log)."""
     from cubakg.query.store import prepare_store
 
-    prepare_store(dist)
+    started = time.perf_counter()
+    prepare_store(dist, progress=lambda message: print(f"{time.perf_counter() - started:7.2f} {message}", flush=True))
+    print(f"{time.perf_counter() - started:7.2f} done", flush=True)
 
 
 def floor(store: str, query_file: str, bindings: str) -> None:

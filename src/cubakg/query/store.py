@@ -107,12 +107,13 @@ def store_key(graphs: ReleaseGraphs) -> str:
     return digest.hexdigest()[:32]
 
 
-def prepare_store(release_dir: Path) -> Path:
+def prepare_store(release_dir: Path, progress=None) -> Path:
     """Make the store of the release in `release_dir` unless it exists; return its folder.
 
     `cubakg build` calls it after writing the release, so the first query is fast;
     `open_store` calls it too, so a release without a store (the one packaged with
-    cubakg, or one copied from elsewhere) gets one on first use.
+    cubakg, or one copied from elsewhere) gets one on first use. `progress(message)`
+    hears of each step of making one.
     """
     graphs = release_graphs(release_dir)
     stores = cache_dir() / "stores"
@@ -123,7 +124,7 @@ def prepare_store(release_dir: Path) -> Path:
         stores.mkdir(parents=True, exist_ok=True)
         with _lock(stores / f"{final.name}.lock"):
             if not final.is_dir():  # another process may have made it while we waited
-                _make(final, graphs)
+                _make(final, graphs, progress or (lambda message: None))
     except OSError as error:
         raise InputError(
             f"cannot make the query store in {stores}: {error.strerror or error}",
@@ -157,7 +158,7 @@ def _read_only(path: str):
 # --- making a store ------------------------------------------------------------------------
 
 
-def _make(final: Path, graphs: ReleaseGraphs) -> None:
+def _make(final: Path, graphs: ReleaseGraphs, say) -> None:
     """Build the store in a temporary folder beside `final`, then rename it into place."""
     import pyoxigraph
 
@@ -165,13 +166,16 @@ def _make(final: Path, graphs: ReleaseGraphs) -> None:
     try:
         store = pyoxigraph.Store(str(building / "db"))
         if graphs.named:
+            say(f"query store: loading the named graphs of {graphs.named.name}")
             _bulk_load(store, graphs.named)
+        say("query store: their merge as the default graph")
         if graphs.merged:
             _bulk_load(store, graphs.merged, to_graph=pyoxigraph.DefaultGraph())
         else:
             merge_into_default_graph(store, building / "merged.nt")
         # Bulk loading leaves overlapping files; compacted, every lookup reads one level
         # instead of each file (half the time for a saved query on 1,000 articles).
+        say("query store: compacting")
         store.optimize()
         store.flush()
         del store  # closes the database before it moves
