@@ -53,9 +53,9 @@ def query_command(
     engine: Annotated[str, typer.Option("--engine", metavar="ENGINE", help="Local engine: oxigraph (default) or rdflib (a cross-check, on files in memory).")] = "oxigraph",
     width: Annotated[int, typer.Option("--width", metavar="CHARS", help="Cut table cells longer than this many characters (0: never).")] = 60,
 ) -> None:
-    from cubakg.query import check_format_early, parse_parameter, run_query, run_text, write
+    from cubakg.query import check_format_name, parse_parameter, run_query, run_text, write
 
-    check_format_early(output_format)
+    check_format_name(output_format)
     parameters = [parse_parameter(argument) for argument in param or []]
     where = dict(data=data or None, release=release, endpoint=endpoint, engine=engine, allow_service=allow_service,
                  timeout=timeout, limit=limit, offset=offset)

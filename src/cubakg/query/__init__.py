@@ -211,5 +211,4 @@ def render(answer: Answer | QueryResult, output_format: str, prefixes: dict[str,
     return out.getvalue().decode("utf-8")
 
 
-__all__ += ["TABLE_ROWS", "check_format_early", "plain_table", "read_table", "with_window", "write"]
-check_format_early = check_format_name
+__all__ += ["TABLE_ROWS", "check_format_name", "plain_table", "read_table", "with_window", "write"]
