@@ -59,6 +59,12 @@ def query_command(
     parameters = [parse_parameter(argument) for argument in param or []]
     where = dict(data=data or None, release=release, endpoint=endpoint, engine=engine, allow_service=allow_service,
                  timeout=timeout, limit=limit, offset=offset)
+    if not data and not endpoint and engine == "oxigraph":
+        from cubakg.query import default_release
+        from cubakg.query.store import prepare_store
+
+        # Made once per release; say so, since it takes seconds on a large one.
+        prepare_store(release or default_release(), progress=lambda step: sys.stderr.write(f"cubakg: {step}\n"))
     if query == "-":
         answer = run_text(sys.stdin.read(), "<stdin>", parameters, **where)
     else:

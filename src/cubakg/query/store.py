@@ -124,7 +124,9 @@ def prepare_store(release_dir: Path, progress=None) -> Path:
         stores.mkdir(parents=True, exist_ok=True)
         with _lock(stores / f"{final.name}.lock"):
             if not final.is_dir():  # another process may have made it while we waited
-                _make(final, graphs, progress or (lambda message: None))
+                say = progress or (lambda message: None)
+                say(f"query store: making it for {Path(release_dir)}, once for this release, in {stores}")
+                _make(final, graphs, say)
     except OSError as error:
         raise InputError(
             f"cannot make the query store in {stores}: {error.strerror or error}",
