@@ -77,6 +77,9 @@ def build(project_dir: Path, out_dir: Path | None = None) -> BuildSummary:
 
     files = _release_files(project_dir, dataset, union, ontology, ontology_path, shapes_path, outcome.report)
     files[res.DESCRIPTION] = publish.graph_turtle(publish.describe_release(union, dataset, files, ontology))
+    # Temporary wiring of the site until the publish stage calls it (issue 10 rewrites build.py).
+    from cubakg.site.build import site_files
+    files.update(site_files(files, ontology_path.read_bytes()))
     publish.write_release(out_dir, files)
 
     facts_by_kind = Counter(f.kind for s in sheets for f in s.sheet.facts)

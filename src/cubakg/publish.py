@@ -192,6 +192,9 @@ def describe_release(union: Graph, dataset: Dataset, files: dict[str, bytes], on
         g.add((checksum, SPDX.checksumValue, Literal(sha256(data), datatype=XSD.hexBinary)))
         if name.startswith("cubakg."):
             g.add((release, VOID.dataDump, dist))
+    from cubakg.site.void import add_publication  # endpoint, examples, Wikidata links, publisher, access URLs
+
+    add_publication(g, release, union)
     return g
 
 

@@ -8,10 +8,12 @@ For a resource P with a page, the description is, as a set of triples:
    structure's components, the dataset's subsets);
 3. every triple whose object is P (the links to it: who mentions it, which facts
    name it);
-4. every triple of each fact (`id/fact/…`) that links to P, so that a person's
-   description carries the posts, participations and statements it takes part in —
-   except on the page of a SKOS concept or concept scheme, a value of a code list
-   that thousands of facts share: there the links to it are enough;
+4. every triple of each fact (`id/fact/…`) that links to P other than by
+   `prov:wasDerivedFrom`, so that a person's description carries the posts,
+   participations and statements it takes part in — except on the page of a SKOS
+   concept or concept scheme, a value of a code list that thousands of facts share:
+   there the links to it are enough. (An article's facts are derived from it: its
+   description links to each, and each has its own page.);
 5. the evidence P is derived from (`prov:wasDerivedFrom` an evidence span), with
    its selectors, so the words behind P travel with it.
 
@@ -39,30 +41,29 @@ XSD_STRING = XSD + "string"
 
 def description(index: SiteIndex, page: str, parts: list[str]) -> list[ox.Triple]:
     """The triples of `page`'s description (see the module docstring), each once, in a stable order."""
-    by_subject, seen = index.by_subject, {}
+    return described(index, page, parts)[0]
 
-    def add_subject(subject: str) -> None:
-        for quad in by_subject.get(subject, ()):
-            seen.setdefault(quad.triple, None)
 
-    add_subject(page)
-    for part in parts:
-        add_subject(part)
+def described(index: SiteIndex, page: str, parts: list[str]) -> tuple[list[ox.Triple], dict[str, str]]:
+    """The description's triples and the prefixes its Turtle needs."""
+    subjects = [page, *parts]
     inbound = index.by_object.get(page, ())
-    for quad in inbound:
-        seen.setdefault(quad.triple, None)
     if not CODE_LIST_TYPES.intersection(index.types(page)):
-        facts = dict.fromkeys(q.subject.value for q in inbound if is_fact(q.subject.value))
-        for fact in facts:
-            if fact != page:
-                add_subject(fact)
-    for quad in by_subject.get(page, ()):
-        evidence = quad.object
-        if quad.predicate.value == PROV_DERIVED and evidence.value.startswith(EVIDENCE_PREFIX):
-            add_subject(evidence.value)
-            for selector in index.values(evidence.value, OA_SELECTOR):
-                add_subject(selector.value)
-    return list(seen)
+        subjects += [q.subject.value for q in inbound
+                     if q.predicate.value != PROV_DERIVED and is_fact(q.subject.value)]
+    for evidence in index.values(page, PROV_DERIVED):
+        if evidence.value.startswith(EVIDENCE_PREFIX):
+            subjects.append(evidence.value)
+            subjects += [selector.value for selector in index.values(evidence.value, OA_SELECTOR)]
+    seen: dict[ox.Triple, None] = {}
+    used: set[str | None] = set()
+    for subject in dict.fromkeys(subjects):
+        seen.update(dict.fromkeys(index.triples(subject)))
+        used |= prefixes_of(index, subject)
+    for quad in inbound:
+        seen[quad.triple] = None
+        used.add(_prefix(quad.predicate.value))
+    return list(seen), {prefix: ns for prefix, ns in _NAMESPACES if prefix in used}
 
 
 _PREFIX_OF: dict[str, str | None] = {}
@@ -78,25 +79,31 @@ def _prefix(iri: str) -> str | None:
         return found
 
 
-def used_prefixes(triples: list[ox.Triple]) -> dict[str, str]:
-    """The prefixes the triples' predicates, classes and datatypes need, in the table's order."""
-    used = set()
-    for triple in triples:
-        used.add(_prefix(triple.predicate.value))
-        obj = triple.object
-        if isinstance(obj, ox.NamedNode):
-            if not obj.value.startswith(NS_ID):
-                used.add(_prefix(obj.value))
-        elif obj.language is None and obj.datatype.value != XSD_STRING:
-            used.add(_prefix(obj.datatype.value))
-    return {prefix: ns for prefix, ns in _NAMESPACES if prefix in used}
+def prefixes_of(index: SiteIndex, subject: str) -> set[str | None]:
+    """The prefixes a subject's triples need in Turtle: of predicates, classes and datatypes (cached)."""
+    cache = index.memo.setdefault("prefixes", {})
+    found = cache.get(subject)
+    if found is None:
+        found = set()
+        for predicate, objects in index.properties(subject).items():
+            found.add(_prefix(predicate))
+            for obj in objects:
+                if type(obj) is ox.NamedNode:
+                    if not obj.value.startswith(NS_ID):
+                        found.add(_prefix(obj.value))
+                elif type(obj) is ox.Literal and obj.language is None:
+                    datatype = obj.datatype.value
+                    if datatype != XSD_STRING:
+                        found.add(_prefix(datatype))
+        cache[subject] = found
+    return found
 
 
-def serialise(triples: list[ox.Triple]) -> dict[Representation, bytes]:
+def serialise(triples: list[ox.Triple], prefixes: dict[str, str]) -> dict[Representation, bytes]:
     """The description in each RDF representation; JSON-LD is expanded, so it needs no context to be read."""
     written = {}
     for representation in RDF_REPRESENTATIONS:
         fmt = representation.rdf_format
-        prefixes = used_prefixes(triples) if fmt is ox.RdfFormat.TURTLE else None
-        written[representation] = ox.serialize(triples, format=fmt, prefixes=prefixes)
+        written[representation] = ox.serialize(
+            triples, format=fmt, prefixes=prefixes if fmt is ox.RdfFormat.TURTLE else None)
     return written

@@ -19,20 +19,6 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 FACT_PREFIX = NS_ID + "fact/"
 
 
-def _object_key(term) -> tuple:
-    if isinstance(term, ox.NamedNode):
-        return (0, term.value, "", "")
-    if isinstance(term, ox.Literal):
-        return (1, term.value, term.datatype.value, term.language or "")
-    return (2, str(term), "", "")
-
-
-def quad_key(quad: ox.Quad) -> tuple:
-    """Within a subject: rdf:type first, then by predicate, object and graph."""
-    predicate = quad.predicate.value
-    return (predicate != RDF_TYPE, predicate, _object_key(quad.object), str(quad.graph_name))
-
-
 @dataclass
 class SiteIndex:
     """The quads of the release, grouped for pages."""
@@ -40,6 +26,9 @@ class SiteIndex:
     by_subject: dict[str, list[ox.Quad]] = field(default_factory=dict)
     by_object: dict[str, list[ox.Quad]] = field(default_factory=dict)  # our id/ IRIs only
     graph_names: set[str] = field(default_factory=set)
+    _properties: dict[str, dict[str, list]] = field(default_factory=dict, repr=False)
+    _triples: dict[str, list[ox.Triple]] = field(default_factory=dict, repr=False)
+    memo: dict[str, dict] = field(default_factory=dict, repr=False)  # per-subject caches of the modules using the index
 
     @classmethod
     def of(cls, quads: Iterable[ox.Quad]) -> "SiteIndex":
@@ -58,10 +47,11 @@ class SiteIndex:
             graph = quad.graph_name
             if type(graph) is named_node:
                 graph_names.add(graph.value)
+        # Sorted by their N-Quads form (written by pyoxigraph, so cheap): any input order gives the same site.
         for quads_of in by_subject.values():
-            quads_of.sort(key=quad_key)
+            quads_of.sort(key=str)
         for quads_of in by_object.values():
-            quads_of.sort(key=lambda q: (q.subject.value, q.predicate.value, str(q.graph_name)))
+            quads_of.sort(key=str)
         return cls(dict(by_subject), dict(by_object), graph_names)
 
     def iris(self) -> set[str]:
@@ -71,16 +61,29 @@ class SiteIndex:
         found.update(g for g in self.graph_names if g.startswith(NS_ID))
         return found
 
+    def properties(self, subject: str) -> dict[str, list]:
+        """predicate → the objects of `subject predicate`, each once, in order (computed once per subject)."""
+        found = self._properties.get(subject)
+        if found is None:
+            grouped: dict[str, dict] = {}
+            for quad in self.by_subject.get(subject, ()):
+                grouped.setdefault(quad.predicate.value, {}).setdefault(quad.object, None)
+            found = self._properties[subject] = {p: list(objects) for p, objects in grouped.items()}
+        return found
+
     def values(self, subject: str, predicate: str) -> list:
         """The objects of `subject predicate`, each once, in order."""
-        seen = {}
-        for quad in self.by_subject.get(subject, ()):
-            if quad.predicate.value == predicate:
-                seen.setdefault(quad.object, None)
-        return list(seen)
+        return self.properties(subject).get(predicate, [])
 
     def types(self, subject: str) -> list[str]:
         return [t.value for t in self.values(subject, RDF_TYPE) if isinstance(t, ox.NamedNode)]
+
+    def triples(self, subject: str) -> list[ox.Triple]:
+        """The triples of `subject` in every graph, each once, in order (computed once per subject)."""
+        found = self._triples.get(subject)
+        if found is None:
+            found = self._triples[subject] = list(dict.fromkeys(q.triple for q in self.by_subject.get(subject, ())))
+        return found
 
 
 def is_fact(iri: str) -> bool:

@@ -3,7 +3,7 @@
 Every IRI under `id/` resolves. Most have a page of their own, at the path of the
 IRI with a file extension per representation:
 
-    https://w3id.org/cubakg/id/person/joe-biden  →  id/person/joe-biden.html, .ttl, .jsonld, .nt
+    https://w3id.org/cubakg/id/person/joe-biden  →  id/person/joe-biden.html, .ttl, .jsonld
 
 A few kinds are parts of another resource and are described on that resource's
 page instead, at a fragment (`REDIRECTS`): an evidence span and its two selectors
@@ -23,6 +23,7 @@ Target(page='id/person/joe-biden', fragment='')
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -44,11 +45,12 @@ class Representation:
 
 
 HTML = Representation("text/html", ".html")
-# The RDF representations, from the one table of formats (pyoxigraph's RdfFormat).
-RDF_REPRESENTATIONS = tuple(
-    Representation(fmt.media_type, f".{fmt.file_extension}", fmt)
-    for fmt in (RdfFormat.TURTLE, RdfFormat.N_TRIPLES, RdfFormat.JSON_LD)
-)
+# The RDF representations, from the one table of formats (pyoxigraph's RdfFormat). Turtle and
+# JSON-LD are written beside each page; N-Triples is made from the Turtle by `cubakg serve` when
+# asked for (a fourth file per resource would cost a quarter more files and a third more bytes).
+_representation = lambda fmt: Representation(fmt.media_type, f".{fmt.file_extension}", fmt)  # noqa: E731
+RDF_REPRESENTATIONS = tuple(_representation(fmt) for fmt in (RdfFormat.TURTLE, RdfFormat.JSON_LD))
+N_TRIPLES = _representation(RdfFormat.N_TRIPLES)
 REPRESENTATIONS = (HTML, *RDF_REPRESENTATIONS)
 BY_EXTENSION = {r.extension: r for r in REPRESENTATIONS}
 
@@ -77,10 +79,13 @@ REDIRECTS: tuple[Redirect, ...] = (
              "the shared graphs are listed on the dataset's page"),
     Redirect(r"graph/([^/]+)", r"article/\1", "graph",
              "an article's named graph holds what the article says: its page is the article's"),
-    Redirect(r"dataset/cubakg/(graph|class|property)/([^/]+)", "dataset/cubakg", r"\1-\2",
-             "the release's subsets and partitions are listed on the dataset's page"),
+    Redirect(r"dataset/cubakg/(graph|class|property|linkset)/([^/]+)", "dataset/cubakg", r"\1-\2",
+             "the release's subsets, partitions and linksets are listed on the dataset's page"),
 )
-_COMPILED = tuple((re.compile(rule.pattern + "$"), rule) for rule in REDIRECTS)
+_COMPILED = tuple(
+    (re.compile(rule.pattern + "$"), re.sub(r"\\(\d)", r"{\1}", rule.page), re.sub(r"\\(\d)", r"{\1}", rule.fragment))
+    for rule in REDIRECTS
+)
 
 
 @dataclass(frozen=True)
@@ -103,15 +108,17 @@ def local_part(iri: str) -> str | None:
     return iri[len(NS_ID):]
 
 
+@functools.lru_cache(maxsize=1 << 20)
 def page_of(iri: str) -> Target | None:
     """Where `iri` is described in the site, or None if it is not one of our `id/` IRIs."""
     local = local_part(iri)
     if local is None or not _safe(local):
         return None
-    for regex, rule in _COMPILED:
+    for regex, page, fragment in _COMPILED:
         found = regex.match(local)
         if found:
-            return Target(ID_PREFIX + found.expand(rule.page), found.expand(rule.fragment))
+            groups = ("", *found.groups(""))
+            return Target(ID_PREFIX + page.format(*groups), fragment.format(*groups))
     return Target(ID_PREFIX + local, "")
 
 

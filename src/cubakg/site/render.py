@@ -19,9 +19,9 @@ from cubakg.namespaces import PREFIXES
 from cubakg.resources import NS_ID, NS_ONTOLOGY
 from cubakg.site import describe
 from cubakg.site.index import RDF_TYPE, SiteIndex, is_fact
-from cubakg.site.paths import HTML, ONTOLOGY_PAGE, RDF_REPRESENTATIONS, page_of
+from cubakg.site.paths import HTML, ONTOLOGY_PAGE, RDF_REPRESENTATIONS, has_own_page, page_of
 from cubakg.site.views import (
-    CKG, DCTERMS, DESCRIPTION_PROPERTIES, PROV, RDFS, SCHEMA, SKOS, Labeller, Link, Views,
+    CKG, DCTERMS, DESCRIPTION_PROPERTIES, OA, PROV, RDFS, SCHEMA, SKOS, Labeller, Link, Views,
 )
 
 MAX_CARDS = 40  # fact cards shown in full per group; the rest are listed as links
@@ -53,9 +53,10 @@ BACKLINK_HEADINGS = {
     SCHEMA + "subEvent": "Part of",
     SCHEMA + "superEvent": "Sub-events",
     SKOS + "inScheme": "Concepts",
-    PROV + "wasDerivedFrom": "Derived from it",
 }
 ROLE = CKG + "role"
+# Links from what was derived from a resource, and from its evidence: an article lists these itself.
+PROVENANCE_LINKS = frozenset({PROV + "wasDerivedFrom", OA + "hasSource"})
 # Shown in the page header, not among the statements.
 HEADER_PROPERTIES = frozenset({RDF_TYPE, PROV + "wasDerivedFrom", *DESCRIPTION_PROPERTIES[:3], RDFS + "label"})
 KINDS = (
@@ -123,6 +124,7 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,
     )
     return env
 
@@ -148,8 +150,9 @@ class Site:
         articles = {s: q.object.value for s, quads in index.by_subject.items() if s.startswith(NS_ID + "article/")
                     for q in quads if q.predicate.value == DCTERMS + "identifier"}
         texts = {s: q.object.value for s in articles for q in index.by_subject[s] if q.predicate.value == SCHEMA + "text"}
-        self.views = Views(index, self.labeller, texts, articles)
         self.env = environment()
+        self.env.globals["m"] = self.env.get_template("macros.html.j2").module
+        self.views = Views(index, self.labeller, texts, articles, self.env.get_template("macros.html.j2").module)
         dataset = NS_ID + "dataset/cubakg"
         self.env.globals["dataset_href"] = page_of(dataset).href(HTML) if dataset in index.by_subject else ""
         self.templates = {name: self.env.get_template(f"{name}.html.j2")
@@ -177,7 +180,7 @@ class Site:
             self.pages_by_kind[target.page.split("/")[1]].append(iri)
             parts = self.parts.get(iri, [])
             files[target.href(HTML)] = self.page(iri, target.page, parts).encode("utf-8")
-            written = describe.serialise(describe.description(self.index, iri, parts))
+            written = describe.serialise(*describe.described(self.index, iri, parts))
             for representation in RDF_REPRESENTATIONS:
                 files[target.page + representation.extension] = written[representation]
         return files
@@ -226,7 +229,7 @@ class Site:
         groups: dict[tuple[str, str], list[str]] = {}
         for quad in self.index.by_object.get(iri, ()):
             subject = quad.subject.value
-            if not is_fact(subject) or subject == iri:
+            if not is_fact(subject) or subject == iri or quad.predicate.value in PROVENANCE_LINKS:
                 continue
             types = self.index.types(subject)
             kind = next((t for t in types if t.startswith(CKG)), types[0] if types else "")
@@ -261,7 +264,9 @@ class Site:
         grouped: dict[str, dict[str, Link]] = {}
         for quad in self.index.by_object.get(iri, ()):
             subject = quad.subject.value
-            if is_fact(subject) or subject == iri or page_of(subject) is None:
+            if is_fact(subject) or subject == iri or quad.predicate.value in PROVENANCE_LINKS:
+                continue
+            if not has_own_page(subject):
                 continue
             grouped.setdefault(quad.predicate.value, {}).setdefault(subject, self.views.link(subject))
         return [
@@ -309,7 +314,6 @@ class Site:
             "derived": [views.link(f) for f in facts_here],
             "graph": self.article_graph(iri),
             "schema_org": self.article_schema_org(iri),
-            "backlinks": [b for b in context["backlinks"] if b["heading"] != BACKLINK_HEADINGS[PROV + "wasDerivedFrom"]],
         })
         return self.templates["article"].render(context)
 

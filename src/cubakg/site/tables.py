@@ -23,9 +23,9 @@ def result_table(result, views: Views) -> dict:
 
 def _cell(term, views: Views) -> Link:
     if term is None:
-        return Link("")
+        return views.made(Link(""))
     if term.kind == "uri":
         return views.value(ox.NamedNode(term.value))
     if term.kind == "bnode":
-        return Link(f"_:{term.value}")
-    return Link(term.value, note=term.language or "")
+        return views.made(Link(f"_:{term.value}"))
+    return views.made(Link(term.value, note=term.language or ""))

@@ -45,6 +45,7 @@ class Link:
     title: str = ""
     note: str = ""
     external: bool = False
+    html: str = ""  # the link as the `link` macro writes it, filled in once by Views
 
 
 @dataclass
@@ -57,6 +58,7 @@ class Quote:
     exact: str
     after: str
     article: Link
+    html: str = ""  # the quote as the `quote` macro writes it, filled in once by Views
 
 
 @dataclass
@@ -127,20 +129,28 @@ class Labeller:
 class Views:
     """Turns IRIs and literals into the links, values and quotes templates show."""
 
-    def __init__(self, index: SiteIndex, labeller: Labeller, texts: dict[str, str], article_ids: dict[str, str]):
+    def __init__(self, index: SiteIndex, labeller: Labeller, texts: dict[str, str], article_ids: dict[str, str],
+                 macros):
         self.index = index
+        self.macros = macros  # the compiled macros.html.j2: links and quotes are rendered once each
         self.labeller = labeller
         self.texts = texts  # article IRI → its text
         self.article_ids = article_ids  # article IRI → its identifier
         self._links: dict[str, Link] = {}
         self._quotes: dict[str, Quote | None] = {}
         self._sources: dict[str, Link | None] = {}
+        self._literals: dict[object, Link] = {}
+        self._rows: dict[tuple[str, frozenset], list[Row]] = {}
+
+    def made(self, link: Link) -> Link:
+        link.html = self.macros.link(link)
+        return link
 
     # -- links ----------------------------------------------------------------------------
     def link(self, iri: str) -> Link:
         cached = self._links.get(iri)
         if cached is None:
-            cached = self._links[iri] = self._make_link(iri)
+            cached = self._links[iri] = self.made(self._make_link(iri))
         return cached
 
     def _make_link(self, iri: str) -> Link:
@@ -154,8 +164,11 @@ class Views:
 
     def term_link(self, iri: str) -> Link:
         """A property or class, labelled for a reader, linked to its definition."""
-        link = self.link(iri)
-        return Link(self.labeller.term(iri), link.href, title=compact(iri), external=link.external)
+        key = ("term", iri)
+        if key not in self._literals:
+            link = self.link(iri)
+            self._literals[key] = self.made(Link(self.labeller.term(iri), link.href, title=compact(iri), external=link.external))
+        return self._literals[key]
 
     def value(self, term) -> Link:
         if isinstance(term, ox.NamedNode):
@@ -163,15 +176,21 @@ class Views:
                 return self.time_value(term.value)
             return self.link(term.value)
         if isinstance(term, ox.Literal):
-            datatype = term.datatype.value
-            note = term.language or ("" if datatype in (XSD + "string", PREFIXES["rdf"] + "langString") else compact(datatype))
-            return Link(term.value, note=note)
-        return Link(str(term))
+            cached = self._literals.get(term)
+            if cached is None:
+                datatype = term.datatype.value
+                note = term.language or ("" if datatype in (XSD + "string", PREFIXES["rdf"] + "langString") else compact(datatype))
+                cached = self._literals[term] = self.made(Link(term.value, note=note))
+            return cached
+        return self.made(Link(str(term)))
 
     def time_value(self, iri: str) -> Link:
         """A time as the text wrote it, with the date as precise as the text allows."""
-        link = self.link(iri)
-        return Link(link.text, link.href, title=iri, note=self.time_precision(iri))
+        key = ("time", iri)
+        if key not in self._literals:
+            link = self.link(iri)
+            self._literals[key] = self.made(Link(link.text, link.href, title=iri, note=self.time_precision(iri)))
+        return self._literals[key]
 
     def time_precision(self, iri: str) -> str:
         index = self.index
@@ -197,9 +216,9 @@ class Views:
         name = graph.rsplit("/", 1)[-1]
         article = NS_ID + "article/" + name
         if article in self.article_ids:
-            return Link(self.article_ids[article], page_of(article).href(HTML), title=self.labeller.label(article))
+            return self.made(Link(self.article_ids[article], page_of(article).href(HTML), title=self.labeller.label(article)))
         target = page_of(graph)
-        return Link("registry" if name == "shared" else name, target.href(HTML) if target else "", title=graph)
+        return self.made(Link("registry" if name == "shared" else name, target.href(HTML) if target else "", title=graph))
 
     # -- quotes -----------------------------------------------------------------------------
     def quote(self, evidence: str) -> Quote | None:
@@ -231,10 +250,12 @@ class Views:
             before = "…" + before.split(" ", 1)[1]
         if end + CONTEXT_CHARS < len(text) and " " in after:
             after = after.rsplit(" ", 1)[0] + "…"
-        return Quote(
+        quote = Quote(
             evidence=evidence, href=page_of(evidence).href(HTML), before=before, exact=text[start:end], after=after,
             article=self.link(article),
         )
+        quote.html = self.macros.quote(quote)
+        return quote
 
     def quotes_of(self, subject: str) -> list[Quote]:
         """The evidence `subject` is derived from, as quotes, in article and text order."""
@@ -245,6 +266,12 @@ class Views:
     # -- statements ---------------------------------------------------------------------------
     def rows(self, subject: str, skip: frozenset[str]) -> list[Row]:
         """The resource's statements grouped by property, each value with the articles stating it."""
+        key = (subject, skip)
+        if key not in self._rows:
+            self._rows[key] = self._make_rows(subject, skip)
+        return self._rows[key]
+
+    def _make_rows(self, subject: str, skip: frozenset[str]) -> list[Row]:
         rows: dict[str, Row] = {}
         sources_of: dict[tuple[str, object], dict[str, Link]] = {}
         quads = self.index.by_subject.get(subject, ())
