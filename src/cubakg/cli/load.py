@@ -1,8 +1,7 @@
-"""`cubakg load` (release → a SPARQL 1.1 triple store) and `cubakg serve` (a local Oxigraph)."""
+"""`cubakg load`: the release into a SPARQL 1.1 triple store (`cubakg serve` is in cli/serve.py)."""
 
 from __future__ import annotations
 
-import signal
 import sys
 from pathlib import Path
 from typing import Optional
@@ -11,9 +10,7 @@ import typer
 
 from cubakg.cli.app import app
 from cubakg.errors import UsageError
-from cubakg.resources import GRAPH_TRIG, RELEASE_DIR
-
-DEFAULT_SERVE_PORT = 7878
+from cubakg.resources import RELEASE_DIR
 
 
 def progress_printer():
@@ -90,54 +87,3 @@ def load_command(
         end_progress(progress)
     how = "Graph Store Protocol" if report.protocol == loader.PROTOCOL_GSP else "SPARQL Update"
     sys.stdout.write(f"loaded {release} into {report.endpoint} via {how} ({report.via})\n{report.table()}\n")
-
-
-def interrupt(_signum, _frame) -> None:
-    raise KeyboardInterrupt
-
-
-@app.command(
-    "serve",
-    epilog=(
-        "Example:\n\n"
-        "  cubakg serve --port 7878\n\n"
-        "then open http://127.0.0.1:7878/ in a browser, or query http://127.0.0.1:7878/query. "
-        "Ctrl-C stops the server and deletes its temporary store."
-    ),
-)
-def serve_command(
-    port: int = typer.Option(DEFAULT_SERVE_PORT, "--port", help="TCP port (0 picks a free one)."),
-    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
-    files: Optional[list[Path]] = typer.Option(
-        None, "--file", help="RDF files to load instead of the release's TriG (repeatable).", metavar="FILE"
-    ),
-) -> None:
-    """Run a local Oxigraph SPARQL server with the release loaded (named graphs kept; queries see their union)."""
-    from cubakg.serve import OxigraphServer
-
-    if not 0 <= port <= 65535:
-        raise UsageError(f"--port must be between 0 and 65535, got {port}")
-    to_load = files or [RELEASE_DIR / GRAPH_TRIG]
-    # SIGTERM stops us like Ctrl-C does, so the server and its store are cleaned up. SIGINT
-    # is set too: a shell starting `cubakg serve &` from a script leaves SIGINT ignored.
-    for stop_signal in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(stop_signal, interrupt)
-    server = OxigraphServer(to_load, host=host, port=port, union_default_graph=True)
-    try:
-        server.start()
-        sys.stdout.write(
-            f"SPARQL endpoint: {server.query_url}\n"
-            f"Browser page:    {server.base_url}/\n"
-            f"Graph Store:     {server.store_url}   (pid {server.pid}; Ctrl-C to stop)\n"
-        )
-        sys.stdout.flush()
-        code = server.wait()
-        if code != 0:
-            from cubakg.errors import RemoteError
-
-            raise RemoteError(f"the Oxigraph server stopped by itself (exit code {code})")
-    except KeyboardInterrupt:
-        sys.stdout.write("stopping the server\n")
-    finally:
-        server.stop()
-    sys.stdout.write("stopped\n")
