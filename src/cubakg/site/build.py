@@ -1,10 +1,13 @@
-"""The site as the build writes it: `dist/site/` and the w3id.org redirects, from the release's files.
+"""The site as the build writes it: `site/…` and `w3id/.htaccess` beside the release's files.
 
-Temporary glue for the current build (which hands over serialised files, not quads);
-the publish stage of the new pipeline calls `render_site` with its quads directly.
+Temporary glue for the build until its publish stage calls `render_site` itself:
+it reads the quads from the build's store and the VoID and ontology page from
+the staging folder.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pyoxigraph as ox
 
@@ -16,19 +19,17 @@ SITE_DIR = "site"
 W3ID_FILE = "w3id/.htaccess"
 
 
-def site_files(release: dict[str, bytes], ontology_turtle: bytes) -> dict[str, bytes]:
-    """`site/…` and `w3id/.htaccess` for a release given as its files (relative path → bytes)."""
+def site_files(store: ox.Store, staging, ontology_turtle: bytes) -> dict[str, bytes]:
+    """`site/…` and `w3id/.htaccess` for the release in `store`, whose other files are in `staging.root`."""
     from cubakg.query import load_saved_queries
-    from cubakg.query.engines import merge_into_default_graph
 
-    quads = list(ox.parse(release[res.GRAPH_TRIG], format=ox.RdfFormat.TRIG))
-    void = list(ox.parse(release[res.DESCRIPTION], format=ox.RdfFormat.TURTLE))
-    store = ox.Store()
-    store.bulk_extend(quads)
-    merge_into_default_graph(store)
-    answers = saved_answers(load_saved_queries(), store)
-    site = render_site(quads, ontology_turtle, void=void, saved_queries=answers,
-                       ontology_html=release[res.ONTOLOGY_DOC].decode("utf-8"))
+    written = Path(staging.root)
+    void = ox.parse((written / res.DESCRIPTION).read_bytes(), format=ox.RdfFormat.TURTLE)
+    site = render_site(
+        store.quads_for_pattern(None, None, None), ontology_turtle, void=void,
+        saved_queries=saved_answers(load_saved_queries(), store),
+        ontology_html=(written / res.ONTOLOGY_DOC).read_text(encoding="utf-8"),
+    )
     files = {f"{SITE_DIR}/{path}": data for path, data in site.items()}
     files[W3ID_FILE] = w3id_htaccess()
     return files

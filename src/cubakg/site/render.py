@@ -439,6 +439,8 @@ def with_alternates(html: str, frame: dict) -> str:
     The documentation page itself comes from `cubakg.ontology_doc` (one ontology
     page for the project); the site only adds the links to the data.
     """
+    if 'rel="alternate"' in html:  # the ontology page already links its data (cubakg.ontology_doc)
+        return html
     links = "".join(f'<link rel="alternate" type="{media}" href="{href}" title="{name}">\n'
                     for media, href, name in frame["alternates"])
     visible = " · ".join(f'<a href="{href}">{name}</a>' for _, href, name in frame["alternates"])
@@ -471,7 +473,7 @@ def marked_segments(text: str, spans: list[tuple[int, int, str, int]]) -> list[d
 
 
 def saved_answers(queries, store) -> list[SavedAnswer]:
-    """Each saved query with its answer on `store` (a pyoxigraph Store whose default graph is the union).
+    """Each saved query with its answer on `store` (a pyoxigraph Store; queries see the union of its graphs).
 
     Queries that need a parameter are listed without an answer.
     """
@@ -484,7 +486,8 @@ def saved_answers(queries, store) -> list[SavedAnswer]:
         if not needs:
             from cubakg.query.analysis import analyse
 
-            result = _from_oxigraph(store.query(query.text), analyse(query.text, query.name).form)
+            answer = store.query(query.text, use_default_graph_as_union=True)
+            result = _from_oxigraph(answer, analyse(query.text, query.name).form)
         answers.append(SavedAnswer(query.name, query.title, query.question, query.text, needs, result))
     return answers
 

@@ -1,60 +1,74 @@
 """What the dataset description says about publication: endpoint, examples, links, publisher, access.
 
-Added to the VoID + DCAT description that `publish.describe_release` writes, by
-one call, so that the description of the data and of its publication stay apart:
+Added to the VoID + DCAT triples that `describe.describe_release` makes, by one
+call, so that the description of the data and of its publication stay apart:
 
-    add_publication(void, release_iri, union)
+    void = describe.describe_release(stats, files, ontology)
+    add_publication(void, store)
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import pyoxigraph as ox
 
+from cubakg import mint
+from cubakg.namespaces import DCAT, DCTERMS, OWL_NS, RDF_TYPE, RDFS, VOID
 from cubakg.resources import NS_ID
 from cubakg.site.paths import PUBLIC_BASE
-
-if TYPE_CHECKING:
-    from rdflib import Graph, URIRef
+from cubakg.terms import en, integer, iri, text
 
 # `cubakg serve` answers SPARQL here; a user's own store has its own address (docs/loading.md).
 SERVE_ENDPOINT = "http://127.0.0.1:7878/query"
 PUBLISHER = "The cubakg team"
 WIKIDATA_ENTITY = "http://www.wikidata.org/entity/"
 WIKIDATA = "https://www.wikidata.org/"
+NEWS_ARTICLE = "https://schema.org/NewsArticle"
 EXAMPLE_KINDS = ("person", "event", "article", "fact")
 
 
-def add_publication(void: "Graph", release: "URIRef", union: "Graph") -> None:
-    """Add the endpoint, example and root resources, the Wikidata linkset, publisher and access URLs."""
-    from rdflib import RDF, RDFS, XSD, Literal, URIRef
-    from rdflib.namespace import DCAT, DCTERMS, OWL, VOID
+def add_publication(void: set[tuple[str, str, str]], store: ox.Store) -> None:
+    """Add to `void` (triples as the build writes them) the endpoint, example and root resources,
+    the linkset of `owl:sameAs` links to Wikidata, the publisher, landing page and access URLs.
 
-    void.add((release, VOID.sparqlEndpoint, URIRef(SERVE_ENDPOINT)))
-    void.add((release, RDFS.comment, Literal(
-        f"The SPARQL endpoint is that of `cubakg serve` on this machine ({SERVE_ENDPOINT}); "
-        "loaded into another store (`cubakg load`), the release answers at that store's address.", lang="en")))
-    void.add((release, DCTERMS.publisher, Literal(PUBLISHER)))
-    void.add((release, DCAT.landingPage, URIRef(PUBLIC_BASE)))
-    subjects = sorted({str(s) for s in union.subjects() if isinstance(s, URIRef) and str(s).startswith(NS_ID)})
+    `store` holds the release (any graphs); it is read, never changed.
+    """
+    release = mint.RELEASE_DATASET
+
+    def add(subject: str, predicate: str, obj: str) -> None:
+        void.add((subject, predicate, obj))
+
+    add(release, VOID.sparqlEndpoint, iri(SERVE_ENDPOINT))
+    add(release, RDFS + "comment", en(
+        f"The SPARQL endpoint is that of `cubakg serve` on this machine ({SERVE_ENDPOINT}); loaded into "
+        "another store (`cubakg load`), the release answers at that store's address."))
+    add(release, DCTERMS.publisher, text(PUBLISHER))
+    add(release, DCAT.landingPage, iri(PUBLIC_BASE))
+    typed = sorted({quad.subject.value for quad in store.quads_for_pattern(None, ox.NamedNode(RDF_TYPE), None)
+                    if isinstance(quad.subject, ox.NamedNode) and quad.subject.value.startswith(NS_ID)})
     for kind in EXAMPLE_KINDS:
-        example = next((s for s in subjects if s.startswith(f"{NS_ID}{kind}/")), None)
+        example = next((s for s in typed if s.startswith(f"{NS_ID}{kind}/")), None)
         if example:
-            void.add((release, VOID.exampleResource, URIRef(example)))
-    for article in sorted(set(union.subjects(RDF.type, URIRef("https://schema.org/NewsArticle"))), key=str):
-        void.add((release, VOID.rootResource, article))
-    links = sum(1 for _, o in union.subject_objects(OWL.sameAs) if str(o).startswith(WIKIDATA_ENTITY))
+            add(release, VOID.exampleResource, iri(example))
+    articles = {q.subject.value for q in store.quads_for_pattern(None, ox.NamedNode(RDF_TYPE), ox.NamedNode(NEWS_ARTICLE))}
+    for article in sorted(articles):
+        add(release, VOID.rootResource, iri(article))
+    links = {(q.subject.value, q.object.value) for q in store.quads_for_pattern(None, ox.NamedNode(OWL_NS.sameAs), None)
+             if isinstance(q.object, ox.NamedNode) and q.object.value.startswith(WIKIDATA_ENTITY)}
     if links:
-        linkset, wikidata = URIRef(f"{release}/linkset/wikidata"), URIRef(WIKIDATA)
-        void.add((release, VOID.subset, linkset))
-        void.add((linkset, RDF.type, VOID.Linkset))
-        void.add((linkset, RDFS.label, Literal("owl:sameAs links to Wikidata", lang="en")))
-        void.add((linkset, VOID.linkPredicate, OWL.sameAs))
-        void.add((linkset, VOID.subjectsTarget, release))
-        void.add((linkset, VOID.objectsTarget, wikidata))
-        void.add((linkset, VOID.triples, Literal(links, datatype=XSD.integer)))
-        void.add((wikidata, RDF.type, VOID.Dataset))
-        void.add((wikidata, DCTERMS.title, Literal("Wikidata", lang="en")))
-        void.add((wikidata, VOID.uriSpace, Literal(WIKIDATA_ENTITY)))
-    for distribution in list(void.objects(release, DCAT.distribution)):
-        for url in list(void.objects(distribution, DCAT.downloadURL)):
-            void.add((distribution, DCAT.accessURL, url))
+        linkset = f"{release}/linkset/wikidata"
+        add(release, VOID.subset, iri(linkset))
+        add(linkset, RDF_TYPE, iri(VOID.Linkset))
+        add(linkset, RDFS + "label", en("owl:sameAs links to Wikidata"))
+        add(linkset, VOID.linkPredicate, iri(OWL_NS.sameAs))
+        add(linkset, VOID.subjectsTarget, iri(release))
+        add(linkset, VOID.objectsTarget, iri(WIKIDATA))
+        add(linkset, VOID.triples, integer(len(links)))
+        add(WIKIDATA, RDF_TYPE, iri(VOID.Dataset))
+        add(WIKIDATA, DCTERMS.title, en("Wikidata"))
+        add(WIKIDATA, VOID.uriSpace, text(WIKIDATA_ENTITY))
+    for subject, predicate, obj in list(void):
+        if predicate == DCAT.downloadURL:
+            add(subject, DCAT.accessURL, obj)
+
+
+__all__ = ["add_publication"]
