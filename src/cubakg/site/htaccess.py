@@ -4,9 +4,9 @@ It is written from the same table as the site (`paths.REDIRECTS`) and the same
 representations (`paths.REPRESENTATIONS`), so w3id.org, `cubakg serve` and the
 site never disagree on where an IRI is described. Apache's mod_rewrite cannot
 weigh the q-values of an Accept header, so the rules pick the first of: HTML if
-the client names `text/html` or XHTML (every browser does), then JSON-LD, then
-Turtle (also for clients asking for N-Triples, which a static host cannot make;
-`cubakg serve` can); with no Accept header, or none of these, HTML. Every redirect
+the client names `text/html` or XHTML (every browser does), then Turtle (also for
+clients asking for N-Triples, which a static host cannot make; `cubakg serve`
+can), then JSON-LD; with no Accept header, or none of these, HTML. Every redirect
 is a 303 See Other: the IRI names a thing, the target is a document about it.
 """
 
@@ -20,8 +20,8 @@ from cubakg.site.paths import HTML, ID_PREFIX, ONTOLOGY_PAGE, REDIRECTS
 # (Accept pattern, extension), tried in order; the first that matches picks the representation.
 ACCEPT_RULES = (
     (r"text/html|application/xhtml\+xml", ".html"),
-    (r"application/ld\+json", ".jsonld"),
     (r"text/turtle|application/x-turtle|application/n-triples", ".ttl"),
+    (r"application/ld\+json", ".jsonld"),
 )
 EXTENSION_VARIABLE = "CUBAKG_EXT"
 
