@@ -426,7 +426,7 @@ class Site:
         from importlib.resources import files as package_files
 
         static = package_files("cubakg.site") / "static"
-        return {f"static/{name}": (static / name).read_bytes() for name in ("site.css", "site.js")}
+        return {f"static/{name}": (static / name).read_bytes() for name in ("site.css", "site.js", "favicon.svg")}
 
     def sitemap(self, paths: list[str], site_url: str) -> bytes:
         pages = [p for p in paths if p.endswith(".html")]
