@@ -58,7 +58,7 @@ class Project:
 def build(project_dir: Path, out_dir: Path | None = None, progress: Progress | None = None) -> BuildSummary:
     """Build the release of the project in `project_dir` into `out_dir` (default dist/)."""
     from cubakg import anchor, describe, emit, jsonld, mint, publish, read, resolve, validate
-    from cubakg.site.build import site_files
+    from cubakg.site.build import write_site
     from cubakg.site.void import add_publication
 
     say = progress or (lambda message: None)
@@ -106,8 +106,7 @@ def build(project_dir: Path, out_dir: Path | None = None, progress: Progress | N
         add_publication(void, data.store)  # the site issue's additions: endpoint, examples, links, publisher
         staging.write(res.DESCRIPTION, publish.turtle(void, describe.VOID_PREFIXES))
         # Temporary wiring of the site (issue 13) until the publish stage calls render_site itself.
-        for name, site_data in site_files(data.store, staging, ontology.data).items():
-            staging.write(name, site_data)
+        write_site(data.store, staging, ontology.data)
         files = sorted(staging.files)
         staging.commit()
 

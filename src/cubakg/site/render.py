@@ -7,9 +7,10 @@ b'<!DOCTYPE html>'
 
 from __future__ import annotations
 
+import multiprocessing
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Iterable, Iterator
 
 import pyoxigraph as ox
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
@@ -79,7 +80,12 @@ class SavedAnswer:
     result: object | None = None
 
 
-def render_site(
+def render_site(quads: Iterable[ox.Quad], ontology_turtle: bytes, **options) -> dict[str, bytes]:
+    """The static site of a release: relative path → bytes (see `site_files` for the arguments)."""
+    return dict(sorted(site_files(quads, ontology_turtle, **options)))
+
+
+def site_files(
     quads: Iterable[ox.Quad],
     ontology_turtle: bytes,
     *,
@@ -87,33 +93,46 @@ def render_site(
     saved_queries: list[SavedAnswer] = (),
     ontology_html: str | None = None,
     site_url: str | None = None,
-) -> dict[str, bytes]:
-    """The static site of a release: relative path → bytes, the same bytes for the same quads.
+    workers: int = 1,
+) -> Iterator[tuple[str, bytes]]:
+    """The files of the site, (relative path, bytes), one at a time, in a fixed order; the same bytes for
+    the same quads, in any order.
 
     `quads`: the release (every named graph); `ontology_turtle`: the ontology file;
     `void`: the dataset description (its `id/dataset/cubakg` gets the landing page);
     `saved_queries`: the saved queries with their answers; `ontology_html`: the
-    ontology's documentation page (a link to its Turtle is added); `site_url`:
-    where the site is hosted, for `sitemap.xml` (default: `hosting.SITE_URL`).
+    ontology's documentation page (a link to its Turtle is added if it has none);
+    `site_url`: where the site is hosted, for `sitemap.xml` (default: `hosting.SITE_URL`);
+    `workers`: processes rendering the resource pages (forked, sharing the index).
+    A caller writing the files as they come never holds the whole site in memory.
     """
     from cubakg.site import hosting
 
     void_quads = [q if isinstance(q, ox.Quad) else ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
                   for q in void]
-    index = SiteIndex.of(_chain(quads, void_quads))
-    site = Site(index, ontology_turtle)
-    files = site.pages()
-    files.update(site.ontology_files(ontology_html))
-    files.update(site.query_files(list(saved_queries)))
-    files.update(site.static_files())
-    files["index.html"] = site.home()
-    files["sitemap.xml"] = site.sitemap(sorted(files), site_url or hosting.SITE_URL)
-    return dict(sorted(files.items()))
+    site = Site(SiteIndex.of(_chain(quads, void_quads)), ontology_turtle)
+    site.plan()
+    pages: list[str] = []
+    other = {**site.ontology_files(ontology_html), **site.query_files(list(saved_queries)), **site.static_files()}
+    other["index.html"] = site.home()
+    for path, data in _chain(site.resource_files(workers), sorted(other.items())):
+        if path.endswith(".html"):
+            pages.append(path)
+        yield path, data
+    yield "sitemap.xml", site.sitemap(sorted(pages), site_url or hosting.SITE_URL)
 
 
 def _chain(first, second):
     yield from first
     yield from second
+
+
+CHUNK = 400  # resources per unit of work for a worker
+_FORKED: "Site | None" = None
+
+
+def _render_chunk(number: int) -> list[tuple[str, bytes]]:
+    return _FORKED.render_chunk(_FORKED.planned[number * CHUNK:(number + 1) * CHUNK])
 
 
 def environment() -> Environment:
@@ -160,10 +179,12 @@ class Site:
         self._cards: dict[str, Markup] = {}
         self.parts: dict[str, list[str]] = defaultdict(list)  # page IRI → IRIs described on it
         self.pages_by_kind: dict[str, list[str]] = defaultdict(list)
+        self.planned: list[str] = []
 
     # -- resource pages ------------------------------------------------------------------------
-    def pages(self) -> dict[str, bytes]:
-        own: list[str] = []
+    def plan(self) -> list[str]:
+        """The IRIs with a page of their own, sorted; fills `parts` (what each page also describes)."""
+        own: set[str] = set()
         for iri in sorted(self.index.iris() | {s for s in self.index.by_subject if s.startswith(NS_ID)}):
             target = page_of(iri)
             if target is None:
@@ -171,18 +192,38 @@ class Site:
             if target.fragment:
                 self.parts[NS_ID + target.page[len("id/"):]].append(iri)
             else:
-                own.append(iri)
+                own.add(iri)
         # A page that only sub-resources point at (say, an article whose graph is named) still gets one.
-        own = sorted(set(own) | set(self.parts))
-        files: dict[str, bytes] = {}
-        for iri in own:
+        planned = self.planned = sorted(own | set(self.parts))
+        for iri in planned:
+            self.pages_by_kind[page_of(iri).page.split("/")[1]].append(iri)
+        return planned
+
+    def resource_files(self, workers: int = 1) -> Iterator[tuple[str, bytes]]:
+        """Each resource's page, Turtle and JSON-LD, in the order of their IRIs (after `plan`)."""
+        planned = self.planned
+        chunks = [planned[start:start + CHUNK] for start in range(0, len(planned), CHUNK)]
+        if workers > 1 and len(chunks) > 1 and "fork" in multiprocessing.get_all_start_methods():
+            global _FORKED
+            _FORKED = self  # the workers inherit the index and templates: nothing is pickled but results
+            try:
+                with multiprocessing.get_context("fork").Pool(workers) as pool:
+                    for files in pool.imap(_render_chunk, range(len(chunks)), chunksize=1):
+                        yield from files
+            finally:
+                _FORKED = None
+            return
+        for chunk in chunks:
+            yield from self.render_chunk(chunk)
+
+    def render_chunk(self, iris: list[str]) -> list[tuple[str, bytes]]:
+        files = []
+        for iri in iris:
             target = page_of(iri)
-            self.pages_by_kind[target.page.split("/")[1]].append(iri)
             parts = self.parts.get(iri, [])
-            files[target.href(HTML)] = self.page(iri, target.page, parts).encode("utf-8")
+            files.append((target.href(HTML), self.page(iri, target.page, parts).encode("utf-8")))
             written = describe.serialise(*describe.described(self.index, iri, parts))
-            for representation in RDF_REPRESENTATIONS:
-                files[target.page + representation.extension] = written[representation]
+            files.extend((target.page + r.extension, written[r]) for r in RDF_REPRESENTATIONS)
         return files
 
     def page(self, iri: str, path: str, parts: list[str]) -> str:
