@@ -1,11 +1,13 @@
 """The browsable release: one page per resource, its data beside it, and the redirects to reach them.
 
     from cubakg.site import render_site
-    files = render_site(quads, ontology_turtle, void=void_triples, saved_queries=answers)
+    files = render_site(quads, ontology_turtle, void=void_triples, saved_queries=saved_answers(queries, store))
+    for path, data in site_files(quads, ontology_turtle, ...): ...   # the same, one file at a time
 
 See docs/publishing.md.
 """
 
-from cubakg.site.render import SavedAnswer, render_site, saved_answers
+from cubakg.site.answers import saved_answers
+from cubakg.site.render import SavedAnswer, render_site, site_files
 
-__all__ = ["SavedAnswer", "render_site", "saved_answers"]
+__all__ = ["SavedAnswer", "render_site", "saved_answers", "site_files"]

@@ -14,7 +14,8 @@ import pyoxigraph as ox
 
 from cubakg import resources as res
 from cubakg.site.htaccess import w3id_htaccess
-from cubakg.site.render import saved_answers, site_files
+from cubakg.site.answers import saved_answers
+from cubakg.site.render import site_files
 
 SITE_DIR = "site"
 W3ID_FILE = "w3id/.htaccess"

@@ -24,12 +24,14 @@ release and compare by isomorphism.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pyoxigraph as ox
 
 from cubakg.namespaces import PREFIXES, XSD
 from cubakg.resources import NS_ID
 from cubakg.site.index import SiteIndex, is_fact
-from cubakg.site.paths import RDF_REPRESENTATIONS, Representation
+from cubakg.site.paths import JSON_LD, TURTLE, Representation
 
 PROV_DERIVED = "http://www.w3.org/ns/prov#wasDerivedFrom"
 OA_SELECTOR = "http://www.w3.org/ns/oa#hasSelector"
@@ -41,11 +43,16 @@ XSD_STRING = XSD + "string"
 
 def description(index: SiteIndex, page: str, parts: list[str]) -> list[ox.Triple]:
     """The triples of `page`'s description (see the module docstring), each once, in a stable order."""
-    return described(index, page, parts)[0]
+    subjects, links = described(index, page, parts)
+    seen: dict[ox.Triple, None] = {}
+    for subject in subjects:
+        seen.update(dict.fromkeys(index.triples(subject)))
+    seen.update(dict.fromkeys(links))
+    return list(seen)
 
 
-def described(index: SiteIndex, page: str, parts: list[str]) -> tuple[list[ox.Triple], dict[str, str]]:
-    """The description's triples and the prefixes its Turtle needs."""
+def described(index: SiteIndex, page: str, parts: list[str]) -> tuple[list[str], list[ox.Triple]]:
+    """The subjects whose triples the description holds whole, and the other triples linking to `page`."""
     subjects = [page, *parts]
     inbound = index.by_object.get(page, ())
     if not CODE_LIST_TYPES.intersection(index.types(page)):
@@ -55,15 +62,10 @@ def described(index: SiteIndex, page: str, parts: list[str]) -> tuple[list[ox.Tr
         if evidence.value.startswith(EVIDENCE_PREFIX):
             subjects.append(evidence.value)
             subjects += [selector.value for selector in index.values(evidence.value, OA_SELECTOR)]
-    seen: dict[ox.Triple, None] = {}
-    used: set[str | None] = set()
-    for subject in dict.fromkeys(subjects):
-        seen.update(dict.fromkeys(index.triples(subject)))
-        used |= prefixes_of(index, subject)
-    for quad in inbound:
-        seen[quad.triple] = None
-        used.add(_prefix(quad.predicate.value))
-    return list(seen), {prefix: ns for prefix, ns in _NAMESPACES if prefix in used}
+    whole = list(dict.fromkeys(subjects))
+    included = set(whole)
+    links = list(dict.fromkeys(q.triple for q in inbound if q.subject.value not in included))
+    return whole, links
 
 
 _PREFIX_OF: dict[str, str | None] = {}
@@ -99,11 +101,51 @@ def prefixes_of(index: SiteIndex, subject: str) -> set[str | None]:
     return found
 
 
-def serialise(triples: list[ox.Triple], prefixes: dict[str, str]) -> dict[Representation, bytes]:
-    """The description in each RDF representation; JSON-LD is expanded, so it needs no context to be read."""
-    written = {}
-    for representation in RDF_REPRESENTATIONS:
-        fmt = representation.rdf_format
-        written[representation] = ox.serialize(
-            triples, format=fmt, prefixes=prefixes if fmt is ox.RdfFormat.TURTLE else None)
-    return written
+def serialise(index: SiteIndex, subjects: list[str], links: list[ox.Triple]) -> dict[Representation, bytes]:
+    """The description in Turtle and JSON-LD (expanded: it needs no context to be read).
+
+    Each subject's triples are written once by pyoxigraph and kept, then joined into
+    every description that holds them: a fact shown on five pages is written once.
+    """
+    turtle_prefixes: dict[str, str] = {}
+    turtle, json_ld = [], []
+    for subject in subjects:
+        chunk = _chunk(index, subject)
+        turtle_prefixes.update(chunk.prefixes)
+        turtle.append(chunk.turtle)
+        json_ld.append(chunk.json_ld)
+    if links:
+        chunk = _serialised(links, {prefix: ns for prefix, ns in _NAMESPACES
+                                    if prefix in {_prefix(t.predicate.value) for t in links}})
+        turtle_prefixes.update(chunk.prefixes)
+        turtle.append(chunk.turtle)
+        json_ld.append(chunk.json_ld)
+    header = "".join(f"@prefix {prefix}: <{ns}> .\n" for prefix, ns in _NAMESPACES if prefix in turtle_prefixes)
+    return {
+        TURTLE: header.encode() + b"".join(turtle),
+        JSON_LD: b"[" + b",".join(part for part in json_ld if part) + b"]",
+    }
+
+
+@dataclass(frozen=True)
+class _Chunk:
+    turtle: bytes  # without its @prefix lines
+    json_ld: bytes  # node objects, without the enclosing [ ]
+    prefixes: dict[str, str]
+
+
+def _chunk(index: SiteIndex, subject: str) -> _Chunk:
+    cache = index.memo.setdefault("chunks", {})
+    found = cache.get(subject)
+    if found is None:
+        used = prefixes_of(index, subject)
+        found = cache[subject] = _serialised(
+            index.triples(subject), {prefix: ns for prefix, ns in _NAMESPACES if prefix in used})
+    return found
+
+
+def _serialised(triples: list[ox.Triple], prefixes: dict[str, str]) -> _Chunk:
+    turtle = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes)
+    body = turtle.split(b"\n", len(prefixes))[-1] if prefixes else turtle
+    json_ld = ox.serialize(triples, format=ox.RdfFormat.JSON_LD)[1:-1]
+    return _Chunk(body, json_ld, prefixes)

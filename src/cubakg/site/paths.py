@@ -49,7 +49,8 @@ HTML = Representation("text/html", ".html")
 # JSON-LD are written beside each page; N-Triples is made from the Turtle by `cubakg serve` when
 # asked for (a fourth file per resource would cost a quarter more files and a third more bytes).
 _representation = lambda fmt: Representation(fmt.media_type, f".{fmt.file_extension}", fmt)  # noqa: E731
-RDF_REPRESENTATIONS = tuple(_representation(fmt) for fmt in (RdfFormat.TURTLE, RdfFormat.JSON_LD))
+TURTLE, JSON_LD = _representation(RdfFormat.TURTLE), _representation(RdfFormat.JSON_LD)
+RDF_REPRESENTATIONS = (TURTLE, JSON_LD)
 N_TRIPLES = _representation(RdfFormat.N_TRIPLES)
 REPRESENTATIONS = (HTML, *RDF_REPRESENTATIONS)
 BY_EXTENSION = {r.extension: r for r in REPRESENTATIONS}
