@@ -40,9 +40,9 @@ def test_text_from_the_data_is_escaped():
 def test_overlapping_spans_are_cut_into_pieces_each_naming_its_spans():
     # "abcdefghij": A covers cdef (2-6), B covers efgh (4-8), C covers ef (4-6).
     segments = marked_segments("abcdefghij", [(2, 6, "A", 1), (4, 6, "C", 2), (4, 8, "B", 3)])
-    pieces = [(s["text"], s["spans"].split()) for s in segments]
-    assert pieces == [("ab", []), ("cd", ["A"]), ("ef", ["A", "C", "B"]), ("gh", ["B"]), ("ij", [])]
-    ends = {s["text"]: [n for _, n in s["ends"]] for s in segments}
+    pieces = [(text, sorted(spans.split())) for text, spans, _, _ in segments]
+    assert pieces == [("ab", []), ("cd", ["A"]), ("ef", ["A", "B", "C"]), ("gh", ["B"]), ("ij", [])]
+    ends = {text: [n for _, n in ending] for text, _, _, ending in segments}
     assert ends["ef"] == [1, 2] and ends["gh"] == [3] and ends["ab"] == []
 
 

@@ -46,7 +46,7 @@ def description(index: SiteIndex, page: str, parts: list[str]) -> list[ox.Triple
     subjects, links = described(index, page, parts)
     seen: dict[ox.Triple, None] = {}
     for subject in subjects:
-        seen.update(dict.fromkeys(index.triples(subject)))
+        seen.update(dict.fromkeys(_triples_of(index, subject)))
     seen.update(dict.fromkeys(links))
     return list(seen)
 
@@ -58,14 +58,18 @@ def described(index: SiteIndex, page: str, parts: list[str]) -> tuple[list[str],
     if not CODE_LIST_TYPES.intersection(index.types(page)):
         subjects += [q.subject.value for q in inbound
                      if q.predicate.value != PROV_DERIVED and is_fact(q.subject.value)]
-    for evidence in index.values(page, PROV_DERIVED):
-        if evidence.value.startswith(EVIDENCE_PREFIX):
-            subjects.append(evidence.value)
-            subjects += [selector.value for selector in index.values(evidence.value, OA_SELECTOR)]
-    whole = list(dict.fromkeys(subjects))
-    included = set(whole)
+    subjects += [e.value for e in index.values(page, PROV_DERIVED) if e.value.startswith(EVIDENCE_PREFIX)]
+    # An evidence span's piece holds its selectors too (see _chunk): they need no piece of their own.
+    spans = {s for s in subjects if _is_span(s)}
+    whole = list(dict.fromkeys(s for s in subjects if not (s.startswith(EVIDENCE_PREFIX) and s.rsplit("/", 1)[0] in spans)))
+    included = set(whole) | {sel.value for span in spans for sel in index.values(span, OA_SELECTOR)}
     links = list(dict.fromkeys(q.triple for q in inbound if q.subject.value not in included))
     return whole, links
+
+
+def _is_span(iri: str) -> bool:
+    """An evidence span (`…/evidence/{article}/{start}-{end}`), not one of its selectors."""
+    return iri.startswith(EVIDENCE_PREFIX) and iri.count("/", len(EVIDENCE_PREFIX)) == 1
 
 
 _PREFIX_OF: dict[str, str | None] = {}
@@ -138,10 +142,23 @@ def _chunk(index: SiteIndex, subject: str) -> _Chunk:
     cache = index.memo.setdefault("chunks", {})
     found = cache.get(subject)
     if found is None:
-        used = prefixes_of(index, subject)
+        members = [subject, *_selectors(index, subject)]
+        used = set().union(*(prefixes_of(index, member) for member in members))
         found = cache[subject] = _serialised(
-            index.triples(subject), {prefix: ns for prefix, ns in _NAMESPACES if prefix in used})
+            _triples_of(index, subject), {prefix: ns for prefix, ns in _NAMESPACES if prefix in used})
     return found
+
+
+def _selectors(index: SiteIndex, subject: str) -> list[str]:
+    return [s.value for s in index.values(subject, OA_SELECTOR)] if _is_span(subject) else []
+
+
+def _triples_of(index: SiteIndex, subject: str) -> list[ox.Triple]:
+    """A subject's triples; an evidence span's with its selectors'."""
+    triples = index.triples(subject)
+    for selector in _selectors(index, subject):
+        triples = triples + index.triples(selector)
+    return triples
 
 
 def _serialised(triples: list[ox.Triple], prefixes: dict[str, str]) -> _Chunk:

@@ -294,7 +294,8 @@ class Site:
             if any(self.index.values(f, ROLE) for f in facts[:1]):
                 facts.sort(key=lambda f: tuple(self.labeller.label(r.value) for r in self.index.values(f, ROLE)))
             heading = FACT_HEADINGS.get((kind, predicate)) or (
-                f"{self.labeller.term(kind).capitalize()}: as {self.labeller.term(predicate)}")
+                f"{self.labeller.term(kind)}s about it" if predicate == SCHEMA + "about"
+                else f"{self.labeller.term(kind)}s with it as {self.labeller.term(predicate)}").capitalize()
             out.append({
                 "heading": heading, "id": f"facts-{len(out) + 1}", "count": len(facts),
                 "cards": [self.card(f) for f in facts[:MAX_CARDS]],
@@ -500,25 +501,23 @@ def with_alternates(html: str, frame: dict) -> str:
     return html.replace("</h1>", f'</h1>\n<p class="alternates">This ontology as data: {visible}</p>', 1)
 
 
-def marked_segments(text: str, spans: list[tuple[int, int, str, int]]) -> list[dict]:
-    """The text cut where evidence spans start or end: each piece with the spans covering it.
+def marked_segments(text: str, spans: list[tuple[int, int, str, int]]) -> list[tuple[str, str, int, list]]:
+    """The text cut where evidence spans start or end: (piece, the spans covering it, depth, spans ending there).
 
     Spans may nest and overlap, and HTML elements may not, so each piece gets one
     `<mark>` naming every span it lies in; a numbered link follows each span's end.
+    (Tuples, not dicts: an article has hundreds of pieces, and the template unpacks them.)
     """
     cuts = sorted({0, len(text), *(s for s, _, _, _ in spans), *(e for _, e, _, _ in spans)})
     ends: dict[int, list[tuple[str, int]]] = defaultdict(list)
-    for start, end, fragment, number in spans:
-        ends[end].append((fragment, number))
-    segments, open_spans = [], []
-    by_start = defaultdict(list)
+    by_start: dict[int, list] = defaultdict(list)
     for span in spans:
+        ends[span[1]].append((span[2], span[3]))
         by_start[span[0]].append(span)
+    segments, open_spans = [], []
     for left, right in zip(cuts, cuts[1:]):
         open_spans = [s for s in open_spans if s[1] > left] + by_start.get(left, [])
-        covering = [s for s in open_spans if s[0] <= left and s[1] >= right]
-        segments.append({
-            "text": text[left:right], "spans": " ".join(s[2] for s in covering), "depth": min(len(covering), 3),
-            "starts": [s[2] for s in by_start.get(left, [])], "ends": sorted(ends.get(right, []), key=lambda x: x[1]),
-        })
+        covering = " ".join(s[2] for s in open_spans)
+        segments.append((text[left:right], covering, min(len(open_spans), 3),
+                         sorted(ends.get(right, ()), key=lambda x: x[1])))
     return segments
