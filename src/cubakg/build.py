@@ -100,8 +100,7 @@ def build(project_dir: Path, out_dir: Path | None = None, progress: Progress | N
                 f"{len(outcome.violations)} violation(s); dist/ was left unchanged",
                 details=validate.format_findings(outcome.violations),
             )
-        staging.write(res.SHACL_REPORT, publish.turtle(
-            {(s, p, o) for _, s, p, o in validate.report_quads(outcome)}, publish.REPORT_PREFIXES))
+        staging.write(res.SHACL_REPORT, publish.turtle(validate.report_triples(outcome), publish.REPORT_PREFIXES))
         void = describe.describe_release(assembly.stats, staging.files, ontology)
         add_publication(void, data.store)  # the site issue's additions: endpoint, examples, links, publisher
         staging.write(res.DESCRIPTION, publish.turtle(void, describe.VOID_PREFIXES))

@@ -53,21 +53,26 @@ def sort_line(subject: str, predicate: str, obj: str) -> str:
     return f"<{subject}{SUBJECT_END}<{predicate}{PREDICATE_END}{obj} .\n"
 
 
-def as_ntriples(lines) -> str:
-    """Sort lines, sorted, as N-Triples text."""
-    text = "".join(sorted(lines))
-    return (text.replace(SUBJECT_END + TYPE, f"> <{RDF_TYPE}> ")
-            .replace(SUBJECT_END, "> ").replace(PREDICATE_END, "> "))
+_MARKS = ((f"{SUBJECT_END}{TYPE}".encode(), f"> <{RDF_TYPE}> ".encode()),
+          (SUBJECT_END.encode(), b"> "), (PREDICATE_END.encode(), b"> "))
 
 
-def in_graph(ntriples: str, graph: str) -> str:
-    """N-Triples text as N-Quads of `graph` (no literal holds a raw newline)."""
-    return ntriples.replace(" .\n", f" <{graph}> .\n")
+def as_ntriples(lines) -> bytes:
+    """Sort lines, sorted, as N-Triples (marks replaced in UTF-8 bytes, where it is fastest)."""
+    data = "".join(sorted(lines)).encode("utf-8")
+    for mark, replacement in _MARKS:
+        data = data.replace(mark, replacement)
+    return data
+
+
+def in_graph(ntriples: bytes, graph: str) -> bytes:
+    """N-Triples as N-Quads of `graph` (no literal holds a raw newline)."""
+    return ntriples.replace(b" .\n", f" <{graph}> .\n".encode("utf-8"))
 
 
 def ntriples(triples) -> bytes:
     """Triples as sorted N-Triples."""
-    return as_ntriples(sort_line(s, p, o) for s, p, o in triples).encode("utf-8")
+    return as_ntriples([sort_line(s, p, o) for s, p, o in triples])
 
 
 def turtle(triples, prefixes: dict[str, str]) -> bytes:
@@ -174,19 +179,19 @@ class Assembly:
         """The quads of one article — its `graph`, and its `own` nodes (the article's IRI, and
         the prefixes of its parts, facts, evidence and times) — or, with neither, quads of
         graphs shared by all (the registry)."""
-        lines, local = set(), set()
-        node, prefixes = own or ("", ())
-        for q in quads:
-            if q.graph == graph:
-                lines.add(sort_line(q.subject, q.predicate, q.object))
-            else:
-                self._other_graphs[q.graph].add(sort_line(q.subject, q.predicate, q.object))
-            if own and (q.subject == node or q.subject.startswith(prefixes)):
-                local.add((q.subject, q.predicate, q.object))
-            else:
-                self._shared.add((q.subject, q.predicate, q.object))
+        in_article = [q for q in quads if q[0] == graph] if graph else []
+        for g, s, p, o in (quads if not graph else [q for q in quads if q[0] != graph]):
+            self._other_graphs[g].add(sort_line(s, p, o))
+        if own:
+            node, prefixes = own
+            local = {(s, p, o) for _, s, p, o in quads if s == node or s.startswith(prefixes)}
+            self._shared.update((s, p, o) for _, s, p, o in quads if not (s == node or s.startswith(prefixes)))
+        else:
+            local = set()
+            self._shared.update((s, p, o) for _, s, p, o in quads)
         if graph is not None:
-            block = in_graph(as_ntriples(lines), graph).encode("utf-8")
+            lines = {sort_line(s, p, o) for _, s, p, o in in_article}
+            block = in_graph(as_ntriples(lines), graph)
             self._blocks[graph] = (self._quads.tell(), len(block))
             self._quads.write(block)
             self.stats.graph_sizes[graph] = len(lines)
@@ -204,7 +209,7 @@ class Assembly:
         others = self.staging.work / "other.nq"
         with open(others, "wb") as out:
             for graph in sorted(self._other_graphs):
-                block = in_graph(as_ntriples(self._other_graphs[graph]), graph).encode("utf-8")
+                block = in_graph(as_ntriples(self._other_graphs[graph]), graph)
                 self._blocks[graph] = (-out.tell() - 1, len(block))  # negative: in other.nq
                 out.write(block)
                 self.stats.graph_sizes[graph] = len(self._other_graphs[graph])
