@@ -435,6 +435,8 @@ def test_void_subsets_count_their_named_graphs():
     sizes = {str(g.identifier): len(g) for g in dataset.graphs()}
     failures = []
     for subset in sorted(subsets):
+        if (subset, rdflib.RDF.type, VOID.Linkset) in graph:
+            continue  # a linkset (the owl:sameAs links to Wikidata) is a subset by links, not a named graph
         names = [str(n) for n in graph.objects(subset, DCTERMS.identifier)]
         counts = [int(c) for c in graph.objects(subset, VOID.triples)]
         if len(names) != 1 or names[0] not in sizes:
