@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: release test bench bench-build bench-draft install install-test clean-venv
+.PHONY: release test bench bench-site bench-build bench-draft install install-test clean-venv
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,3 +36,6 @@ bench-draft: install-test
 
 clean-venv:
 	rm -rf $(VENV)
+
+bench-site: install-test
+	$(BIN)/python bench/site.py
