@@ -28,16 +28,55 @@ def saved_answers(queries, store, budget_s: float = BUDGET_S) -> list[SavedAnswe
 
     Queries that need a parameter, or that outrun the budget, are listed without an answer.
     """
-    context = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
-    answers = []
-    for query in queries:
-        needs = [p.name for p in query.parameters if p.required]
-        result = None
-        if not needs:
-            result = _within_budget(store, query.text, budget_s, context)
-        answers.append(SavedAnswer(query.name, query.title, query.question, query.text, needs, result,
-                                   timed_out=not needs and result is None))
-    return answers
+    context = _fork()
+    return [_answered(query, store, budget_s, context) for query in queries]
+
+
+def answers_in_background(queries, store, budget_s: float = BUDGET_S):
+    """`saved_answers`, computed by a forked process while the caller does other work.
+
+    Returns an iterable that yields the answers, in order, waiting for them as needed:
+    hand it to `site_files`, which reads it after the resource pages are written.
+    """
+    context = _fork()
+    queries = list(queries)
+    if context is None:
+        return saved_answers(queries, store, budget_s)
+    receiving, sending = context.Pipe(duplex=False)
+
+    def supervise() -> None:
+        for query in queries:
+            sending.send(_answered(query, store, budget_s, context))
+        sending.close()
+
+    supervisor = context.Process(target=supervise)  # not a daemon: it forks a process per query
+    supervisor.start()
+    sending.close()
+
+    def collect():
+        try:
+            for query in queries:
+                try:
+                    yield receiving.recv()
+                except EOFError:  # the supervisor failed: the rest go without answers
+                    yield _answered(query, None, 0, None) if any(p.required for p in query.parameters) else \
+                        SavedAnswer(query.name, query.title, query.question, query.text, [], None, timed_out=True)
+        finally:
+            supervisor.join()
+            receiving.close()
+
+    return collect()
+
+
+def _fork():
+    return multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
+
+
+def _answered(query, store, budget_s: float, context) -> SavedAnswer:
+    needs = [p.name for p in query.parameters if p.required]
+    result = None if needs else _within_budget(store, query.text, budget_s, context)
+    return SavedAnswer(query.name, query.title, query.question, query.text, needs, result,
+                       timed_out=not needs and result is None)
 
 
 def _within_budget(store, text: str, budget_s: float, context):

@@ -14,7 +14,7 @@ import pyoxigraph as ox
 
 from cubakg import resources as res
 from cubakg.site.htaccess import w3id_htaccess
-from cubakg.site.answers import saved_answers
+from cubakg.site.answers import answers_in_background
 from cubakg.site.render import site_files
 
 SITE_DIR = "site"
@@ -30,7 +30,7 @@ def write_site(store: ox.Store, staging, ontology_turtle: bytes) -> None:
     void = ox.parse((written / res.DESCRIPTION).read_bytes(), format=ox.RdfFormat.TURTLE)
     for path, data in site_files(
         store.quads_for_pattern(None, None, None), ontology_turtle, void=void,
-        saved_queries=saved_answers(load_saved_queries(), store),
+        saved_queries=answers_in_background(load_saved_queries(), store),
         ontology_html=(written / res.ONTOLOGY_DOC).read_text(encoding="utf-8"), workers=WORKERS,
     ):
         staging.write(f"{SITE_DIR}/{path}", data)

@@ -92,7 +92,7 @@ def site_files(
     ontology_turtle: bytes,
     *,
     void: Iterable[ox.Triple | ox.Quad] = (),
-    saved_queries: list[SavedAnswer] = (),
+    saved_queries: Iterable[SavedAnswer] = (),
     ontology_html: str | None = None,
     site_url: str | None = None,
     workers: int = 1,
@@ -102,7 +102,8 @@ def site_files(
 
     `quads`: the release (every named graph); `ontology_turtle`: the ontology file;
     `void`: the dataset description (its `id/dataset/cubakg` gets the landing page);
-    `saved_queries`: the saved queries with their answers; `ontology_html`: the
+    `saved_queries`: the saved queries with their answers (read after the resource pages
+    are rendered, so they may still be computing: `answers.answers_in_background`); `ontology_html`: the
     ontology's documentation page (a link to its Turtle is added if it has none);
     `site_url`: where the site is hosted, for `sitemap.xml` (default: `hosting.SITE_URL`);
     `workers`: processes rendering the resource pages (forked, sharing the index).
@@ -118,10 +119,14 @@ def site_files(
     # collector's sight, so its sweeps stay cheap (a third of the rendering time otherwise).
     gc.freeze()
     pages: list[str] = []
-    other = {**site.ontology_files(ontology_html), **site.query_files(list(saved_queries)), **site.static_files()}
-    other["index.html"] = site.home()
+
+    def other_files():
+        files = {**site.ontology_files(ontology_html), **site.query_files(list(saved_queries)), **site.static_files()}
+        files["index.html"] = site.home()
+        yield from sorted(files.items())
+
     try:
-        for path, data in _chain(site.resource_files(workers), sorted(other.items())):
+        for path, data in _chain(site.resource_files(workers), other_files()):
             if path.endswith(".html"):
                 pages.append(path)
             yield path, data
