@@ -7,7 +7,10 @@
 See docs/publishing.md.
 """
 
-from cubakg.site.answers import saved_answers
+from cubakg.site.answers import answers_in_background, saved_answers
+from cubakg.site.build import write_site
+from cubakg.site.htaccess import w3id_htaccess
 from cubakg.site.render import SavedAnswer, render_site, site_files
 
-__all__ = ["SavedAnswer", "render_site", "saved_answers", "site_files"]
+__all__ = ["SavedAnswer", "answers_in_background", "render_site", "saved_answers", "site_files", "w3id_htaccess",
+           "write_site"]
