@@ -4,6 +4,9 @@
     files = render_site(quads, ontology_turtle, void=void_triples, saved_queries=saved_answers(queries, store))
     for path, data in site_files(quads, ontology_turtle, ...): ...   # the same, one file at a time
 
+The build's publish stage calls `write_site(store, staging, ontology_turtle)`, which
+writes `site/…` and `w3id/.htaccess` into its staging folder as they are rendered.
+
 See docs/publishing.md.
 """
 
