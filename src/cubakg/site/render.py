@@ -61,6 +61,9 @@ ROLE = CKG + "role"
 PROVENANCE_LINKS = frozenset({PROV + "wasDerivedFrom", OA + "hasSource"})
 # Shown in the page header, not among the statements.
 HEADER_PROPERTIES = frozenset({RDF_TYPE, PROV + "wasDerivedFrom", *DESCRIPTION_PROPERTIES[:3], RDFS + "label"})
+# …and on a fact's page and card, the summary is its title (one set for both, so a fact's
+# statements are gathered once); an article's text is shown marked.
+SHOWN_ELSEWHERE = HEADER_PROPERTIES | {CKG + "summary", SCHEMA + "text"}
 KINDS = (
     ("person", "People"), ("group", "Groups of people"), ("org", "Organisations"), ("place", "Places"),
     ("post", "Posts"), ("event", "Events"), ("policy", "Policies"), ("article", "Articles"),
@@ -249,9 +252,9 @@ class Site:
             "page": self.frame(path, self.labeller.label(iri), iri),
             "iri": iri,
             "kinds": [views.term_link(t) for t in types],
-            "description": self.description_of(iri),
+            "description": "" if is_fact(iri) else self.description_of(iri),  # a fact's summary is its title
             "quotes": self.quotes_by_article(iri),
-            "rows": views.rows(iri, HEADER_PROPERTIES | {SCHEMA + "text"}),
+            "rows": views.rows(iri, SHOWN_ELSEWHERE if is_fact(iri) else HEADER_PROPERTIES | {SCHEMA + "text"}),
             "fact_groups": self.fact_groups(iri),
             "backlinks": self.backlinks(iri),
             "parts": self.part_sections(iri, parts),
@@ -314,7 +317,7 @@ class Site:
         if cached is None:
             cached = self._cards[fact] = Markup(self.templates["card"].render(
                 fact=self.views.link(fact), kind=self.labeller.kind(fact),
-                rows=self.views.rows(fact, HEADER_PROPERTIES | {CKG + "summary"}), quotes=self.views.quotes_of(fact),
+                rows=self.views.rows(fact, SHOWN_ELSEWHERE), quotes=self.views.quotes_of(fact),
             ))
         return cached
 
