@@ -59,7 +59,31 @@ def free_port(host: str = "127.0.0.1") -> int:
         return probe.getsockname()[1]
 
 
-class OxigraphServer:
+class Addresses:
+    """The URLs of a SPARQL server on `host:port` (Oxigraph's paths)."""
+
+    host: str
+    port: int
+
+    @property
+    def base_url(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
+
+    @property
+    def query_url(self) -> str:
+        return f"{self.base_url}/query"
+
+    @property
+    def update_url(self) -> str:
+        return f"{self.base_url}/update"
+
+    @property
+    def store_url(self) -> str:
+        return f"{self.base_url}/store"
+
+
+class OxigraphServer(Addresses):
     """A context manager: an Oxigraph server on `host:port` with `files` loaded.
 
     `port=0` picks a free port. `union_default_graph=True` makes queries without
@@ -85,24 +109,6 @@ class OxigraphServer:
         self.process: subprocess.Popen[bytes] | None = None
         self.store_dir: Path | None = None
         self._log_file = None
-
-    # -- URLs ---------------------------------------------------------------
-    @property
-    def base_url(self) -> str:
-        host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"http://{host}:{self.port}"
-
-    @property
-    def query_url(self) -> str:
-        return f"{self.base_url}/query"
-
-    @property
-    def update_url(self) -> str:
-        return f"{self.base_url}/update"
-
-    @property
-    def store_url(self) -> str:
-        return f"{self.base_url}/store"
 
     @property
     def pid(self) -> int | None:
@@ -316,7 +322,7 @@ def _with_charset(media: str) -> str:
     return f"{media}; charset=utf-8" if media.startswith("text/") or media.endswith(("json", "+xml", "/xml")) else media
 
 
-class SiteServer:
+class SiteServer(Addresses):
     """The site and the SPARQL endpoint on one address: Oxigraph behind, the site in front (a thread).
 
     `.base_url`, `.query_url`, `.store_url` and `.pid` (Oxigraph's) as OxigraphServer has them.
@@ -329,19 +335,6 @@ class SiteServer:
         self.oxigraph = OxigraphServer(files, host="127.0.0.1", port=0, **oxigraph_options)
         self._server = None
         self._thread = None
-
-    @property
-    def base_url(self) -> str:
-        host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"http://{host}:{self.port}"
-
-    @property
-    def query_url(self) -> str:
-        return f"{self.base_url}/query"
-
-    @property
-    def store_url(self) -> str:
-        return f"{self.base_url}/store"
 
     @property
     def pid(self) -> int | None:
