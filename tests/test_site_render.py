@@ -51,7 +51,8 @@ def test_overlapping_spans_are_cut_into_pieces_each_naming_its_spans():
     (ID + "article/003_x/section-one", "id/article/003_x/section-one", ""),
     (ID + "evidence/003_x/10-20", "id/article/003_x", "ev-10-20"),
     (ID + "evidence/003_x/10-20/position", "id/article/003_x", "ev-10-20"),
-    (ID + "time/003_x/round/since/beginning/description", "id/time/003_x/round/since", "beginning-description"),
+    (ID + "time/003_x/round/since/beginning/description", "id/article/003_x", "time-round-since"),
+    (ID + "time/003_x/round/when", "id/article/003_x", "time-round-when"),
     (ID + "graph/outside-knowledge", "id/dataset/cubakg", "graph-outside-knowledge"),
 ])
 def test_where_an_iri_is_described(iri, page, fragment):

@@ -8,8 +8,8 @@ IRI with a file extension per representation:
 A few kinds are parts of another resource and are described on that resource's
 page instead, at a fragment (`REDIRECTS`): an evidence span and its two selectors
 are a stretch of an article's text, so they resolve to the article page where the
-span is marked (`id/article/A.html#ev-155-262`); a time's description and an
-interval's beginning to the time's page; a Data Cube component to its structure; a
+span is marked (`id/article/A.html#ev-155-262`); a time (with its description
+and beginning) to the article that writes it; a Data Cube component to its structure; a
 named graph to its article (or, for the shared graph, to the dataset page). This
 keeps the site to one page per thing a person would look up, and the number of
 files at about three per fact (not fifteen). The rules are patterns on the IRI, so
@@ -70,10 +70,9 @@ class Redirect:
 REDIRECTS: tuple[Redirect, ...] = (
     Redirect(r"evidence/([^/]+)/([0-9]+-[0-9]+)(/quote|/position)?", r"article/\1", r"ev-\2",
              "an evidence span and its selectors are marked in the article's text"),
-    Redirect(r"time/([^/]+/[^/]+/[^/]+)/beginning/description", r"time/\1", "beginning-description",
-             "the description of an interval's beginning is shown on the time's page"),
-    Redirect(r"time/([^/]+/[^/]+/[^/]+)/(beginning|description)", r"time/\1", r"\2",
-             "a time's description and an interval's beginning are shown on the time's page"),
+    Redirect(r"time/([^/]+)/([^/]+)/([^/]+)(/beginning)?(/description)?", r"article/\1", r"time-\2-\3",
+             "a time is an expression of the article's text: its value, its precision and its description "
+             "are shown with the article"),
     Redirect(r"structure/([^/]+)/([^/]+)", r"structure/\1", r"\2",
              "a Data Cube component is listed on its structure's page"),
     Redirect(r"graph/(shared|outside-knowledge)", "dataset/cubakg", r"graph-\1",

@@ -69,7 +69,7 @@ KINDS = (
     ("post", "Posts"), ("event", "Events"), ("policy", "Policies"), ("article", "Articles"),
     ("concept", "Concept schemes"), ("dataset", "Datasets"), ("structure", "Data structures"),
 )
-COUNTED_KINDS = (("fact", "facts"), ("time", "times"))
+COUNTED_KINDS = (("fact", "facts"),)
 
 
 @dataclass
@@ -345,7 +345,8 @@ class Site:
             section = sections.setdefault(target.fragment, {"id": target.fragment, "iris": [], "rows": []})
             section["iris"].append(part)
             section["rows"].extend(self.views.rows(part, frozenset()))
-            section.setdefault("title", self.labeller.label(part))
+            label = self.labeller.label(part)
+            section.setdefault("title", f"Time: “{label}”" if part.startswith(NS_ID + "time/") else label)
         return list(sections.values())
 
     # -- articles --------------------------------------------------------------------------------
