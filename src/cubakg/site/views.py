@@ -172,8 +172,8 @@ class Views:
 
     def value(self, term) -> Link:
         if isinstance(term, ox.NamedNode):
-            if term.value.startswith(NS_ID + "time/"):
-                return self.time_value(term.value)
+            if term.value.startswith(NS_ID + "time/") and term.value.count("/", len(NS_ID)) == 3:
+                return self.time_value(term.value)  # a time (not its description): with its value
             return self.link(term.value)
         if isinstance(term, ox.Literal):
             cached = self._literals.get(term)
