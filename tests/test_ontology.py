@@ -140,6 +140,18 @@ SPECIALISES = [
     (CKG.agent, RDFS.subPropertyOf, ns.PROV.wasAssociatedWith),
     (CKG.time, RDFS.subPropertyOf, ns.TIME.hasTime),
     (CKG.citesSource, RDFS.subPropertyOf, ns.DCTERMS.references),
+    (CKG.Relation, RDFS.subClassOf, RDF.Statement),
+    (CKG.CausalClaim, RDFS.subClassOf, ns.SDO.Claim),
+    (CKG.cause, RDFS.subPropertyOf, ns.SDO.about),
+    (CKG.effect, RDFS.subPropertyOf, ns.SDO.about),
+    (CKG.heldResponsible, RDFS.subPropertyOf, ns.SDO.about),
+    (CKG.purposeOf, RDFS.subPropertyOf, ns.SDO.about),
+    (CKG.aim, RDFS.subPropertyOf, ns.SDO.about),
+    (CKG.intendedBy, RDFS.subPropertyOf, ns.PROV.wasAttributedTo),
+    (CKG.outcomeOf, RDFS.subPropertyOf, ns.SDO.about),
+    (CKG.resumesAfter, RDFS.subPropertyOf, ns.TIME.hasTime),
+    (CKG.possiblySameAs, RDFS.seeAlso, OWL.sameAs),
+    (CKG.withinTimeOf, RDFS.seeAlso, ns.TIME.intervalDuring),
 ]
 
 
