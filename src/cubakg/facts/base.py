@@ -62,7 +62,25 @@ class EventOffset(Strict):
     offset_days: int = 0
 
 
-class Bound(Strict):
+class ExplicitParts(Strict):
+    """What a time expression may say beside its words: the events it comes after or
+    before, and explicit parts for what the resolver cannot read, with a `derivation`."""
+
+    after: Key | None = None
+    before: Key | None = None
+    year: int | None = None
+    month: Annotated[int, Field(ge=1, le=12)] | None = None
+    day: Annotated[int, Field(ge=1, le=31)] | None = None
+    derivation: str | None = None
+
+    @model_validator(mode="after")
+    def _explicit_parts_need_derivation(self):
+        if (self.year or self.month or self.day) and not self.derivation:
+            raise ValueError("explicit year/month/day need a `derivation` saying how the text fixes them")
+        return self
+
+
+class Bound(ExplicitParts):
     """One end of an interval, as far as the text fixes it.
 
     `at`: the end is the moment of that event (its date, where this sheet's own event
@@ -78,21 +96,9 @@ class Bound(Strict):
     direction: Literal["past", "future"] = "past"
     at: Key | None = None
     within: Key | None = None
-    after: Key | None = None
-    before: Key | None = None
-    year: int | None = None
-    month: Annotated[int, Field(ge=1, le=12)] | None = None
-    day: Annotated[int, Field(ge=1, le=31)] | None = None
-    derivation: str | None = None
-
-    @model_validator(mode="after")
-    def _explicit_parts_need_derivation(self) -> "Bound":
-        if (self.year or self.month or self.day) and not self.derivation:
-            raise ValueError("explicit year/month/day need a `derivation` saying how the text fixes them")
-        return self
 
 
-class TimeSpec(Strict):
+class TimeSpec(ExplicitParts):
     """A time as the text says it, resolved by `cubakg.resolve`.
 
     `text` is the expression as written ("on Thursday", "in February", "last month").
@@ -113,21 +119,13 @@ class TimeSpec(Strict):
     text: Annotated[str, Field(min_length=1)]
     anchor: Literal["dateline", "none"] | EventOffset = "dateline"
     direction: Literal["past", "future"] = "past"
-    after: Key | None = None
-    before: Key | None = None
-    year: int | None = None
-    month: Annotated[int, Field(ge=1, le=12)] | None = None
-    day: Annotated[int, Field(ge=1, le=31)] | None = None
-    derivation: str | None = None
     begins: Bound | None = None
     ends: Bound | None = None
     duration: Annotated[str, Field(pattern=DURATION)] | None = None
     within: Key | None = None
 
     @model_validator(mode="after")
-    def _explicit_parts_need_derivation(self) -> "TimeSpec":
-        if (self.year or self.month or self.day) and not self.derivation:
-            raise ValueError("explicit year/month/day need a `derivation` saying how the text fixes them")
+    def _an_interval_is_given_by_its_bounds(self) -> "TimeSpec":
         if self.is_interval and (self.year or self.month or self.day or self.after or self.before
                                  or isinstance(self.anchor, EventOffset)):
             raise ValueError("an interval (begins/ends/duration/within) gives its parts on `begins` and `ends`, "
