@@ -36,12 +36,6 @@ def seeds_dir() -> Path:
 
 
 @pytest.fixture(scope="session")
-def shared_dir() -> Path:
-    """The team's shared folder (`../shared`): external reference files and tools."""
-    return REPO_ROOT.parent / "shared"
-
-
-@pytest.fixture(scope="session")
 def release_graph(dist_dir: Path):
     """dist/cubakg.ttl parsed by rdflib, once per session. Do not modify it."""
     import rdflib

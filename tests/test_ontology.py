@@ -17,13 +17,14 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib import namespace as ns
 from rdflib.namespace import OWL, RDF, RDFS
 
+from reference import OA_VOCABULARY
+
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
 ONTOLOGY_FILE = REPO / "ontology" / "cubakg.ttl"
 SHAPES_FILE = REPO / "shapes" / "cubakg.shapes.ttl"
 RELEASE_FILE = REPO / "dist" / "cubakg.ttl"
 MODEL_DOC = REPO / "docs" / "model.md"
-OA_FILE = SHARED / "external" / "oa.ttl"
+OA_FILE = OA_VOCABULARY
 
 CKG = Namespace("https://w3id.org/cubakg/ontology#")
 ONTOLOGY = URIRef("https://w3id.org/cubakg/ontology")
@@ -195,7 +196,7 @@ DEFINED_NAMESPACES = [ns.SDO, ns.ORG, ns.PROV, ns.TIME, ns.QB, ns.SKOS, ns.DCTER
 @pytest.fixture(scope="module")
 def oa_terms() -> set[str]:
     if not OA_FILE.exists():
-        pytest.fail(f"{OA_FILE} is missing: the Web Annotation vocabulary lives in ../shared/external/")
+        pytest.fail(f"{OA_FILE} is missing: the Web Annotation vocabulary is vendored in tests/external/")
     oa = Graph().parse(OA_FILE, format="turtle")
     return {str(s) for s in oa.subjects() if str(s).startswith(OA_NS)}
 

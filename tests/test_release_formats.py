@@ -11,7 +11,6 @@ import functools
 import hashlib
 import json
 import os
-import shutil
 import socket
 import subprocess
 import tempfile
@@ -19,11 +18,11 @@ from pathlib import Path
 
 import pytest
 
+from reference import JENA, jena_missing_reason
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 RELEASE_DIR = Path(os.environ.get("CUBAKG_RELEASE_DIR", REPO_ROOT / "dist")).resolve()
 SEEDS_DIR = REPO_ROOT / "seeds"
-JENA = REPO_ROOT.parent / "shared" / "tools" / "jena"
-JENA_CORE_JAR = Path("/usr/share/java/jena-core.jar")
 ID = "https://w3id.org/cubakg/id/"
 
 # The graph in four serialisations (DESIGN.md, "Outputs").
@@ -256,16 +255,6 @@ def test_context_file_is_a_jsonld_context():
 
 
 # --- Apache Jena -------------------------------------------------------------------------
-
-
-def jena_missing_reason() -> str | None:
-    if not JENA.is_file():
-        return f"Apache Jena wrapper {JENA} is absent"
-    if not JENA_CORE_JAR.is_file():
-        return f"Apache Jena is not installed ({JENA_CORE_JAR} is absent)"
-    if shutil.which("java") is None:
-        return "no java on PATH for Apache Jena"
-    return None
 
 
 def run_riot(*args: str) -> subprocess.CompletedProcess:
