@@ -45,7 +45,7 @@ def run_in_process(*arguments: str, stdin: bytes = b"", cwd: Path | None = None,
 
     with _swapped(["cubakg", *arguments], stdin, cwd, env) as (out, err):
         try:
-            main()
+            main(prog_name="cubakg")  # else click names it after the test runner's __main__
             code = 0
         except SystemExit as leaving:
             code = leaving.code if isinstance(leaving.code, int) else (0 if leaving.code is None else 1)

@@ -41,8 +41,9 @@ def _argument_type(self: typer.core.TyperArgument, ctx) -> str | None:
     return None if self.metavar else _typer_argument_type(self, ctx)
 
 
-_typer_argument_type = typer.core.TyperArgument.display_type_rich
-typer.core.TyperArgument.display_type_rich = _argument_type
+_typer_argument_type = getattr(typer.core.TyperArgument, "display_type_rich", None)
+if _typer_argument_type is not None:  # Typer versions that print argument types
+    typer.core.TyperArgument.display_type_rich = _argument_type
 
 
 def show_version(value: bool) -> None:

@@ -18,7 +18,7 @@ Usage in a command module:
     console.print_table(["who", "post"], [[console.Cell(iri, "iri"), "Deputy Minister"]],
                         prefixes=namespaces.PREFIXES, footer="(1 row)")
     console.note("no results")                    # on standard error, dimmed on a terminal
-    console.stdout().print("[ok]conforms[/]")     # rich markup; plain text in a pipe
+    console.say("SHACL: conforms", "ok")          # green on a terminal, plain in a pipe
 
 IRIs are shown with the prefixes of `cubakg.namespaces` (or those given):
 `short_iri("https://w3id.org/cubakg/id/person/joe-biden") == "id:person/joe-biden"`.
@@ -65,13 +65,25 @@ CellLike = str | Cell | None
 
 
 def stdout() -> Console:
-    """A console on standard output (made on each call, so redirections and test captures apply)."""
-    return Console(theme=THEME, highlight=False, soft_wrap=False)
+    """A console on standard output (made on each call, so redirections and test captures apply).
+
+    Text is never wrapped (`soft_wrap`): only tables are fitted to the width.
+    """
+    return Console(theme=THEME, highlight=False, soft_wrap=True)
 
 
 def stderr() -> Console:
     """A console on standard error."""
-    return Console(theme=THEME, highlight=False, stderr=True)
+    return Console(theme=THEME, highlight=False, soft_wrap=True, stderr=True)
+
+
+def say(text: str, style: str | None = None) -> None:
+    """A line of the answer on standard output, in `style` on a terminal, as it is in a pipe."""
+    console = stdout()
+    if console.is_terminal:
+        console.print(escape(text), style=style or "")
+    else:
+        sys.stdout.write(text + "\n")
 
 
 def on_terminal(stream: TextIO | None = None) -> bool:
