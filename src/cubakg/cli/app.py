@@ -75,12 +75,10 @@ def report_error(error: CubakgError) -> None:
         text += "\n" + details.rstrip("\n")
     err = console.stderr()
     if err.is_terminal:
-        from rich.markup import escape
-
         first, _, rest = text.partition("\n")
-        err.print(escape(first), style="error")
+        err.print(console.escape(first), style="error")
         if rest:
-            err.print(escape(rest))
+            err.print(console.escape(rest))
     else:
         import sys
 

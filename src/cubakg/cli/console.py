@@ -15,8 +15,8 @@ Usage in a command module:
 
     from cubakg.cli import console
 
-    console.print_table(["who", "post"], [[console.Cell(iri, "iri"), "Deputy Minister"]],
-                        prefixes=namespaces.PREFIXES, footer="(1 row)")
+    console.print_table(["who", "post"], [[console.Cell(console.short_iri(iri), "iri"), "Deputy Minister"]],
+                        footer="(1 row)", max_cell=60)
     console.note("no results")                    # on standard error, dimmed on a terminal
     console.say("SHACL: conforms", "ok")          # green on a terminal, plain in a pipe
 
@@ -28,17 +28,18 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
-from typing import Iterable, Sequence, TextIO
+from functools import cache
+from typing import TYPE_CHECKING, Iterable, Sequence, TextIO
 
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
-from rich.theme import Theme
+if TYPE_CHECKING:  # rich is imported when something is printed, not when the CLI starts
+    from rich.console import Console
+    from rich.table import Table
+    from rich.theme import Theme
 
 ELLIPSIS = "…"
 
 # Styles by meaning, so commands say what a piece of text is, not which colour it has.
-THEME = Theme({
+STYLES = {
     "iri": "cyan",
     "literal": "default",
     "number": "magenta",
@@ -47,7 +48,21 @@ THEME = Theme({
     "ok": "green",
     "warning": "yellow",
     "error": "bold red",
-})
+}
+
+
+@cache
+def theme() -> "Theme":
+    from rich.theme import Theme
+
+    return Theme(STYLES)
+
+
+def escape(text: str) -> str:
+    """`text` with rich markup (`[bold]`) taken literally."""
+    from rich.markup import escape as rich_escape
+
+    return rich_escape(text)
 
 
 @dataclass(frozen=True)
@@ -64,17 +79,21 @@ class Cell:
 CellLike = str | Cell | None
 
 
-def stdout() -> Console:
+def stdout() -> "Console":
     """A console on standard output (made on each call, so redirections and test captures apply).
 
     Text is never wrapped (`soft_wrap`): only tables are fitted to the width.
     """
-    return Console(theme=THEME, highlight=False, soft_wrap=True)
+    from rich.console import Console
+
+    return Console(theme=theme(), highlight=False, soft_wrap=True)
 
 
-def stderr() -> Console:
+def stderr() -> "Console":
     """A console on standard error."""
-    return Console(theme=THEME, highlight=False, soft_wrap=True, stderr=True)
+    from rich.console import Console
+
+    return Console(theme=theme(), highlight=False, soft_wrap=True, stderr=True)
 
 
 def say(text: str, style: str | None = None) -> None:
@@ -92,6 +111,8 @@ def on_terminal(stream: TextIO | None = None) -> bool:
         return stdout().is_terminal
     if stream is sys.stderr:
         return stderr().is_terminal
+    from rich.console import Console
+
     return Console(file=stream).is_terminal
 
 
@@ -172,9 +193,10 @@ def _aligned(cells: list[str], widths: list[int]) -> str:
 
 
 def rich_table(columns: Sequence[str], rows: Iterable[Sequence[CellLike]], wrap: bool = True,
-               title: str | None = None) -> Table:
+               title: str | None = None) -> "Table":
     """A rich Table that fits the console: long cells wrap (or, with `wrap=False`, end in `…`)."""
     from rich import box
+    from rich.table import Table
 
     table = Table(title=title, header_style="header", box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
     for name in columns:
