@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import sys
+import time
 from pathlib import Path
 
 import typer
 
 from cubakg.cli.app import app
-from cubakg.cli.console import say
+from cubakg.cli.console import note, say
 from cubakg.errors import UsageError
 
 # A project folder: the articles and their fact sheets (seeds/), with the registry the
@@ -32,9 +34,24 @@ def check_project_folder(project: Path) -> None:
     )
 
 
+def progress_on_terminal():
+    """Stage messages with elapsed time on stderr when it is a terminal; nothing in a pipe."""
+    if not sys.stderr.isatty():
+        return None
+    started = time.monotonic()
+
+    def show(message: str) -> None:
+        sys.stderr.write(f"\r\033[K[{time.monotonic() - started:5.1f} s] {message}…")
+        sys.stderr.flush()
+
+    return show
+
+
 @app.command()
 def build(
-    project: Path = typer.Option(Path("."), "--project", "-C", metavar="DIR", help="The project folder: seeds/, ontology/ and shapes/, as in a clone of the cubakg repository."),
+    project: Path = typer.Option(Path("."), "--project", "-C", metavar="DIR",
+                                 help="The project folder: seeds/, ontology/ and shapes/, as in a clone of the "
+                                      "cubakg repository."),
     out: Path = typer.Option(None, "--out", "-o", metavar="DIR", help="Where to write the release (default: PROJECT/dist)."),
 ) -> None:
     """Build the release: read the fact sheets, anchor every quote, resolve dates and
@@ -45,10 +62,22 @@ def build(
     from cubakg.build import build as run_build
 
     check_project_folder(project)
-    summary = run_build(project, out)
+    progress = progress_on_terminal()
+    try:
+        summary = run_build(project, out, progress=progress)
+    finally:
+        if progress:
+            sys.stderr.write("\r\033[K")
+    for warning in summary.notes:
+        note(f"warning: {warning}", "warning")
     say(f"Built {summary.out_dir}: {summary.triples} triples from {len(summary.articles)} articles.", "header")
-    for article, facts in summary.articles.items():
-        say(f"  article {article}: {facts} facts")
+    if len(summary.articles) <= 20:
+        for article, facts in summary.articles.items():
+            draft = " (draft)" if article in summary.drafts else ""
+            say(f"  article {article}: {facts} facts{draft}")
+    elif summary.drafts:
+        say(f"  {len(summary.drafts)} of them from draft sheets: {', '.join(summary.drafts[:10])}"
+            + (" …" if len(summary.drafts) > 10 else ""))
     say("Facts by kind: " + ", ".join(f"{kind} {n}" for kind, n in summary.facts_by_kind.items()))
     say(f"SHACL: conforms ({summary.warnings} warnings). Files: {len(summary.files)}.", "ok")
     say(f"\nQ: {summary.example_question}")
