@@ -29,8 +29,8 @@ On a terminal, output has colour and tables fit the window; in a pipe or a file 
 is plain text (no colour, no escape codes, nothing fitted to a width), the same on
 every machine. `NO_COLOR=1` turns colour off; `FORCE_COLOR=1` gives a pipe the
 terminal's output. Remarks such as "no results" go to standard error, so
-`cubakg … > file` holds only the answer. Where a command reads a file, `-` reads
-standard input.
+`cubakg … > file` holds only the answer. `-` in place of a file name reads standard
+input (`cubakg validate - < data.ttl`, `--shapes -`).
 
 ## Shell completion
 
