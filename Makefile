@@ -6,7 +6,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: release test bench docs install install-test clean-venv
+.PHONY: release test bench bench-build bench-draft docs install install-test clean-venv
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,14 @@ docs: install
 
 bench: install-test
 	$(BIN)/python bench/run.py
+
+# `cubakg build` of corpora of 10, 100 and 1,000 articles beside the pyoxigraph floor (README, Performance).
+bench-build: install-test
+	$(BIN)/python bench/build.py 10 100 1000
+
+# `cubakg draft` on each seed article, scored against its curated sheet (docs/drafting.md).
+bench-draft: install-test
+	$(BIN)/python bench/draft.py
 
 clean-venv:
 	rm -rf $(VENV)

@@ -57,7 +57,7 @@ class Project:
 
 def build(project_dir: Path, out_dir: Path | None = None, progress: Progress | None = None) -> BuildSummary:
     """Build the release of the project in `project_dir` into `out_dir` (default dist/)."""
-    from cubakg import anchor, emit, mint, publish, read, resolve, validate
+    from cubakg import anchor, describe, emit, jsonld, mint, publish, read, resolve, validate
 
     say = progress or (lambda message: None)
     project = Project(project_dir.resolve())
@@ -73,58 +73,66 @@ def build(project_dir: Path, out_dir: Path | None = None, progress: Progress | N
     minter = mint.Minter(index)
     articles = mint.mint(articles, minter)
     say("emitting RDF")
-    quads = emit.emit(articles, registry, minter, ontology)
+    with publish.Staging(out_dir) as staging:
+        assembly = publish.Assembly(staging, jsonld.jsonld_context(ontology))
+        assembly.add(emit.emit_shared(registry, minter, ontology))
+        for article in articles:
+            assembly.add(emit.emit_one(article, minter), article.graph, mint.own_nodes(article.id))
+        nquads = assembly.finish()
 
-    # SHACL runs on a thread while the files are written in memory: the engine's queries
-    # run in pyoxigraph without holding the GIL. Nothing is written to disk before it passes.
-    say(f"validating {len(quads):,} quads with SHACL, writing the release")
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        checking = pool.submit(validate.shacl_check, quads, project.shapes, ontology)
-        triples = publish.union_triples(quads)
-        files = release_files(triples, quads, ontology, project)
-        outcome = checking.result()
-    if not outcome.conforms:
-        raise NonConformingError(
-            f"the built graph does not conform to {project.shapes.relative_to(project.root)}: "
-            f"{len(outcome.violations)} violation(s); dist/ was left unchanged",
-            details=validate.format_findings(outcome.violations),
-        )
-    files[res.SHACL_REPORT] = publish.turtle(publish.union_triples(validate.report_quads(outcome)), publish.REPORT_PREFIXES)
-    files[res.DESCRIPTION] = publish.describe_release(triples, quads, files, ontology)
-    publish.write_release(out_dir, files)
+        # SHACL runs on a thread while the files are written: the engine's queries run in
+        # pyoxigraph without holding the GIL. Nothing reaches out_dir before it passes.
+        say(f"validating {assembly.stats.triples:,} triples with SHACL, writing the release")
+        def check():
+            data = validate.load_store(nquads)
+            return data, validate.shacl_check(data, project.shapes, ontology)
+
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            checking = pool.submit(check)
+            write_graph_files(assembly)
+            write_other_files(staging, ontology, project)
+            data, outcome = checking.result()
+        if not outcome.conforms:
+            raise NonConformingError(
+                f"the built graph does not conform to {project.shapes.relative_to(project.root)}: "
+                f"{len(outcome.violations)} violation(s); dist/ was left unchanged",
+                details=validate.format_findings(outcome.violations),
+            )
+        staging.write(res.SHACL_REPORT, publish.turtle(validate.report_triples(outcome), publish.REPORT_PREFIXES))
+        staging.write(res.DESCRIPTION, publish.turtle(
+            describe.describe_release(assembly.stats, staging.files, ontology), describe.VOID_PREFIXES))
+        files = sorted(staging.files)
+        staging.commit()
 
     facts_by_kind = Counter(record.fact.kind for article in articles for record in article.facts)
-    question, answer = example_answer(files[res.GRAPH_NTRIPLES])
+    question, answer = example_answer(data)
     return BuildSummary(
-        out_dir=out_dir, triples=len(triples),
+        out_dir=out_dir, triples=assembly.stats.triples,
         articles={article.id: len(article.facts) for article in articles},
-        facts_by_kind=dict(sorted(facts_by_kind.items())), files=sorted(files),
+        facts_by_kind=dict(sorted(facts_by_kind.items())), files=files,
         warnings=len(outcome.warnings), notes=notes, drafts=[a.id for a in articles if a.draft],
         example_question=question, example_answer=answer,
     )
 
 
-def release_files(triples, quads, ontology, project: Project) -> dict[str, bytes]:
-    """Every file of the release but the SHACL report and the dataset description."""
-    import pyoxigraph
+def write_graph_files(assembly) -> None:
+    """The graph in N-Triples, Turtle, TriG and JSON-LD."""
+    assembly.write_ntriples(res.GRAPH_NTRIPLES)
+    assembly.write_turtle(res.GRAPH_TURTLE, res.GRAPH_NTRIPLES)
+    assembly.write_trig(res.GRAPH_TRIG)
+    assembly.write_jsonld(res.GRAPH_JSONLD)
 
-    from cubakg import publish
 
-    context = publish.jsonld_context(ontology)
-    ordered = publish.sorted_quads(quads)
-    files = {
-        res.GRAPH_NTRIPLES: publish.ntriples(triples),
-        res.GRAPH_TURTLE: publish.turtle(triples, publish.GRAPH_PREFIXES),
-        res.GRAPH_TRIG: publish.reformat(publish.nquads(ordered), pyoxigraph.RdfFormat.N_QUADS,
-                                         pyoxigraph.RdfFormat.TRIG, publish.GRAPH_PREFIXES),
-        res.GRAPH_JSONLD: publish.compact_jsonld(triples, context),
-        res.JSONLD_CONTEXT: (json.dumps({"@context": context}, indent=1) + "\n").encode(),
-        res.ONTOLOGY_RELEASE: ontology.data,
-        res.SHAPES_RELEASE: project.shapes.read_bytes(),
-    }
-    files.update(_documentation(ontology))
-    files.update(_queries())
-    return files
+def write_other_files(staging, ontology, project: Project) -> None:
+    """The context, ontology and shapes, their documentation, the saved queries."""
+    from cubakg import jsonld
+
+    context = jsonld.jsonld_context(ontology)
+    staging.write(res.JSONLD_CONTEXT, (json.dumps({"@context": context}, indent=1) + "\n").encode())
+    staging.write(res.ONTOLOGY_RELEASE, ontology.data)
+    staging.write(res.SHAPES_RELEASE, project.shapes.read_bytes())
+    for name, data in {**_documentation(ontology), **_queries()}.items():
+        staging.write(name, data)
 
 
 def _documentation(ontology) -> dict[str, bytes]:
@@ -157,12 +165,8 @@ SELECT DISTINCT ?name ?post WHERE {
 """
 
 
-def example_answer(ntriples: bytes) -> tuple[str, list[str]]:
-    import pyoxigraph
-
-    store = pyoxigraph.Store()
-    store.load(ntriples, format=pyoxigraph.RdfFormat.N_TRIPLES)
-    rows = store.query(EXAMPLE_QUERY)
+def example_answer(data) -> tuple[str, list[str]]:
+    rows = data.query(EXAMPLE_QUERY)
     return EXAMPLE_QUESTION, [row["name"].value + (f" — {row['post'].value}" if row["post"] else "") for row in rows]
 
 
@@ -217,8 +221,9 @@ def check_sheet(sheet_path: Path, shapes: Path | None = None, ontology_path: Pat
     articles, index = _resolve_leaning_on(article[0], context, registry)
     minter = mint.Minter(index)
     articles = mint.mint(articles, minter)
-    quads = emit.emit(articles[:1], registry, minter, read.Ontology(ontology_path or res.ONTOLOGY_FILE))
-    outcome = validate.shacl_check(quads, shapes or res.SHAPES_FILE, read.Ontology(ontology_path or res.ONTOLOGY_FILE))
+    ontology = read.Ontology(ontology_path or res.ONTOLOGY_FILE)
+    quads = emit.emit(articles[:1], registry, minter, ontology)
+    outcome = validate.shacl_check(validate.load_store(quads), shapes or res.SHAPES_FILE, ontology)
     where = _locations(articles[0])
     findings = [SheetFinding(str(gap_location), "Warning", message) for gap_location, message in _split_notes(notes)]
     for finding in outcome.findings:

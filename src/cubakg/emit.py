@@ -59,7 +59,7 @@ class Quads:
 
     def add(self, graph: str, subject: str, predicate: str, obj: str | None) -> None:
         if obj is not None:
-            self.items.append(Quad(graph, subject, predicate, obj))
+            self.items.append((graph, subject, predicate, obj))
 
 
 @dataclass
@@ -312,11 +312,24 @@ def mentioned_entities(article: ArticleRecord, minter: Minter) -> set[str]:
     return keys
 
 
-def emit(articles: list[ArticleRecord], registry: LoadedRegistry, minter: Minter, ontology) -> list[Quad]:
-    """Every quad of the release: the shared graph, then each article's."""
+def emit_shared(registry: LoadedRegistry, minter: Minter, ontology) -> list[Quad]:
+    """The shared graph: the registry, the concept schemes, the Data Cube structures."""
     quads = Quads()
     emit_registry(quads, registry, minter)
     emit_statistics_structure(quads, ontology)
-    for article in articles:
-        emit_article(quads, article, minter)
     return quads.items
+
+
+def emit_one(article: ArticleRecord, minter: Minter) -> list[Quad]:
+    """One article's quads: its graph, and its lines in the sources and outside-knowledge graphs."""
+    quads = Quads()
+    emit_article(quads, article, minter)
+    return quads.items
+
+
+def emit(articles: list[ArticleRecord], registry: LoadedRegistry, minter: Minter, ontology) -> list[Quad]:
+    """Every quad of the release: the shared graph, then each article's."""
+    quads = emit_shared(registry, minter, ontology)
+    for article in articles:
+        quads += emit_one(article, minter)
+    return quads

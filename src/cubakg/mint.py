@@ -96,6 +96,14 @@ def wikidata_iri(qid: str) -> str:
     return f"{WIKIDATA}{qid}"
 
 
+def own_nodes(article_id: str) -> tuple[str, tuple[str, ...]]:
+    """The IRI of an article and the prefixes of every node only it describes
+    (its parts, facts, evidence and times), for telling them from shared things."""
+    article = article_iri(article_id)
+    return article, (f"{article}/", f"{NS_ID}fact/{article_id}/", f"{NS_ID}evidence/{article_id}/",
+                     f"{NS_ID}time/{article_id}/")
+
+
 # --- the release's own description (VoID, DCAT) ----------------------------------------
 
 RELEASE_DATASET = f"{NS_ID}dataset/cubakg"

@@ -22,7 +22,7 @@ ArticleId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=10
 class Source(Strict):
     """Where the article came from: metadata, not what the text says (kept apart in the graph)."""
 
-    url: Annotated[str, Field(pattern=r"^https?://[^\s<>\"{}|\\^`]+$", description="an absolute http(s) URL")] | None = None
+    url: Annotated[str, Field(pattern=r"^https?://[^\x00-\x20<>\"{}|\\^`]+$", description="an absolute http(s) URL")] | None = None
     outlet: Key | None = None
     published: dt.date | None = None
     retrieved: dt.date | None = None

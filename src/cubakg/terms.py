@@ -17,21 +17,17 @@ by pyoxigraph itself, so their escaping is exactly N-Triples'.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from functools import lru_cache
-from typing import NamedTuple
 
 import pyoxigraph
 
 from cubakg.namespaces import XSD
 
 
-class Quad(NamedTuple):
-    """One statement of the build: bare IRIs for graph, subject, predicate; the object as N-Triples."""
-
-    graph: str
-    subject: str
-    predicate: str
-    object: str
+# One statement of the build: (graph, subject, predicate, object), bare IRIs for the
+# first three and the object as N-Triples. A plain tuple: a million of them are made.
+Quad = tuple[str, str, str, str]
 
 
 def iri(value: str) -> str:
@@ -85,3 +81,28 @@ def to_pyoxigraph(term: str):
     if term.startswith("<"):
         return pyoxigraph.NamedNode(term[1:-1])
     return next(iter(pyoxigraph.parse(f"<urn:x:s> <urn:x:p> {term} .", format=pyoxigraph.RdfFormat.N_TRIPLES))).object
+
+
+_ESCAPE = re.compile(r"\\(?:U([0-9A-Fa-f]{8})|u([0-9A-Fa-f]{4})|(.))")
+_ECHAR = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
+
+
+def _unescape(match: re.Match) -> str:
+    code = match.group(1) or match.group(2)
+    return chr(int(code, 16)) if code else _ECHAR[match.group(3)]
+
+
+def literal_parts(term: str) -> tuple[str, str | None, str | None] | None:
+    """(lexical form, datatype, language) of an N-Triples literal; None for an IRI."""
+    if term.startswith("<"):
+        return None
+    end = term.rindex('"')
+    lexical = term[1:end]
+    if "\\" in lexical:
+        lexical = _ESCAPE.sub(_unescape, lexical)
+    rest = term[end + 1:]
+    if rest.startswith("@"):
+        return lexical, None, rest[1:]
+    if rest.startswith("^^<"):
+        return lexical, rest[3:-1], None
+    return lexical, XSD + "string", None

@@ -55,22 +55,46 @@ class ShaclOutcome:
 
 
 def nquads(quads: list[Quad]) -> bytes:
-    """The quads as N-Quads text (objects are already N-Triples terms)."""
-    return "".join([f"<{q.subject}> <{q.predicate}> {q.object} <{q.graph}> .\n" for q in quads]).encode("utf-8")
+    """The quads as N-Quads text (objects are already N-Triples terms), in no particular order."""
+    return "".join([f"<{s}> <{p}> {o} <{g}> .\n" for g, s, p, o in quads]).encode("utf-8")
 
 
-def shacl_check(quads: list[Quad], shapes_path: Path, ontology: Ontology) -> ShaclOutcome:
-    """Validate the union of the quads' graphs against the shapes; the ontology supplies
-    rdfs:subClassOf for class targets, as `cubakg validate` does."""
+@dataclass
+class DataStore:
+    """The built data in a pyoxigraph store, with the literals the store would fold, as written."""
+
+    store: object
+    originals: object
+
+    def query(self, query: str):
+        return self.store.query(query, use_default_graph_as_union=True)
+
+
+def load_store(data: list[Quad] | list[Path]) -> DataStore:
+    """Quads, or N-Quads files, into a fresh in-memory store."""
     import pyoxigraph
 
     from cubakg.conformance.inputs import Originals, remember_folded
-    from cubakg.conformance.run import AXIOMS_GRAPH, load_ontology, read_shapes
-    from cubakg.conformance.shacl import Engine
 
     store = pyoxigraph.Store()
     originals = Originals()  # the store folds xsd:nonNegativeInteger into xsd:integer; the shapes need it as written
-    store.extend(remember_folded(pyoxigraph.parse(nquads(quads), format=pyoxigraph.RdfFormat.N_QUADS), originals))
+    sources = [str(item) for item in data] if data and isinstance(data[0], Path) else [nquads(data)]
+    for source in sources:
+        parsed = (pyoxigraph.parse(path=source, format=pyoxigraph.RdfFormat.N_QUADS) if isinstance(source, str)
+                  else pyoxigraph.parse(source, format=pyoxigraph.RdfFormat.N_QUADS))
+        store.extend(remember_folded(parsed, originals))
+    return DataStore(store, originals)
+
+
+def shacl_check(data: DataStore, shapes_path: Path, ontology: Ontology) -> ShaclOutcome:
+    """Validate the union of the store's graphs against the shapes; the ontology supplies
+    rdfs:subClassOf for class targets, as `cubakg validate` does."""
+    import pyoxigraph
+
+    from cubakg.conformance.run import AXIOMS_GRAPH, load_ontology, read_shapes
+    from cubakg.conformance.shacl import Engine
+
+    store, originals = data.store, data.originals
     graphs = [pyoxigraph.DefaultGraph(), *store.named_graphs()]
     load_ontology(store, ontology.path)
     shapes_graph = read_shapes([shapes_path])
@@ -117,21 +141,20 @@ def _describe(graph, node) -> str:
     return "[" + " ; ".join(parts) + "]"
 
 
-def report_quads(outcome: ShaclOutcome) -> list[Quad]:
+def report_triples(outcome: ShaclOutcome) -> list[tuple[str, str, str]]:
     """The build's sh:ValidationReport, with minted IRIs so it is the same every time."""
-    graph = ""
     root = mint.report_iri()
-    quads = [Quad(graph, root, RDF_TYPE, iri(SH + "ValidationReport")),
-             Quad(graph, root, SH + "conforms", typed("true" if outcome.conforms else "false", XSD + "boolean"))]
+    triples = [(root, RDF_TYPE, iri(SH + "ValidationReport")),
+               (root, SH + "conforms", typed("true" if outcome.conforms else "false", XSD + "boolean"))]
     for number, finding in enumerate(outcome.findings, 1):
         node = mint.report_result_iri(number)
-        quads.append(Quad(graph, root, SH + "result", iri(node)))
+        triples.append((root, SH + "result", iri(node)))
         values = [(RDF_TYPE, iri(SH + "ValidationResult")), (SH + "focusNode", finding.focus),
                   (SH + "resultSeverity", iri(finding.severity)), (SH + "resultMessage", text(finding.message)),
                   (SH + "sourceConstraintComponent", iri(finding.component)), (SH + "resultPath", finding.path),
                   (SH + "value", finding.value), (SH + "sourceShape", finding.shape)]
-        quads += [Quad(graph, node, predicate, obj) for predicate, obj in values if obj is not None]
-    return quads
+        triples += [(node, predicate, obj) for predicate, obj in values if obj is not None]
+    return triples
 
 
 def format_findings(findings: list[Finding]) -> str:
