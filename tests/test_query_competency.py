@@ -1,7 +1,7 @@
 """Each competency question's saved query, run on the release, gives the answer the articles support.
 
 The expected answers are written here by hand from the two articles (seeds/*.txt),
-../shared/competency-questions.md and the registry's labels, not copied from a run.
+docs/competency-questions.md and the registry's labels, not copied from a run.
 The release under test is $CUBAKG_RELEASE_DIR, else dist/.
 """
 
