@@ -1,11 +1,12 @@
 # The two set-up commands of the README:
 #   make release   install cubakg in .venv, build dist/, print what it holds
 #   make test      install the test dependencies and run the tests
+#   make docs      remake docs/cli.md from the commands' --help
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: release test bench bench-site bench-build bench-draft install install-test clean-venv
+.PHONY: release test bench bench-build bench-draft bench-site docs install install-test clean-venv
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +23,9 @@ release: install
 
 test: install-test
 	$(BIN)/python -m pytest
+
+docs: install
+	$(BIN)/python -m cubakg.cli.reference > docs/cli.md
 
 bench: install-test
 	$(BIN)/python bench/run.py

@@ -52,6 +52,17 @@ class Statistics:
         self.typed_subjects += len({s for s, _ in types})
 
 
+    def merge(self, other: "Statistics") -> None:
+        """Add another's counts (of triples disjoint from these, about other subjects)."""
+        self.triples += other.triples
+        self.subjects += other.subjects
+        self.typed_subjects += other.typed_subjects
+        self.object_hashes |= other.object_hashes
+        self.properties.update(other.properties)
+        self.classes.update(other.classes)
+        self.graph_sizes.update(other.graph_sizes)
+
+
 def describe_release(stats: Statistics, files: dict[str, FileRecord], ontology: Ontology) -> set[tuple[str, str, str]]:
     """The VoID and DCAT triples of the release."""
     out: set[tuple[str, str, str]] = set()

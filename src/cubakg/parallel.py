@@ -20,7 +20,10 @@ MAX_WORKERS = 4
 
 
 def workers() -> int:
-    """Cores this process may use (the affinity mask, not the machine's count)."""
+    """Cores this process may use (the affinity mask, not the machine's count), or
+    $CUBAKG_WORKERS where set (1: everything in this process)."""
+    if os.environ.get("CUBAKG_WORKERS", "").isdigit():
+        return max(1, int(os.environ["CUBAKG_WORKERS"]))
     try:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
@@ -28,8 +31,22 @@ def workers() -> int:
     return max(1, min(cores, MAX_WORKERS))
 
 
-def map(function: Callable[[T], R], items: Iterable[T], chunksize: int = 4) -> Iterator[R]:  # noqa: A001
-    """`function` over `items`, results in order; in worker processes when it pays."""
+_STATE: object = None
+
+
+def state():
+    """The `state` given to the `map` this call runs in (workers inherit it when they fork)."""
+    return _STATE
+
+
+def map(function: Callable[[T], R], items: Iterable[T], chunksize: int = 4, state: object = None) -> Iterator[R]:  # noqa: A001
+    """`function` over `items`, results in order; in worker processes when it pays.
+
+    `state` is what every call may read with `parallel.state()`: large data the
+    workers see without it being sent to them.
+    """
+    global _STATE
+    _STATE = state
     items = list(items)
     count = workers()
     if count < 2 or len(items) < MIN_ITEMS or not _can_fork():

@@ -33,7 +33,7 @@ def interrupt(_signum, _frame) -> None:
 )
 def serve_command(
     port: int = typer.Option(DEFAULT_SERVE_PORT, "--port", help="TCP port (0 picks a free one).", metavar="PORT"),
-    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on.", metavar="HOST"),
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on.", metavar="ADDRESS"),
     files: Optional[list[Path]] = typer.Option(
         None, "--file", help="RDF files to load instead of the release's TriG (repeatable).", metavar="FILE"
     ),

@@ -331,9 +331,10 @@ class Originals:
     def written(self, subject, predicate, value) -> set:
         """How a stored value was written (the value itself if not folded)."""
         if subject is not None and predicate is not None:
-            found = self.by_triple.get((subject, predicate, value))
-            if found:
-                return found
+            # Not recorded for this triple: the store kept it as written. (Falling back on
+            # the value alone would judge "0"^^xsd:integer as another triple's
+            # "0"^^xsd:nonNegativeInteger.)
+            return self.by_triple.get((subject, predicate, value)) or {value}
         return self.by_value.get(value) or {value}
 
 
