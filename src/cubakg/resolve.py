@@ -371,22 +371,22 @@ def resolve_interval(
     return ResolvedInterval(as_written=spec.text, begins=begins, ends=ends, duration=duration, within=spec.within)
 
 
-def check_dateline(fact: Dateline, where: Location) -> None:
+def check_dateline(fact: Dateline, where: Location | Callable[[], Location]) -> None:
     """The sheet's dateline date must agree with the month and day as written."""
     if fact.date is None:
         return
     match = re.search(r"([A-Za-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?", fact.as_written)
     if not match or match.group(1).lower() not in MONTHS:
-        raise InputError(f"unparseable date: no month and day in dateline {fact.as_written!r}", where)
+        raise InputError(f"unparseable date: no month and day in dateline {fact.as_written!r}", locate(where))
     month, day = MONTHS[match.group(1).lower()], int(match.group(2))
     if (fact.date.month, fact.date.day) != (month, day):
-        raise InputError(f"dateline date {fact.date} does not match {fact.as_written!r}", where)
+        raise InputError(f"dateline date {fact.date} does not match {fact.as_written!r}", locate(where))
 
 
 def dateline_date(article: ArticleRecord) -> dt.date | None:
     for record in article.facts:
         if isinstance(record.fact, Dateline):
-            check_dateline(record.fact, record.location("date"))
+            check_dateline(record.fact, lambda: record.location("date"))
             return record.fact.date
     return None
 
