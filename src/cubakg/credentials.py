@@ -66,8 +66,12 @@ class BearerAuth(httpx.Auth):
 
 
 class BasicThenDigestAuth(httpx.Auth):
-    """HTTP Basic with every request, until a server answers 401 with a Digest challenge
-    (Virtuoso's *-auth endpoints); from then on, Digest only."""
+    """HTTP Basic with every request, until a server wants Digest (Virtuoso's *-auth endpoints);
+    from then on, Digest only.
+
+    Virtuoso answers a Basic attempt with a bare 401, no challenge; the request is then
+    sent once without credentials, to hear which scheme the server asks for.
+    """
 
     def __init__(self, user: str, password: str) -> None:
         self._basic = httpx.BasicAuth(user, password)
@@ -79,10 +83,14 @@ class BasicThenDigestAuth(httpx.Auth):
             yield from self._digest.auth_flow(request)
             return
         response = yield next(self._basic.auth_flow(request))
+        if response.status_code != 401:
+            return
+        del request.headers["Authorization"]
+        if not response.headers.get_list("www-authenticate"):
+            response = yield request
         if response.status_code != 401 or not wants_digest(response):
             return
         self._digest_wanted = True
-        del request.headers["Authorization"]
         digest = self._digest.auth_flow(request)
         next(digest)  # the request without credentials: `response` already answers it
         try:

@@ -40,27 +40,29 @@ REASONS = (
     "not_found",  # HTTP 404
     "rejected",  # other HTTP 4xx
     "server_error",  # HTTP 5xx
+    "not_sparql",  # an answer, but not what a SPARQL endpoint sends
 )
 
 
 class EndpointError(RemoteError):
     """A request to an endpoint failed. `reason` is one of REASONS; `status` the HTTP status, if any;
-    `role` is free for the caller to say which of its URLs this was (e.g. "store")."""
+    `option` is the caller's to say which of its inputs gave this URL (e.g. "store")."""
 
     def __init__(self, message: str, *, reason: str, url: str, status: int | None = None, hint: str | None = None):
         super().__init__(message, hint=hint)
         self.reason = reason
         self.url = url
         self.status = status
-        self.role: str | None = None
+        self.option: str | None = None
 
 
-class UrlError(UsageError):
-    """A URL given by the user is not usable; `role` says which (as EndpointError.role)."""
+class OptionError(UsageError):
+    """An input of a library call is wrong; `option` names it (e.g. "store"), so that a
+    command-line front end can name its own option for it."""
 
-    def __init__(self, message: str, role: str, hint: str | None = None):
+    def __init__(self, message: str, option: str, hint: str | None = None):
         super().__init__(message, hint=hint)
-        self.role = role
+        self.option = option
 
 
 def origin(url: str) -> tuple[str, str, int]:
@@ -70,15 +72,15 @@ def origin(url: str) -> tuple[str, str, int]:
     return scheme, (parts.hostname or "").lower(), parts.port or {"http": 80, "https": 443}.get(scheme, 0)
 
 
-def check_url(url: str, role: str, description: str) -> str:
-    """`url` if it is an http(s) URL without credentials in it; else a UrlError."""
+def check_url(url: str, option: str, description: str) -> str:
+    """`url` if it is an http(s) URL without credentials in it; else an OptionError."""
     parts = urllib.parse.urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise UrlError(f"the {description} must be an http(s) URL, got {without_userinfo(url)!r}", role)
+        raise OptionError(f"the {description} must be an http(s) URL, got {without_userinfo(url)!r}", option)
     if parts.username or parts.password:
-        raise UrlError(
+        raise OptionError(
             f"the {description} contains credentials ({without_userinfo(url)}); credentials are not accepted in URLs",
-            role, hint=CREDENTIALS_HINT,
+            option, hint=CREDENTIALS_HINT,
         )
     return url
 

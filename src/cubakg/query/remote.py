@@ -8,7 +8,7 @@ came from.
 from __future__ import annotations
 
 from cubakg.errors import RemoteError
-from cubakg.http_client import EndpointClient, check_url
+from cubakg.http_client import EndpointClient, EndpointError, check_url
 from cubakg.query.results import QueryResult
 
 # What we ask for, by query form; pyoxigraph reads each.
@@ -21,10 +21,14 @@ def run_remote(query: str, form: str, endpoint: str, timeout: float) -> QueryRes
     check_url(endpoint, "endpoint", "endpoint URL")
     graph_form = form in ("construct", "describe")
     with EndpointClient(timeout) as client:
-        response = client.request(
-            "POST", endpoint, data={"query": query},
-            headers={"Accept": GRAPH_ACCEPT if graph_form else SOLUTIONS_ACCEPT},
-        )
+        try:
+            response = client.request(
+                "POST", endpoint, data={"query": query},
+                headers={"Accept": GRAPH_ACCEPT if graph_form else SOLUTIONS_ACCEPT},
+            )
+        except EndpointError as error:
+            error.option = "endpoint"
+            raise
     media_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
     if graph_form:
         return graph_result(response.content, media_type, form, endpoint)
@@ -56,11 +60,14 @@ def solutions_result(body: bytes, media_type: str, form: str, endpoint: str) -> 
     try:
         result = _from_oxigraph(ox.parse_query_results(body, format=syntax), form)
     except (SyntaxError, ValueError) as error:
-        raise RemoteError(
+        not_sparql = EndpointError(
             f"the endpoint {endpoint} did not answer with SPARQL results ({media_type or 'no media type'}): "
             f"{str(error)[:200]}",
+            reason="not_sparql", url=endpoint,
             hint="the URL must be the store's SPARQL query endpoint (docs/loading.md lists them)",
-        ) from None
+        )
+        not_sparql.option = "endpoint"
+        raise not_sparql from None
     if form == "ask" and result.form == "select":
         return ask_from_one_row(result, endpoint)
     return result
