@@ -176,6 +176,7 @@ class RecordingServer:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # headers and body go in two writes: no 40 ms stall between
 
             def handle_any(self) -> None:
                 outer.authorizations.append(self.headers.get("Authorization"))
@@ -201,7 +202,7 @@ class RecordingServer:
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
 
     @property
     def base_url(self) -> str:
@@ -278,6 +279,9 @@ class ForwardingProxy(RecordingServer):
     def gate(self, method: str, path: str, headers: dict, body: bytes):
         return "forward"
 
+    def upstream_path(self, path: str) -> str:
+        return path
+
     def answer(self, method, path, headers, body):
         action = self.gate(method, path, headers, body)
         if isinstance(action, tuple):
@@ -287,7 +291,8 @@ class ForwardingProxy(RecordingServer):
         if isinstance(action, bytes):
             body = action
         forwarded = {k: v for k, v in headers.items() if k.lower() in ("content-type", "accept")}
-        response = self.http.request(method, self.upstream + path, content=body or None, headers=forwarded)
+        response = self.http.request(method, self.upstream + self.upstream_path(path), content=body or None,
+                                     headers=forwarded)
         if action == "forward-then-drop":
             return None
         return response.status_code, {"Content-Type": response.headers.get("Content-Type", "text/plain")}, response.content
@@ -308,6 +313,18 @@ class AuthProxy(ForwardingProxy):
         if headers.get("Authorization") != self.required:
             return 401, {"WWW-Authenticate": 'Basic realm="test"'}, b"wrong credentials"
         return "forward"
+
+
+class SameOriginMover(AuthProxy):
+    """Redirects (307) every path to `/moved` + path on itself, where it demands credentials and forwards."""
+
+    def gate(self, method, path, headers, body):
+        if not path.startswith("/moved/"):
+            return 307, {"Location": "/moved" + path}, b""
+        return super().gate(method, path, headers, body)
+
+    def upstream_path(self, path: str) -> str:
+        return path[len("/moved"):]
 
 
 class DigestProxy(ForwardingProxy):
