@@ -271,10 +271,11 @@ class ForwardingProxy(RecordingServer):
     bytes (forward with this body instead), or a (status, headers, body) answer of its own.
     """
 
-    def __init__(self, upstream: str) -> None:
+    def __init__(self, upstream: str, upstream_auth: httpx.Auth | None = None, forward_authorization: bool = False) -> None:
         super().__init__()
         self.upstream = upstream
-        self.http = httpx.Client(timeout=60)
+        self.http = httpx.Client(timeout=60, auth=upstream_auth)
+        self.forward_authorization = forward_authorization
 
     def gate(self, method: str, path: str, headers: dict, body: bytes):
         return "forward"
@@ -290,12 +291,16 @@ class ForwardingProxy(RecordingServer):
             return None
         if isinstance(action, bytes):
             body = action
-        forwarded = {k: v for k, v in headers.items() if k.lower() in ("content-type", "accept")}
+        passed = ("content-type", "accept", "authorization") if self.forward_authorization else ("content-type", "accept")
+        forwarded = {k: v for k, v in headers.items() if k.lower() in passed}
         response = self.http.request(method, self.upstream + self.upstream_path(path), content=body or None,
                                      headers=forwarded)
         if action == "forward-then-drop":
             return None
-        return response.status_code, {"Content-Type": response.headers.get("Content-Type", "text/plain")}, response.content
+        back = {"Content-Type": response.headers.get("Content-Type", "text/plain")}
+        if "www-authenticate" in response.headers:
+            back["WWW-Authenticate"] = response.headers["www-authenticate"]
+        return response.status_code, back, response.content
 
     def __exit__(self, *exc) -> None:
         super().__exit__(*exc)
@@ -359,6 +364,75 @@ class DigestProxy(ForwardingProxy):
                 return "forward"
         challenge = f'Digest realm="{self.realm}", qop="auth", nonce="{self.nonce}", algorithm=MD5'
         return 401, {"WWW-Authenticate": challenge}, b"digest required"
+
+
+# -- scripted failures of a store, for the loads that fail midway ----------------------------
+
+SHARED_GRAPH = "https://w3id.org/cubakg/id/graph/shared"
+ID = "https://w3id.org/cubakg/id/"
+
+
+class Scripted(ForwardingProxy):
+    """Forwards to a store, but misbehaves as `script(proxy, method, path, body)` says (the scripts below).
+    `update_path` is the store's Update URL path; `upstream_auth` logs the proxy in to the store."""
+
+    def __init__(self, upstream: str, script, update_path: str = "/update", upstream_auth=None) -> None:
+        super().__init__(upstream, upstream_auth)
+        self.script = script
+        self.update_path = update_path
+        self.puts = 0
+        self.broken = False
+
+    def gate(self, method, path, headers, body):
+        if method == "PUT":
+            self.puts += 1
+        return self.script(self, method, path, body)
+
+
+def break_at_second_graph(proxy, method, path, body):
+    # --batch-size 7: the first graph is PUT and POSTed; the second graph's PUT never gets an answer.
+    return "drop" if method == "PUT" and proxy.puts == 2 else "forward"
+
+
+def break_for_good_at_second_graph(proxy, method, path, body):
+    proxy.broken = proxy.broken or (method == "PUT" and proxy.puts == 2)
+    return "drop" if proxy.broken else "forward"
+
+
+def fail_at_second_graph(proxy, method, path, body):
+    return (500, {"Content-Type": "text/plain"}, b"disk full") if method == "PUT" and proxy.puts == 2 else "forward"
+
+
+def lose_a_triple(proxy, method, path, body):
+    # A store (or a proxy) that silently drops the last triple of the first upload.
+    return body.rstrip(b"\n").rsplit(b"\n", 1)[0] + b"\n" if method == "PUT" and proxy.puts == 1 else "forward"
+
+
+def is_the_swap(proxy, body: bytes) -> bool:
+    """The first MOVE request is the swap (a later one puts the backups back)."""
+    if b"MOVE " not in body or proxy.broken:
+        return False
+    proxy.broken = True
+    return True
+
+
+def swallow_the_swap(proxy, method, path, body):
+    return (204, {}, b"") if is_the_swap(proxy, body) else "forward"
+
+
+def swap_then_break(proxy, method, path, body):
+    return "forward-then-drop" if is_the_swap(proxy, body) else "forward"
+
+
+def lose_a_triple_in_the_swap(proxy, method, path, body):
+    # The swap happens, then one loaded triple vanishes (a concurrent writer, say): the counts catch it.
+    if is_the_swap(proxy, body):
+        for update in (body, f"DELETE WHERE {{ GRAPH <{SHARED_GRAPH}> {{ <{ID}place/washington> ?p ?o }} }}".encode()):
+            proxy.http.post(proxy.upstream + proxy.update_path, content=update,
+                            headers={"Content-Type": "application/sparql-update"}).raise_for_status()
+        return 204, {}, b""
+    return "forward"
+
 
 
 class SilentServer:
@@ -566,3 +640,45 @@ def wait_for(condition: Callable[[], bool], seconds: float = 20) -> None:
             return
         time.sleep(0.05)
     raise AssertionError("condition not met in time")
+
+
+# -- comparing what a store holds with the release --------------------------------------------
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+def virtuoso_term(term: dict) -> dict:
+    """A SPARQL JSON term as Virtuoso's differs from the standard, normalised: Virtuoso gives
+    booleans as "1"/"0" (same value as "true"/"false")."""
+    if term.get("datatype") == XSD + "boolean" and term.get("value") in ("1", "0"):
+        return {**term, "value": "true" if term["value"] == "1" else "false"}
+    return term
+
+
+def release_triples(release: Path, graph_of_file: str = "cubakg.trig") -> dict[str | None, set[str]]:
+    """The release's triples per graph, as N-Triples lines, read by pyoxigraph."""
+    import pyoxigraph
+
+    by_graph: dict[str | None, set[str]] = {}
+    for quad in pyoxigraph.parse(path=str(release / graph_of_file)):
+        by_graph.setdefault(getattr(quad.graph_name, "value", None), set()).add(str(quad.triple))
+    return by_graph
+
+
+def store_triples(query_url: str, graph: str | None, normalise: Callable[[dict], dict] = lambda t: t) -> set[str]:
+    """A store's triples in one graph as N-Triples lines (cubakg has no blank nodes)."""
+    import pyoxigraph
+
+    pattern = f"GRAPH <{graph}> {{ ?s ?p ?o }}" if graph else "?s ?p ?o"
+
+    def term(binding: dict):
+        binding = normalise(binding)
+        if binding["type"] == "uri":
+            return pyoxigraph.NamedNode(binding["value"])
+        if "xml:lang" in binding:
+            return pyoxigraph.Literal(binding["value"], language=binding["xml:lang"])
+        datatype = binding.get("datatype")
+        return pyoxigraph.Literal(binding["value"], datatype=pyoxigraph.NamedNode(datatype) if datatype else None)
+
+    rows = sparql_select(query_url, f"SELECT ?s ?p ?o WHERE {{ {pattern} }}")
+    return {str(pyoxigraph.Triple(term(r["s"]), term(r["p"]), term(r["o"]))) for r in rows}

@@ -386,8 +386,17 @@ class Loader:
             self.progress("counting the loaded triples on the endpoint")
             self.counts_after_swap = [GraphCount(s.target.name, s.before, len(s.target.triples), self.count(s.target.name))
                                       for s in self.slots]
+            # A staging graph still holding triples was not moved in, whatever the counts say.
+            unmoved = [s.target.label for s in self.slots if self.count(s.staging)]
         except BaseException as error:
             raise self.restored(error) from None
+        if unmoved:
+            raise self.restored(NonConformingError(
+                f"the endpoint {self.urls.update} accepted the swap, but did not move every staging graph in "
+                f"(still staged: {', '.join(unmoved)})",
+                details=count_table(self.counts_after_swap)
+                + "\n  hint: check that the Update URL is the store's SPARQL Update endpoint, then load again",
+            )) from None
         if any(c.loaded != c.expected for c in self.counts_after_swap):
             mismatch = NonConformingError(
                 f"the endpoint {self.urls.query} does not hold what was loaded (expected and loaded triples differ)",
