@@ -54,6 +54,7 @@ LAYOUT_PER_ARTICLE = "per-article"
 NO_GSP_STATUSES = frozenset({400, 404, 405, 406, 415, 501})
 
 PROBE_PREDICATE = "https://w3id.org/cubakg/ontology#loadProbe"
+COUNTS_PER_QUERY = 200  # graphs counted by one query (a VALUES list)
 
 Progress = Callable[[str], None]
 
@@ -157,11 +158,6 @@ def parse_release_file(path: Path) -> Iterable:
 def graph_ref(name: str | None) -> str:
     """A graph as SPARQL Update names it: `GRAPH <iri>`, or `DEFAULT`."""
     return f"GRAPH <{name}>" if name else "DEFAULT"
-
-
-def count_query(name: str | None) -> str:
-    pattern = f"GRAPH <{name}> {{ ?s ?p ?o }}" if name else "?s ?p ?o"
-    return f"SELECT (COUNT(*) AS ?n) WHERE {{ {pattern} }}"
 
 
 def ntriples(triples: list) -> bytes:
@@ -273,27 +269,42 @@ class Loader:
             self.client.request("POST", self.urls.update, content=text.encode("utf-8"),
                                 headers={"Content-Type": "application/sparql-update; charset=utf-8"})
 
-    def count(self, graph: str | None, query: str | None = None) -> int:
-        """How many triples `graph` holds on the endpoint (or how many rows `query` counts)."""
+    def select_counts(self, query: str) -> list[tuple[str | None, int]]:
+        """(?g, ?n) of each row of a counting SELECT (?g absent: None)."""
         with failing_option("endpoint"):
-            response = self.client.request(
-                "POST", self.urls.query, data={"query": query or count_query(graph)},
-                headers={"Accept": "application/sparql-results+json"},
-            )
+            response = self.client.request("POST", self.urls.query, data={"query": query},
+                                           headers={"Accept": "application/sparql-results+json"})
             try:
-                bindings = json.loads(response.content)["results"]["bindings"]
-                return int(bindings[0]["n"]["value"]) if bindings else 0
-            except (ValueError, KeyError, IndexError, TypeError):
+                rows = json.loads(response.content)["results"]["bindings"]
+                return [(row["g"]["value"] if "g" in row else None, int(row["n"]["value"])) for row in rows if "n" in row]
+            except (ValueError, KeyError, TypeError):
                 raise EndpointError(
                     f"{self.urls.query}: the answer to a COUNT query is not SPARQL JSON results",
                     reason="not_sparql", url=self.urls.query,
                     hint="the URL must be the store's SPARQL query endpoint (e.g. …/query, /ds/sparql, /repositories/ID)",
                 ) from None
 
+    def counts(self, graphs: list[str | None]) -> dict[str | None, int]:
+        """How many triples each graph holds on the endpoint (None: the default graph); a few queries for all."""
+        found: dict[str | None, int] = dict.fromkeys(graphs, 0)
+        if None in found:
+            found[None] = sum(n for _, n in self.select_counts("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"))
+        named = [g for g in graphs if g is not None]
+        for start in range(0, len(named), COUNTS_PER_QUERY):
+            values = " ".join(f"<{g}>" for g in named[start:start + COUNTS_PER_QUERY])
+            found.update(self.select_counts(
+                f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }} GROUP BY ?g"))
+        return found
+
+    def target_counts(self) -> list[GraphCount]:
+        now = self.counts([s.target.name for s in self.slots])
+        return [GraphCount(s.target.name, s.before, len(s.target.triples), now[s.target.name]) for s in self.slots]
+
     # -- the steps --------------------------------------------------------------------
     def run(self) -> LoadReport:
+        before = self.counts([slot.target.name for slot in self.slots])
         for slot in self.slots:
-            slot.before = self.count(slot.target.name)
+            slot.before = before[slot.target.name]
         self.probe()
         try:
             protocol, via = self.stage()
@@ -310,8 +321,8 @@ class Loader:
         self.update(f'INSERT DATA {{ GRAPH <{probe}> {{ <{probe}> <{PROBE_PREDICATE}> "probe" }} }}')
         try:
             if any(slot.target.name is None for slot in self.slots):
-                seen = self.count(None, f"SELECT (COUNT(*) AS ?n) WHERE {{ <{probe}> ?p ?o }}")
-                if seen:
+                seen = self.select_counts(f"SELECT (COUNT(*) AS ?n) WHERE {{ <{probe}> ?p ?o }}")
+                if any(n for _, n in seen):
                     raise OptionError(
                         f"the default graph of {self.urls.query} is the union of its named graphs (as in Virtuoso, "
                         "GraphDB, or Oxigraph serving a union default graph): triples loaded into it would be "
@@ -364,7 +375,8 @@ class Loader:
 
     def check_staging(self) -> None:
         self.progress("counting the staged triples on the endpoint")
-        counts = [GraphCount(s.target.name, s.before, len(s.target.triples), self.count(s.staging)) for s in self.slots]
+        staged = self.counts([s.staging for s in self.slots])
+        counts = [GraphCount(s.target.name, s.before, len(s.target.triples), staged[s.staging]) for s in self.slots]
         if any(c.loaded != c.expected for c in counts):
             raise NonConformingError(
                 f"the endpoint {self.urls.query} does not hold what was staged (expected and staged triples differ)",
@@ -384,10 +396,10 @@ class Loader:
         try:
             self.update(text)
             self.progress("counting the loaded triples on the endpoint")
-            self.counts_after_swap = [GraphCount(s.target.name, s.before, len(s.target.triples), self.count(s.target.name))
-                                      for s in self.slots]
+            self.counts_after_swap = self.target_counts()
             # A staging graph still holding triples was not moved in, whatever the counts say.
-            unmoved = [s.target.label for s in self.slots if self.count(s.staging)]
+            staged = self.counts([s.staging for s in self.slots])
+            unmoved = [s.target.label for s in self.slots if staged[s.staging]]
         except BaseException as error:
             raise self.restored(error) from None
         if unmoved:
@@ -417,16 +429,16 @@ class Loader:
         saying what the endpoint now holds."""
         try:
             undo = []
+            held = self.counts([g for slot in self.slots for g in (slot.staging, slot.backup)])
             for slot in self.slots:
-                staged_whole = self.count(slot.staging) == len(slot.target.triples)
-                if not staged_whole:  # the staging graph moved in (wholly or in part): the backup goes back
+                if held[slot.staging] != len(slot.target.triples):  # the staging graph moved in (wholly or in part): the backup goes back
                     undo += [f"DROP SILENT {graph_ref(slot.target.name)}",
                              f"MOVE SILENT GRAPH <{slot.backup}> TO {graph_ref(slot.target.name)}"]
-                elif self.count(slot.backup):  # only the target moved out
+                elif held[slot.backup]:  # only the target moved out
                     undo.append(f"MOVE GRAPH <{slot.backup}> TO {graph_ref(slot.target.name)}")
             if undo:
                 self.update(" ;\n".join(undo))
-            now = [GraphCount(s.target.name, s.before, len(s.target.triples), self.count(s.target.name)) for s in self.slots]
+            now = self.target_counts()
         except CubakgError as failure:
             return with_outcome(error, "The target graphs may have been changed, and could not be checked or "
                                 f"restored ({failure.message}). " + manual_recovery(self.slots))
