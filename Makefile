@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: release test bench install install-test clean-venv
+.PHONY: release test bench bench-load install install-test clean-venv
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,10 @@ test: install-test
 
 bench: install-test
 	$(BIN)/python bench/run.py
+
+# `cubakg load` of a 1,000-article corpus into Oxigraph and Virtuoso, beside their own bulk loaders.
+bench-load: install-test
+	$(BIN)/python bench/load.py
 
 clean-venv:
 	rm -rf $(VENV)

@@ -12,8 +12,9 @@
    (INSERT DATA in batches) where there is no Graph Store.
 3. **Count** the staging graphs on the query endpoint. Any difference: they are
    dropped, and the targets were never touched.
-4. **Swap**, in one SPARQL Update request: each target is MOVEd to a backup graph,
-   each staging graph MOVEd to its target (so loading twice leaves the same triples).
+4. **Swap**, in one SPARQL Update request: each target is copied to a backup graph
+   and dropped, each staging graph copied to its target and dropped (ADD and DROP:
+   MOVE's work, done faster by some stores). Loading twice leaves the same triples.
 5. **Count** the targets. Any difference, or a failed swap: each target gets its
    backup back. Then the backups are dropped.
 
@@ -385,14 +386,18 @@ class Loader:
             )
 
     def swap(self) -> None:
-        """MOVE each target to its backup and each staging graph to its target; undo it on any failure."""
+        """Put each target aside in its backup and each staging graph in its place; undo it on any failure.
+
+        ADD and DROP rather than MOVE: the same result, and about half the work in Oxigraph.
+        """
         self.progress("swapping the staged graphs in")
-        text = " ;\n".join(
-            step for slot in self.slots for step in (
-                f"MOVE SILENT {graph_ref(slot.target.name)} TO GRAPH <{slot.backup}>",
-                f"MOVE GRAPH <{slot.staging}> TO {graph_ref(slot.target.name)}",
-            )
-        )
+        steps = []
+        for slot in self.slots:
+            target = graph_ref(slot.target.name)
+            if slot.before:
+                steps += [f"ADD {target} TO GRAPH <{slot.backup}>", f"DROP SILENT {target}"]
+            steps += [f"ADD GRAPH <{slot.staging}> TO {target}", f"DROP SILENT GRAPH <{slot.staging}>"]
+        text = " ;\n".join(steps)
         try:
             self.update(text)
             self.progress("counting the loaded triples on the endpoint")
@@ -429,13 +434,14 @@ class Loader:
         saying what the endpoint now holds."""
         try:
             undo = []
-            held = self.counts([g for slot in self.slots for g in (slot.staging, slot.backup)])
+            backups = self.counts([slot.backup for slot in self.slots])
             for slot in self.slots:
-                if held[slot.staging] != len(slot.target.triples):  # the staging graph moved in (wholly or in part): the backup goes back
-                    undo += [f"DROP SILENT {graph_ref(slot.target.name)}",
-                             f"MOVE SILENT GRAPH <{slot.backup}> TO {graph_ref(slot.target.name)}"]
-                elif held[slot.backup]:  # only the target moved out
-                    undo.append(f"MOVE GRAPH <{slot.backup}> TO {graph_ref(slot.target.name)}")
+                target = graph_ref(slot.target.name)
+                if not slot.before:  # it was empty: whatever arrived goes
+                    undo.append(f"DROP SILENT {target}")
+                elif backups[slot.backup] == slot.before:  # set aside whole: from here on it may have changed
+                    undo += [f"DROP SILENT {target}", f"ADD GRAPH <{slot.backup}> TO {target}"]
+                # else the swap never reached it (a backup is written before its target is touched)
             if undo:
                 self.update(" ;\n".join(undo))
             now = self.target_counts()
@@ -462,8 +468,8 @@ class Loader:
 
 def manual_recovery(slots: list[Slot]) -> str:
     pairs = "; ".join(f"{slot.target.label}: backup <{slot.backup}>, staging <{slot.staging}>" for slot in slots)
-    return ("To restore by hand, for each target graph run `DROP SILENT <target> ; MOVE SILENT GRAPH <backup> "
-            f"TO <target>`, then drop the staging and backup graphs: {pairs}.")
+    return ("To restore by hand, for each target graph whose backup holds triples run `DROP SILENT <target> ; "
+            f"ADD GRAPH <backup> TO <target>`, then drop the staging and backup graphs: {pairs}.")
 
 
 def with_outcome(error: BaseException, outcome: str) -> BaseException:

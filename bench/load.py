@@ -1,0 +1,141 @@
+"""Benchmark `cubakg load` of a 1,000-article corpus into Oxigraph and Virtuoso, beside each store's own bulk loader.
+
+    python bench/load.py                          # 1,000 articles, both stores (`make bench-load`)
+    python bench/load.py --articles 100 --stores oxigraph
+
+The corpus: until the corpus generator of issue 10 (bench/corpus.py) is there, this
+script makes an equivalent one by copying the release's article graphs
+(dist/cubakg.trig) under new names: copy N of article A becomes graph and IRIs with
+`A-copyNNNN` in place of `A`, pointing at the one shared graph (the registry) as the
+real articles do. 1,000 copies of the two articles are about 1.4 million triples.
+
+For each store, on 127.0.0.1 in a temporary folder, one after the other:
+- `cubakg load --per-article-graphs` into the empty store (stage, count, swap);
+- the same again, replacing everything (what an update of the release costs);
+- the store's own offline bulk loader on the same TriG (`oxigraph load`; Virtuoso's
+  `ld_dir` + `rdf_loader_run()`), which is what a user would otherwise use, and the floor.
+Wall time and the peak memory of the cubakg process; results are also appended to
+bench/out/load-results.jsonl.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+OUT = REPO / "bench" / "out"
+sys.path.insert(0, str(REPO / "src"))
+sys.path.insert(0, str(REPO / "tests"))  # the Virtuoso starter the tests use
+
+VIRTUOSO_BUFFERS = 170_000  # Virtuoso's advice for 2 GB of its memory (8 KB pages); the default 10,000 is for 80 MB
+
+
+def make_corpus(articles: int, folder: Path) -> tuple[Path, int]:
+    """A release-shaped TriG with `articles` article graphs copied from the release; (folder, triples)."""
+    import pyoxigraph
+
+    from cubakg.resources import GRAPH_TRIG, RELEASE_DIR, SHARED_GRAPH
+
+    by_graph: dict[str, list] = {}
+    for quad in pyoxigraph.parse(path=str(RELEASE_DIR / GRAPH_TRIG)):
+        by_graph.setdefault(quad.graph_name.value, []).append(quad.triple)
+    templates = sorted(g for g in by_graph if g != SHARED_GRAPH and by_graph[g] and g.rsplit("/", 1)[1][:3].isdigit())
+    folder.mkdir(parents=True, exist_ok=True)
+    triples = 0
+    with open(folder / GRAPH_TRIG, "w", encoding="utf-8") as out:
+        shared = pyoxigraph.serialize(by_graph[SHARED_GRAPH], format=pyoxigraph.RdfFormat.N_TRIPLES).decode()
+        out.write(f"<{SHARED_GRAPH}> {{\n{shared}}}\n")
+        triples += len(by_graph[SHARED_GRAPH])
+        bodies = {g: pyoxigraph.serialize(by_graph[g], format=pyoxigraph.RdfFormat.N_TRIPLES).decode() for g in templates}
+        for number in range(articles):
+            template = templates[number % len(templates)]
+            article_id = template.rsplit("/", 1)[1]
+            copy_id = f"{article_id}-copy{number:04d}"
+            out.write(f"<{template.replace(article_id, copy_id)}> {{\n{bodies[template].replace(article_id, copy_id)}}}\n")
+            triples += len(by_graph[template])
+    return folder, triples
+
+
+def timed(argv: list[str], env: dict[str, str] | None = None) -> tuple[float, int]:
+    """Run `argv`; (wall seconds, peak resident memory in MB of it and its children). Fails loudly."""
+    started = time.perf_counter()
+    process = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO)
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    stdout, stderr = process.stdout.read(), process.stderr.read()
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"failed: {' '.join(argv)}\n{stdout[-2000:]}\n{stderr[-2000:]}")
+    return seconds, usage.ru_maxrss // 1024
+
+
+def cubakg_load(args: list[str], env: dict[str, str]) -> tuple[float, int]:
+    return timed([sys.executable, "-m", "cubakg", "load", *args, "--per-article-graphs", "--timeout", "600"], env)
+
+
+def environment(extra: dict[str, str] | None = None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CUBAKG_ENDPOINT_")}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO / "src"), env.get("PYTHONPATH")]))
+    return {**env, **(extra or {})}
+
+
+def bench_oxigraph(corpus: Path) -> dict:
+    from cubakg.serve import OxigraphServer, find_oxigraph_binary
+
+    with OxigraphServer([]) as server:
+        first = cubakg_load(["--endpoint", server.query_url, "--release", str(corpus)], environment())
+        again = cubakg_load(["--endpoint", server.query_url, "--release", str(corpus)], environment())
+    store = Path(tempfile.mkdtemp(prefix="cubakg-bench-oxigraph-"))
+    try:
+        bulk = timed([str(find_oxigraph_binary()), "load", "--location", str(store), "--file", str(corpus / "cubakg.trig")])
+    finally:
+        shutil.rmtree(store, ignore_errors=True)
+    return {"store": "Oxigraph", "load": first, "reload": again, "bulk": bulk, "bulk_name": "oxigraph load"}
+
+
+def bench_virtuoso(corpus: Path) -> dict:
+    from load_support import VIRTUOSO_MISSING, VirtuosoServer
+
+    if VIRTUOSO_MISSING:
+        raise SystemExit(VIRTUOSO_MISSING)
+    with VirtuosoServer(buffers=VIRTUOSO_BUFFERS) as server:
+        args = ["--endpoint", server.query_url, "--store", server.store_url, "--update", server.update_url,
+                "--release", str(corpus)]
+        first = cubakg_load(args, environment(server.credentials_env))
+        again = cubakg_load(args, environment(server.credentials_env))
+    with VirtuosoServer(buffers=VIRTUOSO_BUFFERS, allowed_dirs=(corpus,)) as server:
+        started = time.perf_counter()
+        server.isql(f"ld_dir('{corpus}', 'cubakg.trig', 'urn:cubakg:bench');\nrdf_loader_run();\ncheckpoint;\n")
+        bulk = (time.perf_counter() - started, 0)
+    return {"store": "Virtuoso", "load": first, "reload": again, "bulk": bulk, "bulk_name": "ld_dir + rdf_loader_run"}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--articles", type=int, default=1000)
+    parser.add_argument("--stores", nargs="+", default=["oxigraph", "virtuoso"], choices=["oxigraph", "virtuoso"])
+    options = parser.parse_args()
+
+    corpus, triples = make_corpus(options.articles, OUT / f"load-corpus-{options.articles}")
+    print(f"corpus: {options.articles} articles, {triples:,} triples in {corpus / 'cubakg.trig'}")
+    print(f"{'store':<10} {'cubakg load':>16} {'again (replace)':>16} {'store bulk loader':>30} {'ratio':>7}")
+    for name in options.stores:
+        result = bench_oxigraph(corpus) if name == "oxigraph" else bench_virtuoso(corpus)
+        (load_s, load_mb), (again_s, _), (bulk_s, _) = result["load"], result["reload"], result["bulk"]
+        print(f"{result['store']:<10} {load_s:>8.1f} s {load_mb:>4} MB {again_s:>14.1f} s "
+              f"{result['bulk_name']:>22} {bulk_s:>5.1f} s {load_s / bulk_s:>6.1f}×", flush=True)
+        OUT.mkdir(parents=True, exist_ok=True)
+        with open(OUT / "load-results.jsonl", "a", encoding="utf-8") as log:
+            log.write(json.dumps({"when": time.strftime("%Y-%m-%d %H:%M"), "articles": options.articles,
+                                  "triples": triples, **result}) + "\n")
+
+
+if __name__ == "__main__":
+    main()
