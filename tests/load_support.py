@@ -655,13 +655,13 @@ def virtuoso_term(term: dict) -> dict:
     return term
 
 
-def release_triples(release: Path, graph_of_file: str = "cubakg.trig") -> dict[str | None, set[str]]:
-    """The release's triples per graph, as N-Triples lines, read by pyoxigraph."""
+def release_triples(release: Path, triple_as: Callable = lambda triple: triple) -> dict[str | None, set[str]]:
+    """The TriG's triples per graph, as N-Triples lines, read by pyoxigraph (each as `triple_as` says a store keeps it)."""
     import pyoxigraph
 
     by_graph: dict[str | None, set[str]] = {}
-    for quad in pyoxigraph.parse(path=str(release / graph_of_file)):
-        by_graph.setdefault(getattr(quad.graph_name, "value", None), set()).add(str(quad.triple))
+    for quad in pyoxigraph.parse(path=str(release / "cubakg.trig")):
+        by_graph.setdefault(getattr(quad.graph_name, "value", None), set()).add(str(triple_as(quad.triple)))
     return by_graph
 
 
