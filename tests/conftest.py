@@ -2,7 +2,8 @@
 
 The release tests judge `dist/` without importing the builder, so these fixtures
 only know paths and parse files with rdflib. Set CUBAKG_RELEASE_DIR to judge a
-release folder other than the checkout's `dist/`.
+release folder other than the checkout's `dist/`, and CUBAKG_SEEDS_DIR to the
+folder of the articles it was built from (tests/test_corpus.py does both).
 """
 
 from __future__ import annotations
@@ -20,6 +21,11 @@ def release_dir() -> Path:
     return Path(os.environ.get("CUBAKG_RELEASE_DIR", REPO_ROOT / "dist")).resolve()
 
 
+def articles_dir() -> Path:
+    """The folder of the articles the release was built from: $CUBAKG_SEEDS_DIR, else `<repo>/seeds`."""
+    return Path(os.environ.get("CUBAKG_SEEDS_DIR", REPO_ROOT / "seeds")).resolve()
+
+
 @pytest.fixture(scope="session")
 def repo_root() -> Path:
     return REPO_ROOT
@@ -32,7 +38,7 @@ def dist_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def seeds_dir() -> Path:
-    return REPO_ROOT / "seeds"
+    return articles_dir()
 
 
 @pytest.fixture(scope="session")

@@ -21,10 +21,11 @@ import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 RELEASE_DIR = Path(os.environ.get("CUBAKG_RELEASE_DIR", REPO_ROOT / "dist")).resolve()
-SEEDS_DIR = REPO_ROOT / "seeds"
+SEEDS_DIR = Path(os.environ.get("CUBAKG_SEEDS_DIR", REPO_ROOT / "seeds")).resolve()
 JENA = REPO_ROOT.parent / "shared" / "tools" / "jena"
 JENA_CORE_JAR = Path("/usr/share/java/jena-core.jar")
 ID = "https://w3id.org/cubakg/id/"
+CKG = "https://w3id.org/cubakg/ontology#"
 
 # The graph in four serialisations (DESIGN.md, "Outputs").
 GRAPH_FILES = ("cubakg.ttl", "cubakg.nt", "cubakg.jsonld", "cubakg.trig")
@@ -171,6 +172,19 @@ def test_other_rdf_file_parses_in_rdflib(name: str):
     assert len(graph) > 0, f"{name} is empty"
 
 
+def sheets_with_a_source() -> list[str]:
+    """Ids of the articles whose sheet says where the article came from (`article.source`)."""
+    import yaml
+
+    found = []
+    for path in sorted(SEEDS_DIR.glob("*.yaml")):
+        if path.name != "registry.yaml":
+            header = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("article", {})
+            if header.get("source"):
+                found.append(header["id"])
+    return found
+
+
 def test_trig_has_one_named_graph_per_article_plus_shared():
     import pyoxigraph
     import rdflib
@@ -183,6 +197,8 @@ def test_trig_has_one_named_graph_per_article_plus_shared():
         if g.identifier != rdflib.graph.DATASET_DEFAULT_GRAPH_ID and len(g)
     }
     expected = {f"{ID}graph/{p.stem}" for p in SEEDS_DIR.glob("*.txt")} | {f"{ID}graph/shared"}
+    if sheets_with_a_source():
+        expected.add(f"{ID}graph/sources")
     outside = f"{ID}graph/outside-knowledge"
     assert set(sizes) - {outside} == expected, (
         f"named graphs {sorted(sizes)}; expected {sorted(expected)} (plus {outside} only for outside-knowledge facts)"
@@ -195,6 +211,23 @@ def test_trig_has_one_named_graph_per_article_plus_shared():
         if not isinstance(q.graph_name, pyoxigraph.DefaultGraph)
     }
     assert oxigraph_names == set(sizes), f"pyoxigraph sees graphs {sorted(oxigraph_names)}, rdflib {sorted(sizes)}"
+
+
+def test_sources_graph_holds_only_where_articles_came_from():
+    """Metadata (URL, outlet, dates of publication and retrieval) is kept apart from what the texts say."""
+    import pyoxigraph
+
+    allowed = {"https://schema.org/url", "https://schema.org/publisher", "https://schema.org/datePublished",
+               f"{CKG}dateRetrieved"}
+    described = set()
+    for quad in pyoxigraph.parse(path=release_file("cubakg.trig"), format=pyoxigraph.RdfFormat.TRIG):
+        if getattr(quad.graph_name, "value", None) == f"{ID}graph/sources":
+            assert quad.predicate.value in allowed, f"{quad} is not source metadata"
+            described.add(quad.subject.value.removeprefix(f"{ID}article/"))
+            assert quad.subject.value.startswith(f"{ID}article/"), f"{quad} is not about an article"
+        elif quad.predicate.value in ("https://schema.org/url", "https://schema.org/datePublished", f"{CKG}dateRetrieved"):
+            raise AssertionError(f"source metadata outside the sources graph: {quad}")
+    assert described == set(sheets_with_a_source())
 
 
 def test_each_article_graph_holds_its_article_and_only_its_evidence():

@@ -11,7 +11,7 @@ import pytest
 
 from cubakg.errors import InputError, Location
 from cubakg.resolve import parse_count, parse_rank, resolve_time
-from cubakg.sheets import TimeSpec
+from cubakg.facts.base import TimeSpec
 
 DATELINE = dt.date(2022, 4, 18)
 HERE = Location("sheet.yaml", 1)

@@ -2,7 +2,9 @@
 
 Every error names `file:line` and says what was expected, e.g.
 
-    seeds/003_04d8b4ff46bc92ce.yaml:41: facts[3] (event): unknown field `plase`
+    seeds/003_04d8b4ff46bc92ce.yaml:41: facts.3.event: unknown field `plase`
+
+Problems in several sheets are reported together (`cubakg.errors.InputErrors`).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from cubakg.errors import InputError, Location
+from cubakg.errors import InputError, Location, Problems
 from cubakg.sheets import FactSheet, Registry
 
 
@@ -44,6 +46,17 @@ class SourceMap:
 
     def location(self, *keys: str | int) -> Location:
         return Location(str(self.path), self.line(*keys))
+
+    def key_location(self, *keys: str) -> Location:
+        """Where a mapping key itself is written (`facts:`), rather than its value."""
+        parent = self.root
+        for key in keys[:-1]:
+            parent = _child(parent, key) if parent is not None else None
+        if isinstance(parent, yaml.MappingNode):
+            for key_node, _value in parent.value:
+                if key_node.value == keys[-1]:
+                    return Location(str(self.path), key_node.start_mark.line + 1)
+        return self.location(*keys)
 
 
 def _is_union_tag(node: yaml.Node, key: str | int) -> bool:
@@ -95,7 +108,11 @@ def read_text(path: Path) -> str:
         ) from None
 
 
-class _SheetLoader(yaml.SafeLoader):
+# libyaml's parser when PyYAML has it (it has in every wheel), else the pure-Python one.
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _SheetLoader(_SafeLoader):
     """Safe YAML that leaves dates as text, so a bad date is reported with its line."""
 
 
@@ -108,8 +125,13 @@ _SheetLoader.yaml_implicit_resolvers = {
 def _load_yaml(path: Path) -> tuple[Any, SourceMap]:
     text = read_text(path)
     try:
-        root = yaml.compose(text, Loader=_SheetLoader)
-        data = yaml.load(text, Loader=_SheetLoader)
+        # One parse: the node tree gives the line numbers, and the data is built from it.
+        loader = _SheetLoader(text)
+        try:
+            root = loader.get_single_node()
+            data = loader.construct_document(root) if root is not None else None
+        finally:
+            loader.dispose()
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         where = Location(str(path), mark.line + 1, mark.column + 1) if mark else Location(str(path))
@@ -137,6 +159,15 @@ def _reject_duplicate_keys(node: yaml.Node | None, path: Path) -> None:
             _reject_duplicate_keys(item, path)
 
 
+PATTERN_HINTS = {
+    "key": "keys and fact ids are lowercase words joined by hyphens, e.g. carlos-fernandez-de-cossio",
+    "article-id": "an article id is a lowercase slug of letters, digits, hyphens and underscores, "
+                  "e.g. reuters-2022-04-18-migration-talks; see docs/fact-sheets.md",
+    "url": "an absolute http(s) URL such as https://www.example.org/news/2022/11/15/talks",
+    "wikidata": "a Wikidata item id such as Q6279",
+}
+
+
 def _validate(model: type[BaseModel], data: Any, source: SourceMap) -> Any:
     try:
         return model.model_validate(data)
@@ -150,7 +181,8 @@ def _validate(model: type[BaseModel], data: Any, source: SourceMap) -> Any:
         elif first["type"] == "missing":
             message = f"missing required field `{loc[-1]}`"
         elif first["type"] == "string_pattern_mismatch":
-            message = f"{message} (keys and ids are lowercase words joined by hyphens)"
+            hint_key = "article-id" if loc == ("article", "id") else str(loc[-1])
+            message = f"{message} ({PATTERN_HINTS.get(hint_key, PATTERN_HINTS['key'])})"
         elif first["type"] == "union_tag_invalid":
             message = f"unknown kind; {message.split('. ', 1)[-1]}"
         more = f" (and {len(error.errors()) - 1} more problems)" if len(error.errors()) > 1 else ""
@@ -174,22 +206,99 @@ def read_sheet(path: Path) -> LoadedSheet:
             hint="name each sheet after its article: {id}.yaml beside {id}.txt",
         )
     text = read_text(path.with_suffix(".txt"))
-    seen: dict[str, int] = {}
+    first: dict[str, int] = {}
     for index, fact in enumerate(sheet.facts):
-        if fact.id in seen:
+        if fact.id in first:
             raise InputError(
-                f"fact id `{fact.id}` is used twice (first at line {seen[fact.id]})",
+                f"fact id `{fact.id}` is used twice (first at line {source.line('facts', first[fact.id], 'id')})",
                 source.location("facts", index, "id"),
                 hint="give every fact of a sheet its own id",
             )
-        seen[fact.id] = source.line("facts", index, "id") or 0
+        first[fact.id] = index
     return LoadedSheet(path, sheet, text, source)
+
+
+REGISTRY = "registry.yaml"
+
+
+class Ontology:
+    """The ontology, read once: its triples as strings, and an rdflib graph for the few who need one.
+
+    Subjects are bare IRIs (blank nodes `_:…`), objects N-Triples terms, as in the
+    build's quads.
+    """
+
+    def __init__(self, path: Path):
+        import pyoxigraph
+
+        self.path = path
+        try:
+            self.data = path.read_bytes()
+            parsed = list(pyoxigraph.parse(self.data, format=pyoxigraph.RdfFormat.TURTLE, base_iri=path.resolve().as_uri()))
+        except FileNotFoundError:
+            raise InputError("file not found", Location(str(path))) from None
+        except SyntaxError as error:
+            raise InputError(f"cannot parse Turtle: {error}", Location(str(path))) from None
+        self.triples = [(_subject(t.subject), t.predicate.value, str(t.object)) for t in parsed]
+        self._by_subject: dict[str, list[tuple[str, str]]] = {}
+        for subject, predicate, obj in self.triples:
+            self._by_subject.setdefault(subject, []).append((predicate, obj))
+        self._graph = None
+
+    def about(self, subject: str) -> list[tuple[str, str]]:
+        """(predicate, object) of every triple about `subject`."""
+        return self._by_subject.get(subject, [])
+
+    def objects(self, subject: str, predicate: str) -> list[str]:
+        return [obj for p, obj in self.about(subject) if p == predicate]
+
+    def subjects(self, predicate: str, obj: str) -> list[str]:
+        return sorted(s for s, p, o in self.triples if p == predicate and o == obj)
+
+    def declaration(self, prop: str) -> list[tuple[str, str]]:
+        """What the Data Cube needs repeated beside the data: type, range, code list, label."""
+        from cubakg.namespaces import QB, RDF_TYPE, RDFS
+
+        wanted = {RDF_TYPE, RDFS + "range", QB.codeList, RDFS + "label"}
+        return [(p, o) for p, o in self.about(prop) if p in wanted]
+
+    def graph(self):
+        """The ontology as an rdflib Graph (parsed on first use)."""
+        if self._graph is None:
+            from rdflib import Graph
+
+            self._graph = Graph().parse(data=self.data, format="turtle", publicID=self.path.resolve().as_uri())
+        return self._graph
+
+
+def _subject(term) -> str:
+    value = getattr(term, "value", None)
+    return value if type(term).__name__ == "NamedNode" else str(term)
+
+
+def sheet_paths(seeds_dir: Path) -> list[Path]:
+    """Every fact sheet of a seeds folder, in file-name order."""
+    return sorted(p for p in seeds_dir.glob("*.yaml") if p.name != REGISTRY)
 
 
 def read_seeds(seeds_dir: Path) -> tuple[LoadedRegistry, list[LoadedSheet]]:
     """The registry and every fact sheet in `seeds_dir`, sheets in file-name order."""
-    registry = read_registry(seeds_dir / "registry.yaml")
-    sheet_paths = sorted(p for p in seeds_dir.glob("*.yaml") if p.name != "registry.yaml")
-    if not sheet_paths:
+    if not seeds_dir.is_dir():
+        raise InputError(
+            "no seeds/ folder here", Location(str(seeds_dir)),
+            hint="a cubakg project folder holds seeds/ (articles, fact sheets, registry.yaml), "
+                 "ontology/ and shapes/; run the command inside one, or point at one with -C PATH",
+        )
+    problems = Problems()
+    registry = None
+    with problems.collect():
+        registry = read_registry(seeds_dir / REGISTRY)
+    paths = sheet_paths(seeds_dir)
+    if not paths:
         raise InputError("no fact sheets (*.yaml beside the article texts)", Location(str(seeds_dir)))
-    return registry, [read_sheet(p) for p in sheet_paths]
+    sheets = []
+    for path in paths:
+        with problems.collect():
+            sheets.append(read_sheet(path))
+    problems.raise_if_any()
+    return registry, sheets

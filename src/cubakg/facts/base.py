@@ -1,0 +1,132 @@
+"""What every fact kind shares: evidence, time expressions, and the declarations
+each kind module makes about itself.
+
+A kind is one pydantic model in its own module (`cubakg/facts/<kind>.py`) that
+declares everything about the kind in one place:
+
+- its fields (the sheet's YAML keys, checked by pydantic);
+- `references`: which registry entries each key field may name (entity types, or
+  `scheme:NAME` for a concept of a scheme);
+- `fact_references`: fields naming another fact of the same sheet, and its kind;
+- `time_slots`: fields holding a `TimeSpec`, resolved by the resolve stage;
+- `verbatim`: fields whose value is as written, so must occur inside the fact's own evidence;
+- `describes`: the node the fact's triples describe — `"fact"` (an n-ary fact node of its
+  own), `"article"`, `"article-part"`, or the name of a key field (the entity the
+  fact describes);
+- `emit(out)`: the triples, written through `cubakg.emit.FactWriter`.
+
+Adding a kind means adding one module here (listed in `cubakg.facts.KINDS`), plus
+its terms in the ontology and its shape.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+if TYPE_CHECKING:
+    from cubakg.emit import FactWriter
+
+SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+Key = Annotated[str, Field(pattern=SLUG, description="a registry key")]
+FactId = Annotated[str, Field(pattern=SLUG, description="unique within a sheet")]
+
+# Registry types a field may name.
+AGENTS = ("person", "group", "organization", "outlet", "country")
+PLACES = ("place", "country")
+ANY = ("*",)
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Quote(Strict):
+    """A verbatim quote; `occurrence` (1-based) picks one when it occurs more than once."""
+
+    quote: Annotated[str, Field(min_length=1)]
+    occurrence: Annotated[int, Field(ge=1)] | None = None
+
+
+class EventOffset(Strict):
+    """Anchor a time on another event's date, shifted by whole days."""
+
+    event: Key
+    offset_days: int = 0
+
+
+class TimeSpec(Strict):
+    """A time as the text says it, resolved by `cubakg.resolve`.
+
+    `text` is the expression as written ("on Thursday", "in February", "last month").
+    `anchor` is what it is relative to: the article's dateline, another event, or
+    nothing (the text gives no reference point). `direction` tells whether an
+    expression without a year points back (past) or forward (future) from the anchor.
+    Explicit parts (`year`, `month`, `day`) are only for expressions the resolver
+    cannot read, and need a `derivation` saying how the text fixes them.
+    """
+
+    text: Annotated[str, Field(min_length=1)]
+    anchor: Literal["dateline", "none"] | EventOffset = "dateline"
+    direction: Literal["past", "future"] = "past"
+    after: Key | None = None
+    before: Key | None = None
+    year: int | None = None
+    month: Annotated[int, Field(ge=1, le=12)] | None = None
+    day: Annotated[int, Field(ge=1, le=31)] | None = None
+    derivation: str | None = None
+
+    @model_validator(mode="after")
+    def _explicit_parts_need_derivation(self) -> "TimeSpec":
+        if (self.year or self.month or self.day) and not self.derivation:
+            raise ValueError("explicit year/month/day need a `derivation` saying how the text fixes them")
+        return self
+
+    def event_keys(self) -> list[str]:
+        """The events this time refers to (after, before, anchor)."""
+        anchored = self.anchor.event if isinstance(self.anchor, EventOffset) else None
+        return [key for key in (self.after, self.before, anchored) if key]
+
+
+class Outside(Strict):
+    """Marks a fact as taken from outside the articles, with its basis."""
+
+    basis: Annotated[str, Field(min_length=10)]
+
+
+class FactBase(Strict):
+    """Fields every fact has; see the module docstring for the declarations."""
+
+    id: FactId
+    evidence: Annotated[list[Quote | str], Field(min_length=1)]
+    summary: str | None = None
+    reported_by: Key | None = None
+    outside: Outside | None = None
+
+    describes: ClassVar[str] = "fact"
+    references: ClassVar[dict[str, tuple[str, ...]]] = {}
+    fact_references: ClassVar[dict[str, str]] = {}
+    time_slots: ClassVar[tuple[str, ...]] = ()
+    verbatim: ClassVar[tuple[str, ...]] = ()
+    # Every fact may say who the article attributes it to.
+    common_references: ClassVar[dict[str, tuple[str, ...]]] = {"reported_by": AGENTS}
+
+    def quotes(self) -> list[Quote]:
+        return [q if isinstance(q, Quote) else Quote(quote=q) for q in self.evidence]
+
+    @classmethod
+    def all_references(cls) -> dict[str, tuple[str, ...]]:
+        return {**cls.common_references, **cls.references}
+
+    def keys(self):
+        """(field, position in a list or None, key) of every registry key the fact names."""
+        for name in self.all_references():
+            value = getattr(self, name)
+            if isinstance(value, list):
+                yield from ((name, index, key) for index, key in enumerate(value))
+            elif value is not None:
+                yield name, None, value
+
+    def emit(self, out: "FactWriter") -> None:
+        raise NotImplementedError

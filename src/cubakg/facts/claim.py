@@ -1,0 +1,25 @@
+"""`claim`: what no other kind captures, said in plain words (`summary`) about some things."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, ClassVar, Literal
+
+from pydantic import Field
+
+from cubakg.facts.base import ANY, FactBase, Key
+from cubakg.namespaces import CKG, SDO
+
+if TYPE_CHECKING:
+    from cubakg.emit import FactWriter
+
+
+class Claim(FactBase):
+    kind: Literal["claim"]
+    about: Annotated[list[Key], Field(min_length=1)]
+    summary: str
+
+    references: ClassVar[dict[str, tuple[str, ...]]] = {"about": ANY}
+
+    def emit(self, out: "FactWriter") -> None:
+        node = out.fact_node(CKG.Claim)
+        out.refs(node, SDO.about, self.about)
