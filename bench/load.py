@@ -3,11 +3,9 @@
     python bench/load.py                          # 1,000 articles, both stores (`make bench-load`)
     python bench/load.py --articles 100 --stores oxigraph
 
-The corpus: until the corpus generator of issue 10 (bench/corpus.py) is there, this
-script makes an equivalent one by copying the release's article graphs
-(dist/cubakg.trig) under new names: copy N of article A becomes graph and IRIs with
-`A-copyNNNN` in place of `A`, pointing at the one shared graph (the registry) as the
-real articles do. 1,000 copies of the two articles are about 1.4 million triples.
+The corpus is made by the corpus generator (bench/corpus.py: the seed articles copied
+with their figures varied) and built with `cubakg build` into bench/out/corpus-N/dist
+(kept, and reused while the seeds and the generator are unchanged).
 
 For each store, on 127.0.0.1 in a temporary folder, one after the other:
 - `cubakg load --per-article-graphs` into the empty store (stage, count, swap);
@@ -35,33 +33,25 @@ OUT = REPO / "bench" / "out"
 sys.path.insert(0, str(REPO / "src"))
 sys.path.insert(0, str(REPO / "tests"))  # the Virtuoso starter the tests use
 
+sys.path.insert(0, str(REPO / "bench"))  # the corpus generator
+
 VIRTUOSO_BUFFERS = 170_000  # Virtuoso's advice for 2 GB of its memory (8 KB pages); the default 10,000 is for 80 MB
 
 
-def make_corpus(articles: int, folder: Path) -> tuple[Path, int]:
-    """A release-shaped TriG with `articles` article graphs copied from the release; (folder, triples)."""
+def make_corpus(articles: int) -> tuple[Path, int]:
+    """The built release of an `articles`-article corpus; (its folder, triples in its TriG)."""
     import pyoxigraph
 
-    from cubakg.resources import GRAPH_TRIG, RELEASE_DIR, SHARED_GRAPH
+    from corpus import generate
 
-    by_graph: dict[str, list] = {}
-    for quad in pyoxigraph.parse(path=str(RELEASE_DIR / GRAPH_TRIG)):
-        by_graph.setdefault(quad.graph_name.value, []).append(quad.triple)
-    templates = sorted(g for g in by_graph if g != SHARED_GRAPH and by_graph[g] and g.rsplit("/", 1)[1][:3].isdigit())
-    folder.mkdir(parents=True, exist_ok=True)
-    triples = 0
-    with open(folder / GRAPH_TRIG, "w", encoding="utf-8") as out:
-        shared = pyoxigraph.serialize(by_graph[SHARED_GRAPH], format=pyoxigraph.RdfFormat.N_TRIPLES).decode()
-        out.write(f"<{SHARED_GRAPH}> {{\n{shared}}}\n")
-        triples += len(by_graph[SHARED_GRAPH])
-        bodies = {g: pyoxigraph.serialize(by_graph[g], format=pyoxigraph.RdfFormat.N_TRIPLES).decode() for g in templates}
-        for number in range(articles):
-            template = templates[number % len(templates)]
-            article_id = template.rsplit("/", 1)[1]
-            copy_id = f"{article_id}-copy{number:04d}"
-            out.write(f"<{template.replace(article_id, copy_id)}> {{\n{bodies[template].replace(article_id, copy_id)}}}\n")
-            triples += len(by_graph[template])
-    return folder, triples
+    project = OUT / f"corpus-{articles}"
+    release = project / "dist"
+    if not (release / "cubakg.trig").is_file():
+        generate(articles, project)
+        print(f"building the {articles}-article corpus (cubakg build)…", flush=True)
+        timed([sys.executable, "-m", "cubakg", "build", "-C", str(project)], environment())
+    triples = sum(1 for _ in pyoxigraph.parse(path=str(release / "cubakg.trig")))
+    return release, triples
 
 
 def timed(argv: list[str], env: dict[str, str] | None = None) -> tuple[float, int]:
@@ -123,7 +113,7 @@ def main() -> None:
     parser.add_argument("--stores", nargs="+", default=["oxigraph", "virtuoso"], choices=["oxigraph", "virtuoso"])
     options = parser.parse_args()
 
-    corpus, triples = make_corpus(options.articles, OUT / f"load-corpus-{options.articles}")
+    corpus, triples = make_corpus(options.articles)
     print(f"corpus: {options.articles} articles, {triples:,} triples in {corpus / 'cubakg.trig'}")
     print(f"{'store':<10} {'cubakg load':>16} {'again (replace)':>16} {'store bulk loader':>30} {'ratio':>7}")
     for name in options.stores:

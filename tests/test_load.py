@@ -20,7 +20,7 @@ from cubakg.serve import OxigraphServer
 from load_support import (
     MINI_RELEASE, REAL_RELEASE, REAL_RELEASE_BUILT, Scripted, SilentServer, StatusServer, break_at_second_graph,
     break_for_good_at_second_graph, cli, count_in_graph, fail_at_second_graph, graph_names, graph_triples,
-    lose_a_triple, lose_a_triple_in_the_swap, release_triples, shared_oxigraph, sparql_select, sparql_update,
+    is_the_swap, lose_a_triple, lose_a_triple_in_the_swap, release_triples, shared_oxigraph, sparql_select, sparql_update,
     store_triples, swallow_the_swap, swap_then_break, unused_port,
 )
 
@@ -311,6 +311,26 @@ def test_a_load_whose_endpoint_stays_broken_names_the_staging_graphs_left_behind
     left = graph_names(oxigraph.query_url) - set(before)
     assert left and all(f"<{graph}>" in done.stderr for graph in left)  # named, to drop by hand
     assert {graph: graph_triples(oxigraph.query_url, graph) for graph in before} == before
+
+
+def test_a_swap_that_outlasts_the_timeout_is_not_undone_behind_the_stores_back(oxigraph):
+    import time
+
+    def slow_swap(proxy, method, path, body):
+        if is_the_swap(proxy, body):
+            time.sleep(1.5)  # the store is still at it when the client gives up
+        return "forward"
+
+    with Scripted(oxigraph.base_url, slow_swap) as proxy:
+        done = load(f"{proxy.base_url}/query", MINI_RELEASE, "--per-article-graphs", "--timeout", "1")
+        time.sleep(0.7)  # let the swap finish
+        after_timeout = len(proxy.requests)
+    assert done.returncode == 3
+    assert "did not answer within 1 s" in done.stderr and "The swap may still be running" in done.stderr
+    assert "To restore by hand" in done.stderr
+    assert proxy.requests[-1] == "POST /update"  # nothing sent after the swap: no undo racing it
+    assert after_timeout == len(proxy.requests)
+    assert {g: count_in_graph(oxigraph.query_url, g) for g in MINI_COUNTS} == MINI_COUNTS  # the swap did finish
 
 
 # -- failures ---------------------------------------------------------------------------

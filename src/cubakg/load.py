@@ -400,9 +400,16 @@ class Loader:
             if slot.before:
                 steps += [f"ADD {target} TO GRAPH <{slot.backup}>", f"DROP SILENT {target}"]
             steps += [f"ADD GRAPH <{slot.staging}> TO {target}", f"DROP SILENT GRAPH <{slot.staging}>"]
-        text = " ;\n".join(steps)
         try:
-            self.update(text)
+            self.update(" ;\n".join(steps))
+        except EndpointError as error:
+            if error.reason == "timeout":  # the store may still be at it: undoing now would race it
+                raise with_outcome(error, "The swap may still be running on the store: when it is done, the "
+                                   "targets hold the release (count them to see). " + manual_recovery(self.slots)) from None
+            raise self.restored(error) from None
+        except BaseException as error:
+            raise self.restored(error) from None
+        try:
             self.progress("counting the loaded triples on the endpoint")
             self.counts_after_swap = self.target_counts()
             # A staging graph still holding triples was not moved in, whatever the counts say.
