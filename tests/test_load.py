@@ -301,6 +301,28 @@ def test_a_load_failing_midway_leaves_the_targets_as_they_were(oxigraph, script,
     assert snapshot(oxigraph.query_url) == before  # every graph as it was; no staging or backup graph left
 
 
+def test_a_swap_in_several_requests_that_fails_halfway_is_undone(oxigraph, tmp_path):
+    # 60 graphs: the swap goes in several requests; the store applies the first, then breaks.
+    graphs = [f"https://example.org/graph/{n}" for n in range(60)]
+    (tmp_path / GRAPH_TRIG).write_text("".join(
+        f'<{g}> {{ <https://example.org/s{n}> <https://example.org/p> "v{n}" , "w{n}" . }}\n' for n, g in enumerate(graphs)))
+    assert load(oxigraph, tmp_path, "--per-article-graphs").returncode == 0
+    sparql_update(oxigraph.update_url, f'INSERT DATA {{ GRAPH <{graphs[0]}> {{ <https://example.org/s> <https://example.org/p> "old" }} }}')
+    before = snapshot(oxigraph.query_url)
+
+    def break_second_swap_request(proxy, method, path, body):
+        if b"ADD " in body:
+            proxy.swaps = getattr(proxy, "swaps", 0) + 1
+            return "forward-then-drop" if proxy.swaps == 2 else "forward"
+        return "forward"
+
+    with Scripted(oxigraph.base_url, break_second_swap_request) as proxy:
+        done = load(f"{proxy.base_url}/query", tmp_path, "--per-article-graphs")
+    assert done.returncode == 3, done.stderr
+    assert "holds what it held before" in done.stderr
+    assert snapshot(oxigraph.query_url) == before
+
+
 def test_a_load_whose_endpoint_stays_broken_names_the_staging_graphs_left_behind(oxigraph):
     assert load(oxigraph, MINI_RELEASE, "--per-article-graphs").returncode == 0
     before = snapshot(oxigraph.query_url)

@@ -12,9 +12,10 @@
    (INSERT DATA in batches) where there is no Graph Store.
 3. **Count** the staging graphs on the query endpoint. Any difference: they are
    dropped, and the targets were never touched.
-4. **Swap**, in one SPARQL Update request: each target is copied to a backup graph
-   and dropped, each staging graph copied to its target and dropped (ADD and DROP:
-   MOVE's work, done faster by some stores). Loading twice leaves the same triples.
+4. **Swap**, with SPARQL Update (one request for up to 25 graphs): each target is
+   copied to a backup graph and dropped, each staging graph copied to its target
+   and dropped (ADD and DROP: MOVE's work, done faster by some stores). Loading
+   twice leaves the same triples.
 5. **Count** the targets. Any difference, or a failed swap: each target gets its
    backup back. Then the backups are dropped.
 
@@ -56,6 +57,9 @@ NO_GSP_STATUSES = frozenset({400, 404, 405, 406, 415, 501})
 
 PROBE_PREDICATE = "https://w3id.org/cubakg/ontology#loadProbe"
 COUNTS_PER_QUERY = 100  # graphs counted by one query
+# Swap steps sent in one update request: a store that applies a request whole swaps that many graphs
+# at once; Virtuoso 7.2 takes ever longer to compile a longer request, and refuses one of 4,000 steps.
+SWAP_STEPS_PER_REQUEST = 100
 
 Progress = Callable[[str], None]
 
@@ -393,15 +397,20 @@ class Loader:
 
         ADD and DROP rather than MOVE: the same result, and about half the work in Oxigraph.
         """
-        self.progress("swapping the staged graphs in")
-        steps = []
+        requests, steps = [], []
         for slot in self.slots:
             target = graph_ref(slot.target.name)
             if slot.before:
                 steps += [f"ADD {target} TO GRAPH <{slot.backup}>", f"DROP SILENT {target}"]
             steps += [f"ADD GRAPH <{slot.staging}> TO {target}", f"DROP SILENT GRAPH <{slot.staging}>"]
+            if len(steps) >= SWAP_STEPS_PER_REQUEST:
+                requests.append(steps)
+                steps = []
+        requests += [steps] if steps else []
         try:
-            self.update(" ;\n".join(steps))
+            for number, request in enumerate(requests, 1):
+                self.progress(f"swapping the staged graphs in: request {number}/{len(requests)}")
+                self.update(" ;\n".join(request))
         except EndpointError as error:
             if error.reason == "timeout":  # the store may still be at it: undoing now would race it
                 raise with_outcome(error, "The swap may still be running on the store: when it is done, the "
