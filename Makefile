@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: release test bench bench-load install install-test clean-venv
+.PHONY: release test bench bench-build bench-draft bench-load install install-test clean-venv
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,14 @@ test: install-test
 
 bench: install-test
 	$(BIN)/python bench/run.py
+
+# `cubakg build` of corpora of 10, 100 and 1,000 articles beside the pyoxigraph floor (README, Performance).
+bench-build: install-test
+	$(BIN)/python bench/build.py 10 100 1000
+
+# `cubakg draft` on each seed article, scored against its curated sheet (docs/drafting.md).
+bench-draft: install-test
+	$(BIN)/python bench/draft.py
 
 # `cubakg load` of a 1,000-article corpus into Oxigraph and Virtuoso, beside their own bulk loaders.
 bench-load: install-test

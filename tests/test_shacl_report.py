@@ -14,7 +14,7 @@ from rdflib.namespace import RDF, SH
 
 from cubakg.read import Ontology
 from cubakg.terms import Quad
-from cubakg.validate import load_store, report_quads, shacl_check
+from cubakg.validate import load_store, report_triples, shacl_check
 
 REPO = Path(__file__).resolve().parents[1]
 DIST = REPO / "dist"
@@ -34,7 +34,7 @@ def quads_of(*paths: Path) -> list[Quad]:
     """Turtle files as the build's quads (default graph)."""
     import pyoxigraph
 
-    return [Quad("urn:x-test:data", t.subject.value, t.predicate.value, str(t.object))
+    return [("urn:x-test:data", t.subject.value, t.predicate.value, str(t.object))
             for path in paths for t in pyoxigraph.parse(path=str(path), format=pyoxigraph.RdfFormat.TURTLE)]
 
 
@@ -43,7 +43,7 @@ def build_report(quads: list[Quad], shapes: Path, ontology: Ontology) -> Graph:
     from cubakg import publish
 
     outcome = shacl_check(load_store(quads), shapes, ontology)
-    data = publish.turtle({(s, p, o) for _, s, p, o in report_quads(outcome)}, publish.REPORT_PREFIXES)
+    data = publish.turtle(report_triples(outcome), publish.REPORT_PREFIXES)
     return Graph().parse(data=data, format="turtle")
 
 

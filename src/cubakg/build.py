@@ -57,7 +57,7 @@ class Project:
 
 def build(project_dir: Path, out_dir: Path | None = None, progress: Progress | None = None) -> BuildSummary:
     """Build the release of the project in `project_dir` into `out_dir` (default dist/)."""
-    from cubakg import anchor, describe, emit, jsonld, mint, publish, read, resolve, validate
+    from cubakg import anchor, describe, emit, jsonld, mint, parallel, publish, read, resolve, validate
 
     say = progress or (lambda message: None)
     project = Project(project_dir.resolve())
@@ -76,8 +76,11 @@ def build(project_dir: Path, out_dir: Path | None = None, progress: Progress | N
     with publish.Staging(out_dir) as staging:
         assembly = publish.Assembly(staging, jsonld.jsonld_context(ontology))
         assembly.add(emit.emit_shared(registry, minter, ontology))
-        for article in articles:
-            assembly.add(emit.emit_one(article, minter), article.graph, mint.own_nodes(article.id))
+        job = ArticleJob(articles, minter, assembly.compactor)
+        for done, part in enumerate(parallel.map(_assemble_article, range(len(articles)), state=job), 1):
+            assembly.take(part)
+            if done % 100 == 0:
+                say(f"emitting RDF: {done:,} of {len(articles):,} articles")
         nquads = assembly.finish()
 
         # SHACL runs on a thread while the files are written: the engine's queries run in
@@ -98,8 +101,7 @@ def build(project_dir: Path, out_dir: Path | None = None, progress: Progress | N
                 f"{len(outcome.violations)} violation(s); dist/ was left unchanged",
                 details=validate.format_findings(outcome.violations),
             )
-        staging.write(res.SHACL_REPORT, publish.turtle(
-            {(s, p, o) for _, s, p, o in validate.report_quads(outcome)}, publish.REPORT_PREFIXES))
+        staging.write(res.SHACL_REPORT, publish.turtle(validate.report_triples(outcome), publish.REPORT_PREFIXES))
         staging.write(res.DESCRIPTION, publish.turtle(
             describe.describe_release(assembly.stats, staging.files, ontology), describe.VOID_PREFIXES))
         files = sorted(staging.files)
@@ -114,6 +116,24 @@ def build(project_dir: Path, out_dir: Path | None = None, progress: Progress | N
         warnings=len(outcome.warnings), notes=notes, drafts=[a.id for a in articles if a.draft],
         example_question=question, example_answer=answer,
     )
+
+
+@dataclass(frozen=True)
+class ArticleJob:
+    """What emitting an article needs; worker processes see it without it being sent."""
+
+    articles: list
+    minter: object
+    compactor: object
+
+
+def _assemble_article(index: int):
+    from cubakg import emit, mint, parallel, publish
+
+    job: ArticleJob = parallel.state()
+    article = job.articles[index]
+    return publish.assemble_article(emit.emit_one(article, job.minter), article.graph, mint.own_nodes(article.id),
+                                    job.compactor)
 
 
 def write_graph_files(assembly) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from cubakg import mint
 from cubakg import resources as res
@@ -41,17 +42,25 @@ class Statistics:
 
     def add(self, triples) -> None:
         """Distinct triples, none of them given before, whose subjects no other call gives."""
-        subjects, typed = set(), set()
-        for subject, predicate, obj in triples:
-            self.triples += 1
-            subjects.add(subject)
-            self.object_hashes.add(hash(obj))
-            self.properties[predicate] += 1
-            if predicate == RDF_TYPE and obj.startswith("<"):
-                self.classes[obj[1:-1]] += 1
-                typed.add(subject)
-        self.subjects += len(subjects)
-        self.typed_subjects += len(typed)
+        triples = list(triples)
+        self.triples += len(triples)
+        self.subjects += len(set(map(itemgetter(0), triples)))
+        self.object_hashes.update(map(hash, map(itemgetter(2), triples)))
+        self.properties.update(map(itemgetter(1), triples))
+        types = [(s, o) for s, p, o in triples if p == RDF_TYPE and o.startswith("<")]
+        self.classes.update(o[1:-1] for _, o in types)
+        self.typed_subjects += len({s for s, _ in types})
+
+
+    def merge(self, other: "Statistics") -> None:
+        """Add another's counts (of triples disjoint from these, about other subjects)."""
+        self.triples += other.triples
+        self.subjects += other.subjects
+        self.typed_subjects += other.typed_subjects
+        self.object_hashes |= other.object_hashes
+        self.properties.update(other.properties)
+        self.classes.update(other.classes)
+        self.graph_sizes.update(other.graph_sizes)
 
 
 def describe_release(stats: Statistics, files: dict[str, FileRecord], ontology: Ontology) -> set[tuple[str, str, str]]:

@@ -59,7 +59,7 @@ class Quads:
 
     def add(self, graph: str, subject: str, predicate: str, obj: str | None) -> None:
         if obj is not None:
-            self.items.append(Quad(graph, subject, predicate, obj))
+            self.items.append((graph, subject, predicate, obj))
 
 
 @dataclass

@@ -50,6 +50,9 @@ class CubakgError(Exception):
         self.location = location
         self.hint = hint
 
+    def __reduce__(self):  # keeps the location and hint when sent between processes
+        return (type(self), (self.message, self.location, self.hint))
+
     def __str__(self) -> str:
         text = f"{self.location}: {self.message}" if self.location else self.message
         if self.hint:

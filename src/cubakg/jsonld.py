@@ -75,6 +75,7 @@ class Compactor:
             if isinstance(definition, dict):
                 self.terms[self.expand(definition["@id"])] = (name, definition.get("@type"), definition.get("@container"))
         self._compact: dict[str, str] = {}
+        self._rules: dict[str, tuple] = {}
 
     def expand(self, value: str) -> str:
         prefix, _, local = value.partition(":")
@@ -93,49 +94,59 @@ class Compactor:
 
     def node(self, subject: str, pairs: list[tuple[str, str]]) -> dict:
         node: dict[str, object] = {"@id": self.iri(subject)}
-        by_key: dict[str, list] = defaultdict(list)
-        types = sorted(self.iri(o[1:-1]) for p, o in pairs if p == RDF_TYPE and o.startswith("<"))
-        if types:
-            node["@type"] = types[0] if len(types) == 1 else types
+        types, by_key = [], {}
         for predicate, obj in pairs:
-            if predicate == RDF_TYPE and obj.startswith("<"):
+            if predicate == RDF_TYPE and obj[0] == "<":
+                types.append(self.iri(obj[1:-1]))
                 continue
             key, value = self.value(predicate, obj)
-            by_key[key].append(value)
+            if key in by_key:
+                by_key[key].append(value)
+            else:
+                by_key[key] = [value]
+        if types:
+            node["@type"] = types[0] if len(types) == 1 else sorted(types)
         for key in sorted(by_key):
             values = by_key[key]
             if isinstance(values[0], tuple):  # a language map
-                languages: dict[str, list[str]] = defaultdict(list)
+                languages: dict[str, list[str]] = {}
                 for language, text in values:
-                    languages[language].append(text)
+                    languages.setdefault(language, []).append(text)
                 node[key] = {lang: (texts[0] if len(texts) == 1 else sorted(texts)) for lang, texts in sorted(languages.items())}
+            elif len(values) == 1:
+                node[key] = values[0]
             else:
-                ordered = sorted(values, key=_value_order)
-                node[key] = ordered[0] if len(ordered) == 1 else ordered
+                node[key] = sorted(values, key=_value_order)
         return node
+
+    def _rule(self, predicate: str) -> tuple:
+        """How a predicate's values are written: (term, coercion, its IRI, language map, key for explicit values)."""
+        rule = self._rules.get(predicate)
+        if rule is None:
+            term, coercion, container = self.terms.get(predicate, (None, None, None))
+            plain_term = term if term and coercion is None and not container else None
+            rule = (term, coercion, self.expand(coercion) if coercion else None, container == "@language",
+                    plain_term or self.iri(predicate))
+            self._rules[predicate] = rule
+        return rule
 
     def value(self, predicate: str, obj: str) -> tuple[str, object]:
         """(key, value) for one object: the short term where its coercion fits, else an explicit value."""
-        term, coercion, container = self.terms.get(predicate, (None, None, None))
-        literal = literal_parts(obj)
-        if literal is None:  # an IRI
-            if term and coercion == "@id":
+        term, coercion, coerced_to, language_map, explicit_key = self._rule(predicate)
+        if obj[0] == "<":  # an IRI
+            if coercion == "@id":
                 return term, self.iri(obj[1:-1])
-            return term if term and coercion is None and not container else self.iri(predicate), {"@id": self.iri(obj[1:-1])}
-        text, datatype, language = literal
-        if term and container == "@language" and language:
-            return term, (language, text)
-        if term and coercion and not language and datatype and self.expand(coercion) == datatype:
-            return term, text
-        explicit: dict[str, str] = {"@value": text}
+            return explicit_key, {"@id": self.iri(obj[1:-1])}
+        text, datatype, language = literal_parts(obj)
         if language:
-            explicit["@language"] = language
-        elif datatype and datatype != XSD + "string":
-            explicit["@type"] = self.iri(datatype)
-        key = term if term and coercion is None and not container else self.iri(predicate)
-        if len(explicit) == 1 and key == term:
-            return key, text
-        return key, explicit
+            if language_map:
+                return term, (language, text)
+            return explicit_key, {"@value": text, "@language": language}
+        if coerced_to == datatype:
+            return term, text
+        if datatype == XSD + "string":
+            return explicit_key, text if explicit_key == term else {"@value": text}
+        return explicit_key, {"@value": text, "@type": self.iri(datatype)}
 
 
 def _value_order(value) -> tuple:

@@ -20,6 +20,7 @@ import os
 import shutil
 import tempfile
 from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph
@@ -53,21 +54,26 @@ def sort_line(subject: str, predicate: str, obj: str) -> str:
     return f"<{subject}{SUBJECT_END}<{predicate}{PREDICATE_END}{obj} .\n"
 
 
-def as_ntriples(lines) -> str:
-    """Sort lines, sorted, as N-Triples text."""
-    text = "".join(sorted(lines))
-    return (text.replace(SUBJECT_END + TYPE, f"> <{RDF_TYPE}> ")
-            .replace(SUBJECT_END, "> ").replace(PREDICATE_END, "> "))
+_MARKS = ((f"{SUBJECT_END}{TYPE}".encode(), f"> <{RDF_TYPE}> ".encode()),
+          (SUBJECT_END.encode(), b"> "), (PREDICATE_END.encode(), b"> "))
 
 
-def in_graph(ntriples: str, graph: str) -> str:
-    """N-Triples text as N-Quads of `graph` (no literal holds a raw newline)."""
-    return ntriples.replace(" .\n", f" <{graph}> .\n")
+def as_ntriples(lines) -> bytes:
+    """Sort lines, sorted, as N-Triples (marks replaced in UTF-8 bytes, where it is fastest)."""
+    data = "".join(sorted(lines)).encode("utf-8")
+    for mark, replacement in _MARKS:
+        data = data.replace(mark, replacement)
+    return data
+
+
+def in_graph(ntriples: bytes, graph: str) -> bytes:
+    """N-Triples as N-Quads of `graph` (no literal holds a raw newline)."""
+    return ntriples.replace(b" .\n", f" <{graph}> .\n".encode("utf-8"))
 
 
 def ntriples(triples) -> bytes:
     """Triples as sorted N-Triples."""
-    return as_ntriples(sort_line(s, p, o) for s, p, o in triples).encode("utf-8")
+    return as_ntriples([sort_line(s, p, o) for s, p, o in triples])
 
 
 def turtle(triples, prefixes: dict[str, str]) -> bytes:
@@ -170,31 +176,24 @@ class Assembly:
         self._shared: set[Triple] = set()  # triples about shared things, from every graph
         self._other_graphs: dict[str, set[str]] = defaultdict(set)  # shared, sources, outside: sort lines
 
-    def add(self, quads: list[Quad], graph: str | None = None, own: tuple[str, tuple[str, ...]] | None = None) -> None:
-        """The quads of one article — its `graph`, and its `own` nodes (the article's IRI, and
-        the prefixes of its parts, facts, evidence and times) — or, with neither, quads of
-        graphs shared by all (the registry)."""
-        lines, local = set(), set()
-        node, prefixes = own or ("", ())
-        for q in quads:
-            if q.graph == graph:
-                lines.add(sort_line(q.subject, q.predicate, q.object))
-            else:
-                self._other_graphs[q.graph].add(sort_line(q.subject, q.predicate, q.object))
-            if own and (q.subject == node or q.subject.startswith(prefixes)):
-                local.add((q.subject, q.predicate, q.object))
-            else:
-                self._shared.add((q.subject, q.predicate, q.object))
-        if graph is not None:
-            block = in_graph(as_ntriples(lines), graph).encode("utf-8")
-            self._blocks[graph] = (self._quads.tell(), len(block))
-            self._quads.write(block)
-            self.stats.graph_sizes[graph] = len(lines)
-        if local:
-            self._local.write(ntriples(local))
-            nodes = jsonld.node_lines(local, self.compactor)
-            self._nodes.write((",\n" if self._nodes.tell() else "").encode("utf-8") + nodes.encode("utf-8"))
-            self.stats.add(local)
+    def add(self, quads: list[Quad]) -> None:
+        """Quads of the graphs shared by all articles (the registry, concepts, structures)."""
+        for g, s, p, o in quads:
+            self._other_graphs[g].add(sort_line(s, p, o))
+        self._shared.update((s, p, o) for _, s, p, o in quads)
+
+    def take(self, part: "ArticlePart") -> None:
+        """One article's part (see `assemble_article`), in article order."""
+        self._blocks[part.graph] = (self._quads.tell(), len(part.block))
+        self._quads.write(part.block)
+        self.stats.graph_sizes[part.graph] = part.graph_size
+        for graph, lines in part.other_graphs.items():
+            self._other_graphs[graph].update(lines)
+        self._shared.update(part.shared)
+        if part.local_ntriples:
+            self._local.write(part.local_ntriples)
+            self._nodes.write((b",\n" if self._nodes.tell() else b"") + part.nodes)
+        self.stats.merge(part.stats)
 
     def finish(self) -> list[Path]:
         """Close the scratch files; the N-Quads of every graph, for the validation store."""
@@ -204,7 +203,7 @@ class Assembly:
         others = self.staging.work / "other.nq"
         with open(others, "wb") as out:
             for graph in sorted(self._other_graphs):
-                block = in_graph(as_ntriples(self._other_graphs[graph]), graph).encode("utf-8")
+                block = in_graph(as_ntriples(self._other_graphs[graph]), graph)
                 self._blocks[graph] = (-out.tell() - 1, len(block))  # negative: in other.nq
                 out.write(block)
                 self.stats.graph_sizes[graph] = len(self._other_graphs[graph])
@@ -250,6 +249,45 @@ class Assembly:
             _copy(self.staging.work / "nodes.jsonl", writer)
         writer.write(jsonld.DOCUMENT_TAIL.encode("utf-8"))
         self.staging.close(name, writer)
+
+
+@dataclass
+class ArticlePart:
+    """What one article adds to the graph files, made on its own (so in any process)."""
+
+    graph: str
+    block: bytes  # its graph, as sorted N-Quads
+    graph_size: int
+    local_ntriples: bytes  # triples about its own nodes, sorted
+    nodes: bytes  # their JSON-LD node objects
+    shared: set[Triple]  # triples about shared things
+    other_graphs: dict[str, set[str]]  # its lines in other graphs (sources, outside knowledge), as sort lines
+    stats: Statistics
+
+
+def assemble_article(quads: list[Quad], graph: str, own: tuple[str, tuple[str, ...]],
+                     compactor: jsonld.Compactor) -> ArticlePart:
+    """One article's quads — its `graph`, and its `own` nodes (the article's IRI, and the
+    prefixes of its parts, facts, evidence and times) — as its part of the release."""
+    node, prefixes = own
+    in_graph_lines, other_graphs = set(), defaultdict(set)
+    local, shared = set(), set()
+    for g, s, p, o in quads:
+        if g == graph:
+            in_graph_lines.add(sort_line(s, p, o))
+        else:
+            other_graphs[g].add(sort_line(s, p, o))
+        if s == node or s.startswith(prefixes):
+            local.add((s, p, o))
+        else:
+            shared.add((s, p, o))
+    stats = Statistics()
+    stats.add(local)
+    return ArticlePart(
+        graph=graph, block=in_graph(as_ntriples(in_graph_lines), graph), graph_size=len(in_graph_lines),
+        local_ntriples=ntriples(local), nodes=jsonld.node_lines(local, compactor).encode("utf-8"),
+        shared=shared, other_graphs=dict(other_graphs), stats=stats,
+    )
 
 
 def _copy(path: Path, writer: HashingWriter, chunk: int = 1 << 20) -> None:

@@ -16,21 +16,46 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from cubakg import parallel
 from cubakg.errors import InputError, Location, Problems
 from cubakg.sheets import FactSheet, Registry
 
 
-@dataclass(frozen=True)
 class SourceMap:
-    """Finds the line of a value inside a YAML document by its path."""
+    """Finds the line of a value inside a YAML document by its path.
 
-    path: Path
-    root: yaml.Node | None
+    The document's node tree is kept only while it is at hand (when reading); later it
+    is parsed again from the text on the first question, which only an error asks.
+    """
+
+    def __init__(self, path: Path, text: str, root: yaml.Node | None = None):
+        self.path = path
+        self.text = text
+        self._root = root
+
+    def __getstate__(self) -> dict:  # sent between processes without the node tree
+        return {"path": self.path, "text": self.text}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__init__(state["path"], state["text"])
+
+    def forget_nodes(self) -> "SourceMap":
+        self._root = None
+        return self
+
+    @property
+    def root(self) -> yaml.Node | None:
+        if self._root is None and self.text:
+            try:
+                self._root = yaml.compose(self.text, Loader=_SheetLoader)
+            except yaml.YAMLError:
+                return None
+        return self._root
 
     def line(self, *keys: str | int) -> int | None:
         """1-based line of the deepest node reachable along `keys`.
 
-        >>> SourceMap(Path("x.yaml"), yaml.compose("a:\\n  - b: 1\\n")).line("a", 0, "b")
+        >>> SourceMap(Path("x.yaml"), "a:\\n  - b: 1\\n").line("a", 0, "b")
         2
         """
         node = self.root
@@ -136,7 +161,7 @@ def _load_yaml(path: Path) -> tuple[Any, SourceMap]:
         mark = error.problem_mark or error.context_mark
         where = Location(str(path), mark.line + 1, mark.column + 1) if mark else Location(str(path))
         raise InputError(f"malformed YAML: {error.problem or error.context}", where) from None
-    source = SourceMap(path, root)
+    source = SourceMap(path, text, root)
     _reject_duplicate_keys(root, path)
     return data, source
 
@@ -192,7 +217,7 @@ def _validate(model: type[BaseModel], data: Any, source: SourceMap) -> Any:
 def read_registry(path: Path) -> LoadedRegistry:
     data, source = _load_yaml(path)
     registry = _validate(Registry, data, source)
-    return LoadedRegistry(path, registry, source)
+    return LoadedRegistry(path, registry, source.forget_nodes())
 
 
 def read_sheet(path: Path) -> LoadedSheet:
@@ -215,7 +240,7 @@ def read_sheet(path: Path) -> LoadedSheet:
                 hint="give every fact of a sheet its own id",
             )
         first[fact.id] = index
-    return LoadedSheet(path, sheet, text, source)
+    return LoadedSheet(path, sheet, text, source.forget_nodes())
 
 
 REGISTRY = "registry.yaml"
@@ -297,8 +322,18 @@ def read_seeds(seeds_dir: Path) -> tuple[LoadedRegistry, list[LoadedSheet]]:
     if not paths:
         raise InputError("no fact sheets (*.yaml beside the article texts)", Location(str(seeds_dir)))
     sheets = []
-    for path in paths:
-        with problems.collect():
-            sheets.append(read_sheet(path))
+    for path, outcome in zip(paths, parallel.map(_read_sheet_or_problem, paths)):
+        if isinstance(outcome, LoadedSheet):
+            sheets.append(outcome)
+        else:
+            problems.found.append(outcome)
     problems.raise_if_any()
-    return registry, sheets
+    return registry, sorted(sheets, key=lambda sheet: sheet.article_id)
+
+
+def _read_sheet_or_problem(path: Path) -> "LoadedSheet | InputError":
+    """A sheet, or what is wrong with it (as a value: it may come from another process)."""
+    try:
+        return read_sheet(path)
+    except InputError as error:
+        return error

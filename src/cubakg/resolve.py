@@ -23,6 +23,9 @@ from cubakg.records import ArticleRecord, FactRecord, Figure, ResolvedTime
 from cubakg.sheets import Concept, Entity
 
 MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_name) if name}
+# News style abbreviates months in datelines and dates ("Nov. 16", "Sept. 3").
+MONTHS.update({name.lower(): number for number, name in enumerate(calendar.month_abbr) if name})
+MONTHS["sept"] = 9
 WEEKDAYS = {name.lower(): number for number, name in enumerate(calendar.day_name)}
 ORDINALS = {
     "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5,
@@ -175,7 +178,7 @@ def parse_expression(text: str) -> Parsed:
         return Parsed(weekday=WEEKDAYS[words])
     if words in ("last month", "last year", "this year", "this month", "currently", "now", "today"):
         return Parsed(relative={"currently": "now", "today": "now"}.get(words, words))
-    match = re.fullmatch(r"([a-z]+)(?: (\d{1,2})(?:st|nd|rd|th)?)?(?:,? (\d{4}))?", words)
+    match = re.fullmatch(r"([a-z]+)\.?(?: (\d{1,2})(?:st|nd|rd|th)?)?(?:,? (\d{4}))?", words)
     if match and match.group(1) in MONTHS:
         day = int(match.group(2)) if match.group(2) else None
         year = int(match.group(3)) if match.group(3) else None
@@ -276,7 +279,7 @@ def check_dateline(fact: Dateline, where: Location) -> None:
     """The sheet's dateline date must agree with the month and day as written."""
     if fact.date is None:
         return
-    match = re.search(r"([A-Za-z]+)\s+(\d{1,2})(?:st|nd|rd|th)?", fact.as_written)
+    match = re.search(r"([A-Za-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?", fact.as_written)
     if not match or match.group(1).lower() not in MONTHS:
         raise InputError(f"unparseable date: no month and day in dateline {fact.as_written!r}", where)
     month, day = MONTHS[match.group(1).lower()], int(match.group(2))

@@ -19,20 +19,15 @@ from __future__ import annotations
 import datetime as dt
 import re
 from functools import lru_cache
-from typing import NamedTuple
 
 import pyoxigraph
 
 from cubakg.namespaces import XSD
 
 
-class Quad(NamedTuple):
-    """One statement of the build: bare IRIs for graph, subject, predicate; the object as N-Triples."""
-
-    graph: str
-    subject: str
-    predicate: str
-    object: str
+# One statement of the build: (graph, subject, predicate, object), bare IRIs for the
+# first three and the object as N-Triples. A plain tuple: a million of them are made.
+Quad = tuple[str, str, str, str]
 
 
 def iri(value: str) -> str:

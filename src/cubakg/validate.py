@@ -56,7 +56,7 @@ class ShaclOutcome:
 
 def nquads(quads: list[Quad]) -> bytes:
     """The quads as N-Quads text (objects are already N-Triples terms), in no particular order."""
-    return "".join([f"<{q.subject}> <{q.predicate}> {q.object} <{q.graph}> .\n" for q in quads]).encode("utf-8")
+    return "".join([f"<{s}> <{p}> {o} <{g}> .\n" for g, s, p, o in quads]).encode("utf-8")
 
 
 @dataclass
@@ -141,21 +141,20 @@ def _describe(graph, node) -> str:
     return "[" + " ; ".join(parts) + "]"
 
 
-def report_quads(outcome: ShaclOutcome) -> list[Quad]:
+def report_triples(outcome: ShaclOutcome) -> list[tuple[str, str, str]]:
     """The build's sh:ValidationReport, with minted IRIs so it is the same every time."""
-    graph = ""
     root = mint.report_iri()
-    quads = [Quad(graph, root, RDF_TYPE, iri(SH + "ValidationReport")),
-             Quad(graph, root, SH + "conforms", typed("true" if outcome.conforms else "false", XSD + "boolean"))]
+    triples = [(root, RDF_TYPE, iri(SH + "ValidationReport")),
+               (root, SH + "conforms", typed("true" if outcome.conforms else "false", XSD + "boolean"))]
     for number, finding in enumerate(outcome.findings, 1):
         node = mint.report_result_iri(number)
-        quads.append(Quad(graph, root, SH + "result", iri(node)))
+        triples.append((root, SH + "result", iri(node)))
         values = [(RDF_TYPE, iri(SH + "ValidationResult")), (SH + "focusNode", finding.focus),
                   (SH + "resultSeverity", iri(finding.severity)), (SH + "resultMessage", text(finding.message)),
                   (SH + "sourceConstraintComponent", iri(finding.component)), (SH + "resultPath", finding.path),
                   (SH + "value", finding.value), (SH + "sourceShape", finding.shape)]
-        quads += [Quad(graph, node, predicate, obj) for predicate, obj in values if obj is not None]
-    return quads
+        triples += [(node, predicate, obj) for predicate, obj in values if obj is not None]
+    return triples
 
 
 def format_findings(findings: list[Finding]) -> str:

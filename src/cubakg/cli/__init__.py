@@ -17,6 +17,7 @@ from cubakg.cli import build as _build  # noqa: F401,E402
 from cubakg.cli import query as _query  # noqa: F401,E402
 from cubakg.cli import validate as _validate  # noqa: F401,E402
 from cubakg.cli import load as _load  # noqa: F401,E402
+from cubakg.cli import draft as _draft  # noqa: F401,E402
 
 
 def main() -> None:
