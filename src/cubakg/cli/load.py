@@ -53,7 +53,7 @@ LOAD_FLAG_WORDS = {
         "  cubakg serve &   # or any SPARQL 1.1 store\n\n"
         "  cubakg load --endpoint http://127.0.0.1:7878/query --per-article-graphs\n\n"
         "The triples go to fresh staging graphs first, are counted there, and only then replace the "
-        "target graphs (SPARQL Update MOVE); on any failure the targets stay as they were.\n\n"
+        "target graphs (SPARQL Update ADD and DROP); on any failure the targets stay as they were.\n\n"
         "Credentials: CUBAKG_ENDPOINT_USER + CUBAKG_ENDPOINT_PASSWORD (HTTP Basic or Digest) or "
         "CUBAKG_ENDPOINT_TOKEN (Bearer) in the environment, or ~/.netrc.\n\n"
         "Write URLs derived from --endpoint: …/query → …/store, …/update (Oxigraph); "
