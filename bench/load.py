@@ -56,13 +56,16 @@ def make_corpus(articles: int) -> tuple[Path, int]:
 
 def timed(argv: list[str], env: dict[str, str] | None = None) -> tuple[float, int]:
     """Run `argv`; (wall seconds, peak resident memory in MB of it and its children). Fails loudly."""
-    started = time.perf_counter()
-    process = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO)
-    _, status, usage = os.wait4(process.pid, 0)
-    seconds = time.perf_counter() - started
-    stdout, stderr = process.stdout.read(), process.stderr.read()
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"failed: {' '.join(argv)}\n{stdout[-2000:]}\n{stderr[-2000:]}")
+    # Output goes to files, not pipes: waiting for the process while it fills a pipe would never end.
+    with tempfile.TemporaryFile("w+") as stdout, tempfile.TemporaryFile("w+") as stderr:
+        started = time.perf_counter()
+        process = subprocess.Popen(argv, env=env, stdout=stdout, stderr=stderr, text=True, cwd=REPO)
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - started
+        if os.waitstatus_to_exitcode(status) != 0:
+            stdout.seek(0)
+            stderr.seek(0)
+            raise SystemExit(f"failed: {' '.join(argv)}\n{stdout.read()[-2000:]}\n{stderr.read()[-2000:]}")
     return seconds, usage.ru_maxrss // 1024
 
 
