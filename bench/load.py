@@ -79,34 +79,59 @@ def environment(extra: dict[str, str] | None = None) -> dict[str, str]:
     return {**env, **(extra or {})}
 
 
-def bench_oxigraph(corpus: Path) -> dict:
+NOT_RUN = (float("nan"), 0)
+
+
+def bench_oxigraph(corpus: Path, parts: set[str]) -> dict:
     from cubakg.serve import OxigraphServer, find_oxigraph_binary
 
-    with OxigraphServer([]) as server:
-        first = cubakg_load(["--endpoint", server.query_url, "--release", str(corpus)], environment())
-        again = cubakg_load(["--endpoint", server.query_url, "--release", str(corpus)], environment())
-    store = Path(tempfile.mkdtemp(prefix="cubakg-bench-oxigraph-"))
-    try:
-        bulk = timed([str(find_oxigraph_binary()), "load", "--location", str(store), "--file", str(corpus / "cubakg.trig")])
-    finally:
-        shutil.rmtree(store, ignore_errors=True)
+    first = again = bulk = NOT_RUN
+    if parts & {"load", "reload"}:
+        with OxigraphServer([]) as server:
+            first = cubakg_load(["--endpoint", server.query_url, "--release", str(corpus)], environment())
+            if "reload" in parts:
+                again = cubakg_load(["--endpoint", server.query_url, "--release", str(corpus)], environment())
+    if "bulk" in parts:
+        store = Path(tempfile.mkdtemp(prefix="cubakg-bench-oxigraph-"))
+        try:
+            bulk = timed([str(find_oxigraph_binary()), "load", "--location", str(store), "--file", str(corpus / "cubakg.trig")])
+        finally:
+            shutil.rmtree(store, ignore_errors=True)
     return {"store": "Oxigraph", "load": first, "reload": again, "bulk": bulk, "bulk_name": "oxigraph load"}
 
 
-def bench_virtuoso(corpus: Path) -> dict:
+def count_triples(query_url: str, graph_prefix: str) -> int:
+    """Triples in the graphs whose IRI starts with `graph_prefix`, summed graph by graph."""
+    import httpx
+
+    query = (f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), \"{graph_prefix}\")) }}")
+    answer = httpx.post(query_url, data={"query": query}, headers={"Accept": "application/sparql-results+json"}, timeout=600)
+    return int(answer.json()["results"]["bindings"][0]["n"]["value"])
+
+
+def bench_virtuoso(corpus: Path, triples: int, parts: set[str]) -> dict:
     from load_support import VIRTUOSO_MISSING, VirtuosoServer
 
     if VIRTUOSO_MISSING:
         raise SystemExit(VIRTUOSO_MISSING)
-    with VirtuosoServer(buffers=VIRTUOSO_BUFFERS) as server:
-        args = ["--endpoint", server.query_url, "--store", server.store_url, "--update", server.update_url,
-                "--release", str(corpus)]
-        first = cubakg_load(args, environment(server.credentials_env))
-        again = cubakg_load(args, environment(server.credentials_env))
-    with VirtuosoServer(buffers=VIRTUOSO_BUFFERS, allowed_dirs=(corpus,)) as server:
+    first = again = bulk = NOT_RUN
+    if parts & {"load", "reload"}:
+        with VirtuosoServer(buffers=VIRTUOSO_BUFFERS) as server:
+            args = ["--endpoint", server.query_url, "--store", server.store_url, "--update", server.update_url,
+                    "--release", str(corpus)]
+            first = cubakg_load(args, environment(server.credentials_env))
+            if "reload" in parts:
+                again = cubakg_load(args, environment(server.credentials_env))
+    if "bulk" not in parts:
+        return {"store": "Virtuoso", "load": first, "reload": again, "bulk": bulk, "bulk_name": "ld_dir + rdf_loader_run"}
+    folder = corpus.resolve()  # Virtuoso runs in its own folder
+    with VirtuosoServer(buffers=VIRTUOSO_BUFFERS, allowed_dirs=(folder,)) as server:
         started = time.perf_counter()
-        server.isql(f"ld_dir('{corpus}', 'cubakg.trig', 'urn:cubakg:bench');\nrdf_loader_run();\ncheckpoint;\n")
+        server.isql(f"ld_dir('{folder}', 'cubakg.trig', 'urn:cubakg:bench');\nrdf_loader_run();\ncheckpoint;\n")
         bulk = (time.perf_counter() - started, 0)
+        loaded = count_triples(server.query_url, "https://w3id.org/cubakg/")
+    if loaded != triples:
+        raise SystemExit(f"Virtuoso's bulk loader loaded {loaded} triples, not {triples}: see its log")
     return {"store": "Virtuoso", "load": first, "reload": again, "bulk": bulk, "bulk_name": "ld_dir + rdf_loader_run"}
 
 
@@ -114,6 +139,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--articles", type=int, default=1000)
     parser.add_argument("--stores", nargs="+", default=["oxigraph", "virtuoso"], choices=["oxigraph", "virtuoso"])
+    parser.add_argument("--parts", nargs="+", default=["load", "reload", "bulk"], choices=["load", "reload", "bulk"],
+                        help="what to time (reload needs load)")
     parser.add_argument("--release", type=Path, metavar="DIR",
                         help="an already built release of the corpus (its cubakg.trig) instead of building one")
     options = parser.parse_args()
@@ -127,7 +154,8 @@ def main() -> None:
     print(f"corpus: {options.articles} articles, {triples:,} triples in {corpus / 'cubakg.trig'}")
     print(f"{'store':<10} {'cubakg load':>16} {'again (replace)':>16} {'store bulk loader':>30} {'ratio':>7}")
     for name in options.stores:
-        result = bench_oxigraph(corpus) if name == "oxigraph" else bench_virtuoso(corpus)
+        parts = set(options.parts)
+        result = bench_oxigraph(corpus, parts) if name == "oxigraph" else bench_virtuoso(corpus, triples, parts)
         (load_s, load_mb), (again_s, _), (bulk_s, _) = result["load"], result["reload"], result["bulk"]
         print(f"{result['store']:<10} {load_s:>8.1f} s {load_mb:>4} MB {again_s:>14.1f} s "
               f"{result['bulk_name']:>22} {bulk_s:>5.1f} s {load_s / bulk_s:>6.1f}×", flush=True)
