@@ -6,7 +6,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: release test bench bench-build bench-draft bench-site docs install install-test clean-venv
+.PHONY: release test bench bench-build bench-draft bench-load bench-site docs install install-test clean-venv
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,10 @@ bench-build: install-test
 # `cubakg draft` on each seed article, scored against its curated sheet (docs/drafting.md).
 bench-draft: install-test
 	$(BIN)/python bench/draft.py
+
+# `cubakg load` of a 1,000-article corpus into Oxigraph and Virtuoso, beside their own bulk loaders.
+bench-load: install-test
+	$(BIN)/python bench/load.py
 
 clean-venv:
 	rm -rf $(VENV)

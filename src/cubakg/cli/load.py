@@ -31,17 +31,31 @@ def end_progress(progress) -> None:
         sys.stderr.flush()
 
 
+LOAD_FLAG_WORDS = {
+    "endpoint": "check --endpoint URL (the SPARQL query endpoint)",
+    "store": "pass the store's Graph Store URL with --store URL",
+    "update": "pass the store's SPARQL Update URL with --update URL",
+    "graph": "pass an absolute IRI with --graph IRI",
+    "layout": "load with --per-article-graphs or --graph IRI",
+    "protocol": "pass --protocol auto, gsp or update",
+    "timeout": "allow more time with --timeout SECONDS",
+    "batch_size": "pass a positive --batch-size N",
+}
+
+
 @app.command(
     "load",
     epilog=(
         "Example:\n\n"
         "  cubakg serve &   # or any SPARQL 1.1 store\n\n"
         "  cubakg load --endpoint http://127.0.0.1:7878/query --per-article-graphs\n\n"
-        "Credentials: CUBAKG_ENDPOINT_USER + CUBAKG_ENDPOINT_PASSWORD (HTTP Basic) or "
+        "The triples go to fresh staging graphs first, are counted there, and only then replace the "
+        "target graphs (SPARQL Update ADD and DROP); on any failure the targets stay as they were.\n\n"
+        "Credentials: CUBAKG_ENDPOINT_USER + CUBAKG_ENDPOINT_PASSWORD (HTTP Basic or Digest) or "
         "CUBAKG_ENDPOINT_TOKEN (Bearer) in the environment, or ~/.netrc.\n\n"
         "Write URLs derived from --endpoint: …/query → …/store, …/update (Oxigraph); "
         "…/sparql → …/data, …/update (Fuseki). Others: give --store / --update.\n\n"
-        "Exit codes: 0 loaded and counted, 1 the counts differ, 2 usage, "
+        "Exit codes: 0 loaded and counted, 1 the counts differ (nothing changed), 2 usage, "
         "3 release unreadable or endpoint down/slow/refusing (401/403/5xx)."
     ),
 )
@@ -55,7 +69,7 @@ def load_command(
     ),
     protocol: str = typer.Option(
         "auto", "--protocol", metavar="auto|gsp|update",
-        help="gsp (Graph Store Protocol), update (SPARQL Update), or auto: gsp, else update.",
+        help="Stage with gsp (Graph Store Protocol), update (SPARQL Update), or auto: gsp, else update.",
     ),
     store: Optional[str] = typer.Option(None, "--store", help="Graph Store Protocol URL (overrides the derived one).", metavar="URL"),
     update: Optional[str] = typer.Option(None, "--update", help="SPARQL Update URL (overrides the derived one).", metavar="URL"),
@@ -66,24 +80,30 @@ def load_command(
         show_default="dist/, as packaged with cubakg",
     ),
 ) -> None:
-    """Upload the release into a SPARQL 1.1 triple store, replacing the target graphs, then check the triple counts."""
+    """Upload the release into a SPARQL 1.1 triple store, replacing the target graphs only once all of it arrived."""
     from cubakg import load as loader
+    from cubakg.cli.flags import flag_words
 
     if graph and per_article_graphs:
         raise UsageError("--graph and --per-article-graphs exclude each other", hint="choose one layout")
     layout = loader.LAYOUT_PER_ARTICLE if per_article_graphs else loader.LAYOUT_GRAPH if graph else loader.LAYOUT_DEFAULT
     progress = progress_printer()
     try:
-        report = loader.load_release(
-            endpoint, release, layout=layout, graph_iri=graph, protocol=protocol, store=store, update=update,
-            timeout=timeout, batch_size=batch_size, progress=progress,
-        )
-    except KeyboardInterrupt:
+        with flag_words(LOAD_FLAG_WORDS):
+            report = loader.load_release(
+                endpoint, release, layout=layout, graph_iri=graph, protocol=protocol, store=store, update=update,
+                timeout=timeout, batch_size=batch_size, progress=progress,
+            )
+    except loader.LoadInterrupted as interrupted:
         end_progress(progress)
-        sys.stderr.write("cubakg: interrupted: the endpoint may hold a partial load; "
-                         "run the same command again to replace it\n")
+        sys.stderr.write(f"cubakg: interrupted. {interrupted.outcome}\n")
         raise
     finally:
         end_progress(progress)
-    how = "Graph Store Protocol" if report.protocol == loader.PROTOCOL_GSP else "SPARQL Update"
-    sys.stdout.write(f"loaded {release} into {report.endpoint} via {how} ({report.via})\n{report.table()}\n")
+    sys.stdout.write(
+        f"loaded {release} into {report.endpoint}: staged via {loader.PROTOCOL_NAMES[report.protocol]} "
+        f"({report.via}), swapped in with SPARQL Update ({report.update})\n{report.table()}\n{report.changes()}\n"
+    )
+    for warning in report.warnings:
+        sys.stderr.write(f"cubakg: warning: {warning}\n")
+

@@ -22,8 +22,8 @@ Examples:
   cubakg query cq05 --endpoint http://127.0.0.1:7878/query --format json
 
 A value written <…> is an IRI; any other --param value is a string literal.
-Endpoint credentials: CUBAKG_ENDPOINT_USER and CUBAKG_ENDPOINT_PASSWORD (basic),
-or CUBAKG_ENDPOINT_TOKEN (bearer). Exit codes: 0 ok, 2 usage, 3 unreadable
+Endpoint credentials: CUBAKG_ENDPOINT_USER and CUBAKG_ENDPOINT_PASSWORD (Basic or
+Digest), or CUBAKG_ENDPOINT_TOKEN (Bearer), or ~/.netrc. Exit codes: 0 ok, 2 usage, 3 unreadable
 input, unparseable query or endpoint down, 4 internal error.
 """
 
@@ -44,11 +44,13 @@ def query_command(
     engine: Annotated[str, typer.Option("--engine", metavar="ENGINE", help="Local engine: oxigraph (default) or rdflib (a cross-check).")] = "oxigraph",
     width: Annotated[int, typer.Option("--width", metavar="CHARS", help="Cut table cells longer than this many characters (0: never).")] = 60,
 ) -> None:
+    from cubakg.cli.flags import flag_words
     from cubakg.query import parse_parameter, render, run_query
 
     parameters = [parse_parameter(argument) for argument in param or []]
-    answer = run_query(query, parameters, data=data or None, endpoint=endpoint, engine=engine,
-                       allow_service=allow_service, timeout=timeout)
+    with flag_words({"endpoint": "check --endpoint URL", "timeout": "allow more time with --timeout SECONDS"}):
+        answer = run_query(query, parameters, data=data or None, endpoint=endpoint, engine=engine,
+                           allow_service=allow_service, timeout=timeout)
     sys.stdout.write(render(answer.result, output_format, answer.prefixes, width))
     if not answer.result.rows and not answer.result.triples and answer.result.boolean is None:
         from cubakg.cli import console

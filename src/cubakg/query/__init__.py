@@ -12,8 +12,9 @@ from pathlib import Path
 
 from cubakg.errors import InputError, Location, UsageError
 from cubakg.query.analysis import analyse, refuse_service
-from cubakg.query.engines import ENGINES, run_oxigraph, run_rdflib, run_remote
+from cubakg.query.engines import ENGINES, run_oxigraph, run_rdflib
 from cubakg.query.formats import FORMATS, render
+from cubakg.query.remote import run_remote
 from cubakg.query.results import QueryResult, Term
 from cubakg.query.saved import SavedQuery, find_saved_query, load_saved_queries, read_saved_query, render_index
 from cubakg.query.sparql_text import Parameter, bind_parameters, parse_parameter
