@@ -31,6 +31,15 @@ from cubakg.namespaces import XSD
 
 AS_WRITTEN = pyoxigraph.NamedNode("urn:cubakg:validate:as-written")
 BY_VALUE_GRAPH = pyoxigraph.NamedNode("urn:cubakg:validate:by-value")
+INPUT = "input"  # the group of quads read from the user's input; others (the release) have their own graphs
+
+
+def as_written_graph(group: str):
+    return AS_WRITTEN if group == INPUT else pyoxigraph.NamedNode(f"{AS_WRITTEN.value}:{group}")
+
+
+def by_value_graph(group: str):
+    return BY_VALUE_GRAPH if group == INPUT else pyoxigraph.NamedNode(f"{BY_VALUE_GRAPH.value}:{group}")
 # Literals whose datatype's every lexical form is well-formed need no check.
 _NO_CHECK = frozenset({XSD + "string", XSD + "anyURI", "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"})
 
@@ -49,11 +58,20 @@ class Dataset:
 
     def view(self) -> list:
         """The data graph as SHACL sees it: every term as written."""
-        return self.input_graphs + [AS_WRITTEN] + self.extra_graphs
+        return self.input_graphs + [AS_WRITTEN] + [g for extra in self.extra_graphs for g in self.written_graphs(extra)]
 
     def sparql_view(self) -> list:
         """The data graph as a SPARQL store sees it: literals by value."""
-        return self.input_graphs + [BY_VALUE_GRAPH] + self.extra_graphs
+        return self.input_graphs + [BY_VALUE_GRAPH] + [g for extra in self.extra_graphs for g in self.value_graphs(extra)]
+
+    @staticmethod
+    def written_graphs(graph) -> list:
+        """A graph loaded as its own group, with its as-written graph."""
+        return [graph, as_written_graph(graph.value)] if isinstance(graph, pyoxigraph.NamedNode) else [graph]
+
+    @staticmethod
+    def value_graphs(graph) -> list:
+        return [graph, by_value_graph(graph.value)] if isinstance(graph, pyoxigraph.NamedNode) else [graph]
 
     def input_view(self) -> list:
         """The input alone, as written (for the extra checks)."""
@@ -74,13 +92,13 @@ class Loader:
 
     def __init__(self, store: pyoxigraph.Store | None = None):
         self.store = store or pyoxigraph.Store()
-        self.by_value: list = []  # quads whose literal the store keeps by value (maybe rewritten)
+        self.by_value: dict = {}  # group → quads whose literal the store keeps by value (maybe rewritten)
         self.checked: set = set()  # distinct XSD-typed literals whose lexical form needs a check
 
-    def note(self, quads):
+    def note(self, quads, group: str = INPUT):
         """Pass quads through, noting the literals that matter (one Python pass, kept cheap)."""
         literal_type = pyoxigraph.Literal
-        by_value, checked = self.by_value, self.checked
+        by_value, checked = self.by_value.setdefault(group, []), self.checked
         for quad in quads:
             obj = quad.object
             if type(obj) is literal_type:
@@ -115,34 +133,47 @@ class Loader:
             raise failure[0]
         return len(self.store) - before
 
-    def add_quads(self, quads) -> int:
+    def add_quads(self, quads, group: str = INPUT) -> int:
+        """Add quads (group INPUT), or triples into the graph named `group` (another group)."""
         before = len(self.store)
-        self.store.extend(self.note(quads))
+        if group != INPUT:
+            graph = pyoxigraph.NamedNode(group)
+            quads = (pyoxigraph.Quad(q.subject, q.predicate, q.object, graph) for q in quads)
+        self.store.extend(self.note(quads, group))
         return len(self.store) - before
 
     def finish(self, input_graphs: list | None = None) -> Dataset:
         """Move rewritten literals to the as-written and by-value graphs; the Dataset."""
         store = self.store
+        groups = set(self.by_value) - {INPUT}
         if input_graphs is None:
-            input_graphs = [pyoxigraph.DefaultGraph()] + [g for g in store.named_graphs()]
-        stored = stored_forms(quad.object for quad in self.by_value)
-        rewritten = [quad for quad in self.by_value if stored[quad.object] != quad.object]
+            skip = {pyoxigraph.NamedNode(group) for group in groups}
+            input_graphs = [pyoxigraph.DefaultGraph()] + [g for g in store.named_graphs() if g not in skip]
+        everything = [quad for quads in self.by_value.values() for quad in quads]
+        stored = stored_forms(quad.object for quad in everything)
         written_forms: dict = {}
-        if rewritten:
+        any_rewritten = False
+        for group, quads in self.by_value.items():
+            rewritten = [quad for quad in quads if stored[quad.object] != quad.object]
+            if not rewritten:
+                continue
+            any_rewritten = True
+            as_written, by_value = as_written_graph(group), by_value_graph(group)
             kept = {pyoxigraph.Quad(q.subject, q.predicate, q.object, q.graph_name)
-                    for q in self.by_value if stored[q.object] == q.object}
+                    for q in quads if stored[q.object] == q.object}
             removals, additions = set(), []
             for quad in rewritten:
                 value = stored[quad.object]
                 in_store = pyoxigraph.Quad(quad.subject, quad.predicate, value, quad.graph_name)
                 if in_store not in kept:  # the same triple also written in stored form stays
                     removals.add(in_store)
-                additions.append(pyoxigraph.Quad(quad.subject, quad.predicate, wrap(quad.object), AS_WRITTEN))
-                additions.append(pyoxigraph.Quad(quad.subject, quad.predicate, value, BY_VALUE_GRAPH))
+                additions.append(pyoxigraph.Quad(quad.subject, quad.predicate, wrap(quad.object), as_written))
+                additions.append(pyoxigraph.Quad(quad.subject, quad.predicate, value, by_value))
                 written_forms.setdefault(value, set()).add(quad.object)
             for quad in removals:
                 store.remove(quad)
             store.extend(additions)
         ill_formed = {literal for literal in self.checked if not xsd.well_formed(literal.value, literal.datatype.value)}
-        return Dataset(store=store, input_graphs=list(input_graphs), terms=Terms(any_wrapped=bool(rewritten)),
-                       ill_formed=ill_formed, written_forms=written_forms)
+        return Dataset(store=store, input_graphs=list(input_graphs), terms=Terms(any_wrapped=any_rewritten),
+                       ill_formed=ill_formed, written_forms=written_forms,
+                       extra_graphs=[pyoxigraph.NamedNode(group) for group in sorted(groups)])

@@ -26,9 +26,11 @@ VALUE_LIMIT = 200  # characters of a value shown in text and JSON
 
 
 def compact(iri: str) -> str:
-    """prefix:name for the namespaces people know, <iri> otherwise."""
-    short = namespaces.compact(iri)
-    return short if short != iri else f"<{iri}>"
+    """prefix:name for the namespaces people know, <iri> otherwise (for people: `id:fact/…` keeps its slashes)."""
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(namespace) and re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.\-/]*", iri[len(namespace):] or "-"):
+            return f"{prefix}:{iri[len(namespace):]}"
+    return f"<{iri}>"
 
 
 def compact_path(path: str | None) -> str | None:

@@ -160,15 +160,13 @@ def load_ontology(store, path: Path) -> None:
     store.extend(pyoxigraph.Quad(q.subject, q.predicate, q.object, axioms) for q in chosen)
 
 
-def load_release(store) -> None:
-    """The published graph (all its named graphs merged) into RELEASE_GRAPH."""
+def load_release(loader) -> None:
+    """The published graph (all its named graphs merged) into RELEASE_GRAPH, terms as written."""
     path = resources.RELEASE_DIR / resources.GRAPH_TRIG
     if not path.is_file():
         raise InputError("--with-graph needs the published graph, which is not there", Location(str(path)),
                          hint="build it with `cubakg build` (in a checkout), or install a cubakg that ships it")
-    graph = pyoxigraph.NamedNode(RELEASE_GRAPH)
-    store.extend(pyoxigraph.Quad(q.subject, q.predicate, q.object, graph)
-                 for q in pyoxigraph.parse(path=str(path), format=pyoxigraph.RdfFormat.TRIG))
+    loader.add_quads(pyoxigraph.parse(path=str(path), format=pyoxigraph.RdfFormat.TRIG), group=RELEASE_GRAPH)
 
 
 def about_the_input(store, results: list[Result], input_graphs: list) -> list[Result]:
@@ -232,15 +230,14 @@ def validate(options: Options, progress=None) -> Outcome:
         content = inputs.load(loader, source)
         if source.line_based:
             data[source.label] = content
+    if options.with_graph:
+        say("reading the published graph")
+        load_release(loader)
     dataset = loader.finish()
     shapes_graph = read_shapes([packaged(resources.SHAPES_FILE, "shapes file")] + [Path(p) for p in options.shapes])
     store = dataset.store
     load_ontology(store, packaged(resources.ONTOLOGY_FILE, "ontology"))
     dataset.extra_graphs.append(pyoxigraph.NamedNode(AXIOMS_GRAPH))
-    if options.with_graph:
-        say("reading the published graph")
-        load_release(store)
-        dataset.extra_graphs.append(pyoxigraph.NamedNode(RELEASE_GRAPH))
 
     say("validating")
     # The checks read only the input: they run on threads beside the SHACL engine
