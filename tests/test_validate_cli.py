@@ -178,3 +178,33 @@ def test_with_graph_leaves_out_what_the_input_does_not_mention() -> None:
     assert completed.returncode == 0, completed.stdout + completed.stderr
     assert "results about nodes the input does not mention are left out" in completed.stdout
     assert completed.stdout.splitlines()[-1].startswith("1 file, 1 triple: 0 violations, 0 warnings — conforms")
+
+
+def test_standard_input_closed_is_an_input_error() -> None:
+    import os
+    import subprocess
+    import sys
+
+    completed = subprocess.run([sys.executable, "-m", "cubakg", "validate", "-"], capture_output=True, timeout=120,
+                               preexec_fn=lambda: os.close(0), env=dict(os.environ, PYTHONPATH=str(REPO / "src")))
+    assert completed.returncode == 3, completed.stderr
+    assert b"standard input is closed" in completed.stderr and b"Traceback" not in completed.stderr
+
+
+def test_endless_standard_input_is_refused_at_the_limit() -> None:
+    """An endless stream (`yes`) is read up to 1 GiB, then refused with the limit (not read until memory runs out)."""
+    import os
+    import subprocess
+    import sys
+
+    from cubakg.conformance.inputs import STDIN_LIMIT
+
+    endless = subprocess.Popen(["yes", '<https://example.org/a> <https://example.org/b> "c" .'], stdout=subprocess.PIPE)
+    try:
+        completed = subprocess.run([sys.executable, "-m", "cubakg", "validate", "-"], stdin=endless.stdout,
+                                   capture_output=True, timeout=300, env=dict(os.environ, PYTHONPATH=str(REPO / "src")))
+    finally:
+        endless.kill()
+        endless.wait()
+    assert completed.returncode == 3, completed.stderr[-2000:]
+    assert f"standard input is longer than {STDIN_LIMIT:,} bytes".encode() in completed.stderr

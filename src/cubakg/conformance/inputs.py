@@ -14,9 +14,9 @@ refused before parsing, because they would crash or exhaust a parser:
 
 Anything else goes to the parser; when it fails, the message says why in words a
 person can act on (binary data, UTF-16, Latin-1 …). A token longer than pyoxigraph's
-16 MB buffer (a huge literal or IRI) is read by rdflib instead, for the line-based
-formats; JSON-LD has no second parser that is safe offline, so it is refused with
-the limit and the line.
+16 MB buffer (a huge literal or IRI) is read by rdflib instead, in Turtle, TriG and
+N-Triples; in N-Quads and JSON-LD (no second parser that is fast, or safe offline)
+it is refused with the limit and the line.
 """
 
 from __future__ import annotations
@@ -277,18 +277,21 @@ def load(loader, source: Source, stdin_limit: int = STDIN_LIMIT) -> bytes:
     return data
 
 
-RDFLIB_FORMATS = {RdfFormat.TURTLE: "turtle", RdfFormat.N_TRIPLES: "nt", RdfFormat.N_QUADS: "nquads", RdfFormat.TRIG: "trig"}
+# rdflib's Turtle and TriG parsers read long tokens in linear time (its N-Triples and N-Quads
+# parsers do not: they rescan a growing buffer). N-Triples is a subset of Turtle; N-Quads is no
+# subset of TriG, so it has no second parser here.
+RDFLIB_FORMATS = {RdfFormat.TURTLE: "turtle", RdfFormat.N_TRIPLES: "turtle", RdfFormat.TRIG: "trig"}
 
 
 def read_long_tokens(loader, source: Source, data: bytes) -> int:
-    """A document with a token longer than pyoxigraph's buffer: parsed by rdflib (line-based formats)."""
+    """A document with a token longer than pyoxigraph's buffer: parsed by rdflib (Turtle, TriG, N-Triples)."""
     offset = long_token_offset(data)
     line = line_and_column(data, offset)[0] if offset is not None else None
     if source.format not in RDFLIB_FORMATS:
         raise InputError(
             f"a token (string or IRI) is longer than {TOKEN_LIMIT:,} bytes, the longest cubakg reads in "
             f"{source.format.name}", Location(source.label, line),
-            hint="shorten the value, or give the data as Turtle or N-Triples, where any length is read")
+            hint="shorten the value, or give the data as Turtle, TriG or N-Triples, where any length is read")
     import rdflib
 
     normalise = rdflib.NORMALIZE_LITERALS

@@ -197,7 +197,7 @@ def run_engine(shapes_graph, dataset, notes: list[str]) -> list[Result]:
 
         for node, reason in fallback:
             notes.append(f"shape {node} uses {reason}, which the engine does not run itself: pyshacl validated it")
-        results += run_pyshacl(dataset, shapes_graph, [node for node, _ in fallback])
+        results += run_pyshacl(dataset, shapes_graph, [node for node, _ in fallback], notes)
     return results
 
 
