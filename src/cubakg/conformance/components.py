@@ -436,16 +436,20 @@ class QualifiedValueShapeComponent(Component):
         maximum = ctx.integer(shape.one("qualifiedMaxCount"))
         if minimum is None and maximum is None:
             return []
-        pairs = ctx.value_pairs(shape, focus)
-        distinct = {value for _, value in pairs}
-        ok = ctx.conforming(argument, distinct)
-        if TRUE in shape.get("qualifiedValueShapesDisjoint"):
-            for sibling in self.siblings(ctx, shape, argument):
+        siblings = self.siblings(ctx, shape, argument) if TRUE in shape.get("qualifiedValueShapesDisjoint") else []
+        conditions = [ctx.shape_condition(argument, "?value")] + [ctx.shape_condition(s, "?value") for s in siblings]
+        if all(condition is not None for condition in conditions):
+            counts = self.counted(ctx, shape, focus, conditions, minimum, maximum)
+        else:
+            pairs = ctx.value_pairs(shape, focus)
+            distinct = {value for _, value in pairs}
+            ok = ctx.conforming(argument, distinct)
+            for sibling in siblings:
                 ok -= ctx.conforming(sibling, distinct)
-        counts: dict = {}
-        for this, value in pairs:
-            if value in ok:
-                counts[this] = counts.get(this, 0) + 1
+            counts = {}
+            for this, value in pairs:
+                if value in ok:
+                    counts[this] = counts.get(this, 0) + 1
         results = []
         for this in focus.nodes:
             n = counts.get(this, 0)
@@ -454,6 +458,20 @@ class QualifiedValueShapeComponent(Component):
             if maximum is not None and n > maximum:
                 results.append(ctx.result(shape, QUALIFIED_MAX, this, message_arguments={"argument": maximum}))
         return results
+
+    @staticmethod
+    def counted(ctx, shape, focus, conditions, minimum, maximum) -> dict:
+        """{focus node: value nodes that conform (and to no sibling)}, where the shapes compile to conditions."""
+        test = " && ".join([f"COALESCE({conditions[0]}, false)"] + [f"!COALESCE({c}, false)" for c in conditions[1:]])
+        if minimum == 1 and maximum is None and not ctx.path_may_be_empty(shape):
+            # The common "at least one": NOT EXISTS finds the failing focus nodes without counting.
+            inner = paths.exists_pattern(ctx.graph, shape.path, "?this", "?value")
+            failing = {row["this"] for row in ctx.select(
+                f"SELECT ?this WHERE {{ {focus.pattern} FILTER NOT EXISTS {{ {inner} FILTER({test}) }} }}")}
+            return {this: 1 for this in focus.nodes if this not in failing}
+        rows = ctx.select(f"SELECT ?this (COUNT(?value) AS ?n) WHERE {{ SELECT DISTINCT ?this ?value WHERE "
+                          f"{{ {ctx.values(shape, focus)} FILTER({test}) }} }} GROUP BY ?this")
+        return {row["this"]: int(row["n"].value) for row in rows}
 
     def siblings(self, ctx, shape, argument) -> list:
         """§4.7.3: the qualified value shapes of the other property shapes of the shapes that hold this one."""

@@ -170,10 +170,23 @@ class Loader:
                 additions.append(pyoxigraph.Quad(quad.subject, quad.predicate, wrap(quad.object), as_written))
                 additions.append(pyoxigraph.Quad(quad.subject, quad.predicate, value, by_value))
                 written_forms.setdefault(value, set()).add(quad.object)
-            for quad in removals:
-                store.remove(quad)
+            remove(store, removals)
             store.extend(additions)
         ill_formed = {literal for literal in self.checked if not xsd.well_formed(literal.value, literal.datatype.value)}
         return Dataset(store=store, input_graphs=list(input_graphs), terms=Terms(any_wrapped=any_rewritten),
                        ill_formed=ill_formed, written_forms=written_forms,
                        extra_graphs=[pyoxigraph.NamedNode(group) for group in sorted(groups)])
+
+
+def remove(store, quads) -> None:
+    """Remove quads: those without blank nodes in one update (one transaction), the others one by one
+    (SPARQL's DELETE DATA cannot name a blank node)."""
+    blank = pyoxigraph.BlankNode
+    named = [q for q in quads if type(q.subject) is not blank and type(q.graph_name) is not blank]
+    for quad in quads:
+        if type(quad.subject) is blank or type(quad.graph_name) is blank:
+            store.remove(quad)
+    if named:
+        store.update("DELETE DATA { " + " ".join(
+            f"{q.subject} {q.predicate} {q.object} ." if q.graph_name == pyoxigraph.DefaultGraph()
+            else f"GRAPH {q.graph_name} {{ {q.subject} {q.predicate} {q.object} }}" for q in named) + " }")

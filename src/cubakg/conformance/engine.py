@@ -86,6 +86,7 @@ class Engine:
         self._conformance: dict = {}
         self._subclasses: dict = {}
         self._ill_formed: dict = {}
+        self._counts: dict = {}
         self._fresh = itertools.count(1)
         self._local = threading.local()
         self.queries = 0
@@ -170,9 +171,14 @@ class Engine:
                 self.select(f"SELECT DISTINCT ?this ?value WHERE {{ {self.values(shape, focus)} }}")]
 
     def value_counts(self, shape: Shape, focus: Focus) -> dict:
-        rows = self.select(f"SELECT ?this (COUNT(?value) AS ?n) WHERE {{ SELECT DISTINCT ?this ?value WHERE "
-                           f"{{ {self.values(shape, focus)} }} }} GROUP BY ?this")
-        return {row["this"]: int(row["n"].value) for row in rows}
+        """{focus node: number of value nodes} (focus nodes without values left out); one query per shape."""
+        key = (shape.node, focus.pattern)
+        counts = self._counts.get(key)
+        if counts is None:
+            rows = self.select(f"SELECT ?this (COUNT(?value) AS ?n) WHERE {{ SELECT DISTINCT ?this ?value WHERE "
+                               f"{{ {self.values(shape, focus)} }} }} GROUP BY ?this")
+            counts = self._counts[key] = {row["this"]: int(row["n"].value) for row in rows}
+        return counts
 
     # -- focus nodes in the store ----------------------------------------------------------------
 
