@@ -146,7 +146,10 @@ class RangeComponent(Component):
     def condition(self, ctx, shape, argument, var):
         if type(argument) is not pyoxigraph.Literal:
             return "false"  # a bound that is not a literal compares with nothing
-        return f"COALESCE({argument} {self.operator} {ctx.terms.value_expression(var)}, false)"
+        # Only literals are ordered: SPARQL's operator table has no < for IRIs and blank nodes (oxigraph
+        # answers `_:b <= _:b` true, as if <= were < || =, which §17.3 does not define for them).
+        return (f"(isLiteral({var}) && COALESCE({argument} {self.operator} {ctx.terms.value_expression(var)}, false)"
+                f"{ctx.well_formed_test(var)})")
 
 
 @component
@@ -280,6 +283,7 @@ class DisjointComponent(Component):
 
 class ComparisonComponent(Component):
     operator: str
+    property_only = True  # §4.5.3, §4.5.4: node shapes cannot have sh:lessThan or sh:lessThanOrEquals
 
     def evaluate(self, ctx, shape, focus, argument):
         """One result per (value node, value of $lessThan) pair that SPARQL's operator does not make true."""
@@ -287,8 +291,10 @@ class ComparisonComponent(Component):
             return []
         values = ctx.values(shape, focus)
         value, other = ctx.terms.value_expression("?value"), ctx.terms.value_expression("?other")
+        test = (f"isLiteral(?value) && isLiteral(?other) && COALESCE({value} {self.operator} {other}, false)"
+                f"{ctx.well_formed_test('?value')}{ctx.well_formed_test('?other')}")
         rows = ctx.select(f"SELECT ?this ?value ?other WHERE {{ {{ SELECT DISTINCT ?this ?value WHERE {{ {values} }} }} "
-                          f"?this <{argument.value}> ?other FILTER(!COALESCE({value} {self.operator} {other}, false)) }}")
+                          f"?this <{argument.value}> ?other FILTER(!({test})) }}")
         return [ctx.result(shape, self, row["this"], row["value"], argument=argument) for row in rows]
 
 
@@ -513,7 +519,8 @@ class ClosedComponent(Component):
             allowed.update(f"<{item.value}>" for item in ctx.graph.items(ignored) if type(item) is pyoxigraph.NamedNode)
         condition = f"FILTER(?predicate NOT IN ({', '.join(sorted(allowed))}))" if allowed else ""
         values = ctx.values(shape, focus)
-        rows = ctx.select(f"SELECT DISTINCT ?this ?predicate ?object WHERE {{ {{ SELECT DISTINCT ?this ?value WHERE {{ {values} }} }} "
+        # One result per (value node, triple): two value nodes with the same triple give two results.
+        rows = ctx.select(f"SELECT ?this ?predicate ?object WHERE {{ {{ SELECT DISTINCT ?this ?value WHERE {{ {values} }} }} "
                           f"?value ?predicate ?object {condition} }}")
         return [ctx.result(shape, self, row["this"], row["object"], path=row["predicate"]) for row in rows]
 

@@ -153,6 +153,15 @@ class Engine:
                 self.terms.sparql(literal) for literal in self.dataset.ill_formed if literal.datatype.value == datatype)
         return self._ill_formed[datatype]
 
+    def well_formed_test(self, var: str) -> str:
+        """` && …`: the term in `var` is none of the data's ill-formed literals (SPARQL compares no
+        ill-typed literal, §17.3; the store would compare "300"^^xsd:byte as the integer 300)."""
+        if not self.dataset.ill_formed:
+            return ""
+        if not hasattr(self, "_all_ill_formed"):
+            self._all_ill_formed = sorted(self.terms.sparql(literal) for literal in self.dataset.ill_formed)
+        return " && !(" + " || ".join(f"sameTerm({var}, {term})" for term in self._all_ill_formed) + ")"
+
     def path_may_be_empty(self, shape: Shape) -> bool:
         return paths.may_be_empty(self.graph, shape.path)
 
