@@ -12,6 +12,7 @@ Every run checks SEEDS cases; `pytest -m slow` (the benchmark job) checks MANY.
 
 from __future__ import annotations
 
+import pyoxigraph
 import pytest
 
 from differential_support import ours, pyshacl
@@ -57,3 +58,22 @@ def test_same_results_as_pyshacl_on_many_cases() -> None:
         except AssertionError as error:
             failures.append(f"seed {seed}: {str(error)[:1500]}")
     assert not failures, f"{len(failures)} of {len(MANY)} cases differ:\n" + "\n\n".join(failures[:5])
+
+
+def test_literals_left_unwrapped_are_kept_by_the_store_as_written() -> None:
+    """terms.kept_as_written may say False when unsure, never True for a literal the store rewrites."""
+    import itertools
+
+    from cubakg.conformance.terms import kept_as_written, stored_forms
+    from cubakg.namespaces import XSD
+
+    forms = ["0", "-0", "01", "+1", "1", "-1", "123456789012345678", "1234567890123456789", "99999999999999999999",
+             "true", "false", "1", "0", "2020-01-01", "2020-01-01Z", "2020-01-01+00:00", "2020-02-30", "0000-01-01",
+             "2020-01-01T00:00:00", "2020-01-01T24:00:00", "2020-01-01T10:00:00Z", "2020-01-01T10:00:00.0Z",
+             "2020", "0020", "-0020", "20200", "1.0", " 1", "abc"]
+    datatypes = [XSD + name for name in ("integer", "boolean", "date", "dateTime", "gYear", "decimal", "int", "byte")]
+    literals = [pyoxigraph.Literal(lexical, datatype=pyoxigraph.NamedNode(dt))
+                for lexical, dt in itertools.product(forms, datatypes)]
+    stored = stored_forms(literals)
+    unsafe = [str(lit) for lit in literals if kept_as_written(lit.value, lit.datatype.value) and stored[lit] != lit]
+    assert not unsafe

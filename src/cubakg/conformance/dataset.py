@@ -20,13 +20,12 @@ whose literal the store rewrote is moved:
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass, field
 
 import pyoxigraph
 
 from cubakg.conformance import xsd
-from cubakg.conformance.terms import BY_VALUE, Terms, stored_forms, wrap, written
+from cubakg.conformance.terms import BY_VALUE, Terms, kept_as_written, stored_forms, wrap, written
 from cubakg.namespaces import XSD
 
 AS_WRITTEN = pyoxigraph.NamedNode("urn:cubakg:validate:as-written")
@@ -88,105 +87,70 @@ class Dataset:
 
 
 class Loader:
-    """Fills a store with quads, remembering what the store would rewrite."""
+    """Fills a store with quads, each literal the store would rewrite stored wrapped (terms.py)."""
 
     def __init__(self, store: pyoxigraph.Store | None = None):
         self.store = store or pyoxigraph.Store()
-        self.by_value: dict = {}  # group → quads whose literal the store keeps by value (maybe rewritten)
+        self.wrapped: set = set()  # the literals (as written) stored wrapped
         self.checked: set = set()  # distinct XSD-typed literals whose lexical form needs a check
+        self.groups: set = set()
 
-    def note(self, quads, group: str = INPUT):
-        """Pass quads through, noting the literals that matter (one Python pass, kept cheap)."""
-        literal_type = pyoxigraph.Literal
-        by_value, checked = self.by_value.setdefault(group, []), self.checked
+    def rewrite(self, quads, group: str = INPUT):
+        """The quads as the store must hold them: a literal it would rewrite goes wrapped to the
+        as-written graph, and as it is (the store then keeps it by value) to the by-value graph."""
+        literal_type, quad_type = pyoxigraph.Literal, pyoxigraph.Quad
+        wrapped, checked = self.wrapped, self.checked
+        as_written, by_value = as_written_graph(group), by_value_graph(group)
+        kept: dict = {}
         for quad in quads:
             obj = quad.object
             if type(obj) is literal_type:
                 datatype = obj.datatype.value
                 if datatype in BY_VALUE:
-                    by_value.append(quad)
                     checked.add(obj)
+                    keep = kept.get(obj)
+                    if keep is None:
+                        keep = kept[obj] = kept_as_written(obj.value, datatype)
+                    if not keep:
+                        wrapped.add(obj)
+                        yield quad_type(quad.subject, quad.predicate, wrap(obj), as_written)
+                        yield quad_type(quad.subject, quad.predicate, obj, by_value)
+                        continue
                 elif datatype not in _NO_CHECK and datatype.startswith(XSD):
                     checked.add(obj)
             yield quad
 
     def add_bytes(self, data: bytes, fmt, base_iri: str | None = None) -> int:
-        """Parse a document into the store; the number of quads it added. Raises SyntaxError/MemoryError."""
-        before = len(self.store)
-        failure: list = []
-
-        def load():
-            try:
-                self.store.load(data, format=fmt, base_iri=base_iri)
-            except BaseException as error:  # noqa: BLE001 - reported by the other pass, which parses the same bytes
-                failure.append(error)
-
-        # The store's parser runs on another core (it releases the GIL) while this thread notes literals.
-        loading = threading.Thread(target=load)
-        loading.start()
-        try:
-            for _ in self.note(pyoxigraph.parse(data, format=fmt, base_iri=base_iri)):
-                pass
-        finally:
-            loading.join()
-        if failure:
-            raise failure[0]
-        return len(self.store) - before
+        """Parse a document into the store; the number of triples it added. Raises SyntaxError/MemoryError."""
+        return self.add_quads(pyoxigraph.parse(data, format=fmt, base_iri=base_iri))
 
     def add_quads(self, quads, group: str = INPUT) -> int:
         """Add quads (group INPUT), or triples into the graph named `group` (another group)."""
-        before = len(self.store)
+        before = len(self.store) - self.size(by_value_graph(group))
         if group != INPUT:
+            self.groups.add(group)
             graph = pyoxigraph.NamedNode(group)
             quads = (pyoxigraph.Quad(q.subject, q.predicate, q.object, graph) for q in quads)
-        self.store.extend(self.note(quads, group))
-        return len(self.store) - before
+        self.store.extend(self.rewrite(quads, group))
+        # A wrapped literal is two quads (as written, by value): the by-value copies are not counted.
+        return len(self.store) - self.size(by_value_graph(group)) - before
+
+    def size(self, graph) -> int:
+        rows = self.store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph.value}> {{ ?s ?p ?o }} }}")
+        return int(next(iter(rows))["n"].value)
 
     def finish(self, input_graphs: list | None = None) -> Dataset:
-        """Move rewritten literals to the as-written and by-value graphs; the Dataset."""
+        """The Dataset of what was loaded."""
         store = self.store
-        groups = set(self.by_value) - {INPUT}
         if input_graphs is None:
-            skip = {pyoxigraph.NamedNode(group) for group in groups}
+            skip = {pyoxigraph.NamedNode(group) for group in self.groups}
+            skip |= {as_written_graph(group) for group in self.groups} | {by_value_graph(group) for group in self.groups}
+            skip |= {AS_WRITTEN, BY_VALUE_GRAPH}
             input_graphs = [pyoxigraph.DefaultGraph()] + [g for g in store.named_graphs() if g not in skip]
-        everything = [quad for quads in self.by_value.values() for quad in quads]
-        stored = stored_forms(quad.object for quad in everything)
         written_forms: dict = {}
-        any_rewritten = False
-        for group, quads in self.by_value.items():
-            rewritten = [quad for quad in quads if stored[quad.object] != quad.object]
-            if not rewritten:
-                continue
-            any_rewritten = True
-            as_written, by_value = as_written_graph(group), by_value_graph(group)
-            kept = {pyoxigraph.Quad(q.subject, q.predicate, q.object, q.graph_name)
-                    for q in quads if stored[q.object] == q.object}
-            removals, additions = set(), []
-            for quad in rewritten:
-                value = stored[quad.object]
-                in_store = pyoxigraph.Quad(quad.subject, quad.predicate, value, quad.graph_name)
-                if in_store not in kept:  # the same triple also written in stored form stays
-                    removals.add(in_store)
-                additions.append(pyoxigraph.Quad(quad.subject, quad.predicate, wrap(quad.object), as_written))
-                additions.append(pyoxigraph.Quad(quad.subject, quad.predicate, value, by_value))
-                written_forms.setdefault(value, set()).add(quad.object)
-            remove(store, removals)
-            store.extend(additions)
+        for literal, value in stored_forms(self.wrapped).items():
+            written_forms.setdefault(value, set()).add(literal)
         ill_formed = {literal for literal in self.checked if not xsd.well_formed(literal.value, literal.datatype.value)}
-        return Dataset(store=store, input_graphs=list(input_graphs), terms=Terms(any_wrapped=any_rewritten),
+        return Dataset(store=store, input_graphs=list(input_graphs), terms=Terms(any_wrapped=bool(self.wrapped)),
                        ill_formed=ill_formed, written_forms=written_forms,
-                       extra_graphs=[pyoxigraph.NamedNode(group) for group in sorted(groups)])
-
-
-def remove(store, quads) -> None:
-    """Remove quads: those without blank nodes in one update (one transaction), the others one by one
-    (SPARQL's DELETE DATA cannot name a blank node)."""
-    blank = pyoxigraph.BlankNode
-    named = [q for q in quads if type(q.subject) is not blank and type(q.graph_name) is not blank]
-    for quad in quads:
-        if type(quad.subject) is blank or type(quad.graph_name) is blank:
-            store.remove(quad)
-    if named:
-        store.update("DELETE DATA { " + " ".join(
-            f"{q.subject} {q.predicate} {q.object} ." if q.graph_name == pyoxigraph.DefaultGraph()
-            else f"GRAPH {q.graph_name} {{ {q.subject} {q.predicate} {q.object} }}" for q in named) + " }")
+                       extra_graphs=[pyoxigraph.NamedNode(group) for group in sorted(self.groups)])

@@ -6,10 +6,11 @@ The oxigraph store keeps numbers, booleans, dates and durations by value: it sto
 (`ex:b ex:p 1.0, 1.00`) would become one. SHACL works on RDF terms, so the validator
 must see the terms as written.
 
-A literal the store would rewrite is therefore stored *wrapped*: same lexical form,
+A literal the store might rewrite is therefore stored *wrapped*: same lexical form,
 datatype `<urn:cubakg:as-written:` + the real datatype `>`, which the store keeps
-verbatim (it is not a datatype it knows). Every literal the store keeps as it is
-stays unwrapped, so wrapping costs nothing on data written in canonical form.
+verbatim (it is not a datatype it knows). Literals the store surely keeps as they
+are (`kept_as_written`: canonical integers, dates …) stay unwrapped, so wrapping
+costs little on data written in canonical form.
 The compiled SPARQL unwraps where a value is compared (`value_expression`), and
 results are unwrapped before anyone sees them (`written`).
 
@@ -22,6 +23,8 @@ True
 """
 
 from __future__ import annotations
+
+import re
 
 import pyoxigraph
 
@@ -38,6 +41,23 @@ BY_VALUE = frozenset(XSD + name for name in (
 Literal = pyoxigraph.Literal
 NamedNode = pyoxigraph.NamedNode
 BlankNode = pyoxigraph.BlankNode
+
+
+# Literals the store surely keeps exactly as written, checked cheaply per literal. Every other
+# literal of a BY_VALUE datatype is wrapped: always correct, only a little slower to compare.
+_KEPT = {
+    XSD + "integer": re.compile(r"-?(0|[1-9][0-9]{0,17})"),  # canonical, and within 64 bits
+    XSD + "boolean": re.compile(r"true|false"),
+    XSD + "date": re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])Z?"),
+    XSD + "dateTime": re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]Z?"),
+    XSD + "gYear": re.compile(r"[0-9]{4}"),
+}
+
+
+def kept_as_written(lexical: str, datatype: str) -> bool:
+    """Whether the store keeps this literal as written (False where unsure)."""
+    pattern = _KEPT.get(datatype)
+    return pattern is not None and pattern.fullmatch(lexical) is not None and lexical != "-0"
 
 
 def may_be_rewritten(term) -> bool:
@@ -76,15 +96,12 @@ class Terms:
 
     def __init__(self, any_wrapped: bool = False):
         self.any_wrapped = any_wrapped  # whether the store holds wrapped literals at all
-        self._stored: dict = {}
 
     def in_store(self, term):
-        """The term as the store holds it (wrapped if the store would rewrite it)."""
-        if not may_be_rewritten(term):
+        """The term as the store holds it (wrapped as the loader wraps it)."""
+        if not may_be_rewritten(term) or kept_as_written(term.value, term.datatype.value):
             return term
-        if term not in self._stored:
-            self._stored.update(stored_forms([term]))
-        return wrap(term) if self._stored[term] != term else term
+        return wrap(term)
 
     def sparql(self, term) -> str:
         """A data term written in SPARQL; blank nodes have no SPARQL name (the caller handles them)."""
