@@ -246,15 +246,20 @@ class Engine:
         self._local.depth = depth + 1
         try:
             results: list[Result] = []
-            batch = []
+            batch, counts = [], []
             for component, argument in self.constraints(shape):
+                if component.parameter in ("minCount", "maxCount") and self.integer(argument) is not None:
+                    counts.append((component, argument))
+                    continue
                 condition = component.condition(self, shape, argument, "?value")
                 if condition is not None:
                     batch.append((component, argument, condition))
                 else:
                     found = component.evaluate(self, shape, focus, argument)
                     results.extend(found)
-            if batch:
+            if counts:
+                results.extend(self.aggregated(shape, focus, batch, counts))
+            elif batch:
                 results.extend(self.batched(shape, focus, batch))
             if shape.get("sparql"):
                 from cubakg.conformance.sparql import evaluate_sparql
@@ -277,6 +282,39 @@ class Engine:
             for i, (component, argument, _) in enumerate(batch):
                 if row[f"_ok{i}"].value != "true":
                     results.append(self.result(shape, component, row["this"], row["value"], argument=argument))
+        return results
+
+    def aggregated(self, shape: Shape, focus: Focus, batch: list, counts: list) -> list[Result]:
+        """sh:minCount, sh:maxCount and the value conditions of a property shape in one pass over its
+        value nodes: per focus node the count and, per condition, whether some value fails it. The
+        failing values themselves are then looked up for the few focus nodes that have any."""
+        alternatives = paths.alternatives(self.graph, shape.path)
+        if all(alternatives):
+            inner = " UNION ".join(f"{{ ?this {paths.joined(a)} ?value . }}" for a in alternatives)
+        else:
+            inner = paths.values_pattern(self.graph, shape.path, focus.pattern)
+        binds = " ".join(f"BIND(IF(COALESCE({condition}, false), 0, 1) AS ?_b{i})" for i, (_, _, condition) in enumerate(batch))
+        flags = " ".join(f"(MAX(?_b{i}) AS ?_f{i})" for i in range(len(batch)))
+        tests = [f"COALESCE(?_f{i}, 0) = 1" for i in range(len(batch))]
+        for component, argument in counts:
+            tests.append(f"?_n {'<' if component.parameter == 'minCount' else '>'} {self.integer(argument)}")
+        query = (f"SELECT * WHERE {{ {{ SELECT ?this (COUNT(DISTINCT ?value) AS ?_n) {flags} WHERE {{ {focus.pattern} "
+                 f"OPTIONAL {{ {inner} {binds} }} }} GROUP BY ?this }} FILTER({' || '.join(tests)}) }}")
+        results, flagged = [], []
+        for row in self.select(query):
+            this, n = row["this"], int(row["_n"].value)
+            for component, argument in counts:
+                limit = self.integer(argument)
+                if (n < limit) if component.parameter == "minCount" else (n > limit):
+                    results.append(self.result(shape, component, this, argument=argument))
+            if any(row[f"_f{i}"] is not None and row[f"_f{i}"].value == "1" for i in range(len(batch))):
+                flagged.append(this)
+        if flagged:
+            subset = self.focus_of(flagged)
+            try:
+                results.extend(self.batched(shape, subset, batch))
+            finally:
+                self.release(subset)
         return results
 
     # -- conformance (§3.4: a node conforms to a shape if validating it gives no result) ------------
