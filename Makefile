@@ -25,6 +25,7 @@ test: install-test
 
 bench: install-test
 	$(BIN)/python bench/run.py
+	$(BIN)/python -m pytest -q -m slow
 
 clean-venv:
 	rm -rf $(VENV)
