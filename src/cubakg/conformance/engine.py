@@ -176,7 +176,7 @@ class Engine:
     def value_pairs(self, shape: Shape, focus: Focus) -> list:
         if not shape.is_property:
             return [(node, node) for node in focus.nodes]
-        return [(row["this"], row["value"]) for row in
+        return [(row[0], row[1]) for row in
                 self.select(f"SELECT DISTINCT ?this ?value WHERE {{ {self.values(shape, focus)} }}")]
 
     def value_counts(self, shape: Shape, focus: Focus) -> dict:
@@ -403,8 +403,7 @@ class Engine:
             if type(predicate) is pyoxigraph.NamedNode:
                 queries.append(f"SELECT DISTINCT ?this WHERE {{ ?subject <{predicate.value}> ?this }}")
         for query in queries:
-            for row in self.select(query):
-                found[row["this"]] = None
+            found.update(dict.fromkeys(row[0] for row in self.select(query)))  # row[0]: much cheaper than row["this"]
         return list(found)
 
     def validate(self) -> tuple[list[Result], list]:
