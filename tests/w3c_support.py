@@ -54,32 +54,38 @@ def file_of(uri) -> Path:
 
 
 def shacl_tests() -> list[ShaclTest]:
-    """Every sht:Validate entry of the suite's manifests, in manifest order."""
+    """Every sht:Validate entry of the W3C suite's manifests, in manifest order."""
     tests = []
     top = parse_as_written(SHACL_SUITE / "manifest.ttl")
     for include in sorted(top.objects(None, MF.include), key=str):
         folder_manifest = file_of(include)
         folder = parse_as_written(folder_manifest)
         for entry_file in folder.objects(None, MF.include):
-            graph = parse_as_written(file_of(entry_file))
-            for manifest in graph.subjects(RDF.type, MF.Manifest):
-                for entry in graph.items(graph.value(manifest, MF.entries)):
-                    if (entry, RDF.type, SHT.Validate) not in graph:
-                        continue
-                    action = graph.value(entry, MF.action)
-                    report = graph.value(entry, MF.result)
-                    expected = rdflib.Graph()
-                    for triple in closure(graph, report):
-                        expected.add(triple)
-                    (root,) = [report]
-                    expected.add((root, RDF.type, SH.ValidationReport))
-                    name = f"{folder_manifest.parent.name}/{Path(str(entry)).name.split('#')[-1]}"
-                    tests.append(ShaclTest(
-                        name=name, data=file_of(graph.value(action, SHT.dataGraph)),
-                        shapes=file_of(graph.value(action, SHT.shapesGraph)),
-                        conforms=str(graph.value(report, SH.conforms)) == "true",
-                        expected=report_multiset(expected),
-                    ))
+            tests += validate_entries(file_of(entry_file), folder_manifest.parent.name)
+    return tests
+
+
+def validate_entries(path: Path, prefix: str, with_value: bool = False) -> list[ShaclTest]:
+    """The sht:Validate entries of one manifest file (data, shapes and expected report)."""
+    graph = parse_as_written(path)
+    tests = []
+    for manifest in graph.subjects(RDF.type, MF.Manifest):
+        for entry in graph.items(graph.value(manifest, MF.entries)):
+            if (entry, RDF.type, SHT.Validate) not in graph:
+                continue
+            action = graph.value(entry, MF.action)
+            report = graph.value(entry, MF.result)
+            expected = rdflib.Graph()
+            for triple in closure(graph, report):
+                expected.add(triple)
+            expected.add((report, RDF.type, SH.ValidationReport))
+            name = f"{prefix}/{Path(str(entry)).name.split('#')[-1]}"
+            tests.append(ShaclTest(
+                name=name, data=file_of(graph.value(action, SHT.dataGraph)),
+                shapes=file_of(graph.value(action, SHT.shapesGraph)),
+                conforms=str(graph.value(report, SH.conforms)) == "true",
+                expected=report_multiset(expected, with_value=with_value),
+            ))
     return tests
 
 
@@ -98,7 +104,7 @@ def closure(graph: rdflib.Graph, node) -> list:
     return found
 
 
-def outcome_multiset(results) -> Counter:
+def outcome_multiset(results, with_value: bool = False) -> Counter:
     """The same keys from the library's results (pyoxigraph terms)."""
     import pyoxigraph
 
@@ -111,7 +117,8 @@ def outcome_multiset(results) -> Counter:
             return "_:"
         return str(term)
 
-    return Counter((key(r.focus), r.component, r.path or "", r.severity) for r in results)
+    return Counter((key(r.focus), r.component, r.path or "", r.severity) + ((key(r.value),) if with_value else ())
+                   for r in results)
 
 
 def run_main(*arguments: str, stdin: bytes | None = None) -> tuple[int, str, str]:
@@ -134,9 +141,9 @@ def run_main(*arguments: str, stdin: bytes | None = None) -> tuple[int, str, str
     return code, out.getvalue(), err.getvalue()
 
 
-def report_of(turtle: str) -> tuple[bool | None, Counter]:
+def report_of(turtle: str, with_value: bool = False) -> tuple[bool | None, Counter]:
     graph = parse_as_written(data=turtle)
-    return report_conforms(graph), report_multiset(graph)
+    return report_conforms(graph), report_multiset(graph, with_value=with_value)
 
 
 __all__ = ["path_text", "URIRef"]
