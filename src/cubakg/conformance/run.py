@@ -263,9 +263,12 @@ def validate(options: Options, progress=None) -> Outcome:
 def validate_quads(data, shapes=None, ontology=None, *, checks: bool = False, fail_on: str = "violation") -> Outcome:
     """Validate data already parsed against SHACL shapes with cubakg's engine.
 
-    - `data`: a pyoxigraph.Store (its quads, all graphs merged; the store is not
-      changed), an iterable of pyoxigraph Quads or Triples (terms kept exactly as
-      given), or an rdflib Graph (converted; slower).
+    - `data`: an iterable of pyoxigraph Quads or Triples (terms kept exactly as
+      given: the fast and exact way), an rdflib Graph (converted through
+      N-Triples; slower), or a pyoxigraph.Store (its quads, all graphs merged; the
+      store is not changed; but a store has already rewritten literals by value,
+      "5"^^xsd:nonNegativeInteger to "5"^^xsd:integer, so pass the quads instead
+      where terms matter).
     - `shapes`: a path, a list of paths, or a `shapes.Graph` (default: the packaged
       shapes/cubakg.shapes.ttl).
     - `ontology`: a path whose RDFS/OWL axioms join the data, as `pyshacl -e` does
