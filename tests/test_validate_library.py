@@ -95,3 +95,25 @@ def test_the_report_is_deterministic_and_names_results_under_the_report_iri() ->
     assert report.value(result, SH.sourceShape) == rdflib.URIRef("https://w3id.org/cubakg/shapes#ObservationShape-personCount")
     assert report.value(root, SH.conforms) == rdflib.Literal(False)
     assert not [t for t in report if any(isinstance(term, rdflib.BNode) for term in t)]
+
+
+def test_two_processes_give_what_one_gives(monkeypatch, tmp_path) -> None:
+    """Large data is validated in two processes (parallel.py); the results are the same, in the same report."""
+    import io
+    import sys
+
+    from cubakg.conformance import run
+
+    sys.path.insert(0, str(REPO / "bench"))
+    from generate import generate
+
+    out = io.StringIO()
+    generate(3000, out)
+    data = list(pyoxigraph.parse(out.getvalue().encode(), format=pyoxigraph.RdfFormat.TURTLE))
+    monkeypatch.setattr(run, "PARALLEL_FROM", 10 ** 9)
+    one = run.validate_quads(data, checks=True)
+    monkeypatch.setattr(run, "PARALLEL_FROM", 0)
+    two = run.validate_quads(data, checks=True)
+    assert one.results, "the generated data has defects"
+    assert one.report_turtle() == two.report_turtle()
+    assert sorted(map(str, one.checks)) == sorted(map(str, two.checks)) and one.checks

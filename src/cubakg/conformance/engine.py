@@ -75,7 +75,7 @@ def show(term) -> str:
 class Engine:
     """Validates the data of a `dataset.Dataset` against a shapes `Graph`."""
 
-    def __init__(self, graph: Graph, dataset, workers: int = 2):
+    def __init__(self, graph: Graph, dataset, workers: int = 1):
         self.graph = graph
         self.dataset = dataset
         self.store = dataset.store
@@ -406,10 +406,9 @@ class Engine:
             found.update(dict.fromkeys(row[0] for row in self.select(query)))  # row[0]: much cheaper than row["this"]
         return list(found)
 
-    def validate(self) -> tuple[list[Result], list]:
-        """Results of every shape with targets, and the shapes left to the fallback: [(node, reason)]."""
-        from concurrent.futures import ThreadPoolExecutor
-
+    def plan(self) -> tuple[list, list]:
+        """The jobs — (shape, focus nodes) for every shape with targets, focus nodes put in the store —
+        and the shapes left to the fallback: [(node, reason)]."""
         fallback = []
         jobs = []
         focus_sets: dict = {}
@@ -427,16 +426,39 @@ class Engine:
             if key not in focus_sets:
                 focus_sets[key] = self.focus_of(nodes)
             jobs.append((shape, focus_sets[key]))
+        self._focus_sets = list(focus_sets.values())
+        return jobs, fallback
 
-        results: list[Result] = []
-        try:
-            with ThreadPoolExecutor(max_workers=self.workers) as pool:
-                for found in pool.map(lambda job: self.evaluate(*job), jobs):
-                    results.extend(found)
-        finally:
-            for focus in focus_sets.values():
-                self.release(focus)
-        return results, fallback
+    def run(self, jobs: list) -> list[Result]:
+        """The results of some jobs (picklable: the shapes graph is left out of them)."""
+        return [dataclasses.replace(result, path_graph=None) for job in jobs for result in self.evaluate(*job)]
+
+    def finish(self, results: list[Result]) -> list[Result]:
+        """Results back from `run` with their shapes graph; the scratch graphs removed."""
+        for focus in getattr(self, "_focus_sets", []):
+            self.release(focus)
+        self._focus_sets = []
+        return [dataclasses.replace(result, path_graph=self.graph) for result in results]
+
+    @staticmethod
+    def split(jobs: list, share: float = 0.5) -> tuple[list, list]:
+        """Two groups of jobs of about `share` and 1 - `share` of the work (focus nodes × constraints)."""
+        weighted = sorted(jobs, key=lambda job: -len(job[1].nodes) * (1 + len(job[0].parameters)))
+        total = sum(len(job[1].nodes) * (1 + len(job[0].parameters)) for job in jobs) or 1
+        first, second, load = [], [], 0.0
+        for job in weighted:
+            weight = len(job[1].nodes) * (1 + len(job[0].parameters)) / total
+            if load + weight <= share or not first:
+                first.append(job)
+                load += weight
+            else:
+                second.append(job)
+        return first, second
+
+    def validate(self) -> tuple[list[Result], list]:
+        """Results of every shape with targets (in this process), and the shapes left to the fallback."""
+        jobs, fallback = self.plan()
+        return self.finish(self.run(jobs)), fallback
 
     def check_supported(self, shape: Shape, seen: set) -> None:
         """Raise NeedsFallback if the shape, or a shape it refers to, needs an engine beyond this one."""

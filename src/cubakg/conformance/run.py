@@ -181,14 +181,30 @@ def about_the_input(store, results: list[Result], input_graphs: list) -> list[Re
     return [r for r in results if type(r.focus) is pyoxigraph.BlankNode or str(r.focus) in mentioned]
 
 
-def run_engine(shapes_graph, dataset, notes: list[str]) -> list[Result]:
-    """The SHACL results: the engine, and pyshacl for the shapes beyond SHACL Core and SHACL-SPARQL."""
+# Below this many triples a second process costs more than it saves.
+PARALLEL_FROM = 20_000
+
+
+def run_engine(shapes_graph, dataset, notes: list[str], beside=None) -> tuple[list[Result], object]:
+    """The SHACL results — the engine, and pyshacl for the shapes beyond SHACL Core and SHACL-SPARQL
+    constraints — and what `beside()` returns (the extra checks), run in a second process with part
+    of the shapes where the data is large."""
+    from cubakg.conformance import parallel
     from cubakg.conformance.engine import Engine, ShapesError
     from cubakg.conformance.terms import written
 
+    beside = beside or (lambda: None)
     engine = Engine(shapes_graph, dataset)
     try:
-        results, fallback = engine.validate()
+        jobs, fallback = engine.plan()
+        if len(dataset.store) >= PARALLEL_FROM and len(jobs) > 1 and parallel.available():
+            # The checks go with the second process's share; this one takes a little more of the shapes.
+            mine, theirs = engine.split(jobs, share=0.6)
+            found, (their_results, extra) = parallel.both(lambda: engine.run(mine),
+                                                          lambda: (engine.run(theirs), beside()))
+            results = engine.finish(found + their_results)
+        else:
+            results, extra = engine.finish(engine.run(jobs)), beside()
     except ShapesError as error:
         raise InputError(f"the shapes cannot be used: {error}", hint="fix the shapes graph (SHACL §2)") from None
     results = [unwrapped(result, written) for result in results]
@@ -198,7 +214,7 @@ def run_engine(shapes_graph, dataset, notes: list[str]) -> list[Result]:
         for node, reason in fallback:
             notes.append(f"shape {node} uses {reason}, which the engine does not run itself: pyshacl validated it")
         results += run_pyshacl(dataset, shapes_graph, [node for node, _ in fallback], notes)
-    return results
+    return results, extra
 
 
 def unwrapped(result: Result, written) -> Result:
@@ -209,8 +225,6 @@ def unwrapped(result: Result, written) -> Result:
 
 def validate(options: Options, progress=None) -> Outcome:
     """Validate the inputs; raise CubakgError for what cannot be read or is asked wrongly."""
-    from concurrent.futures import ThreadPoolExecutor
-
     from cubakg.conformance import checks, inputs
     from cubakg.conformance.dataset import Loader
 
@@ -240,18 +254,15 @@ def validate(options: Options, progress=None) -> Outcome:
     dataset.extra_graphs.append(pyoxigraph.NamedNode(AXIOMS_GRAPH))
 
     say("validating")
-    # The checks read only the input: they run on threads beside the SHACL engine
-    # (pyoxigraph releases the GIL while it evaluates a query).
     input_options = {"default_graph": dataset.input_view()}
-    with ThreadPoolExecutor(max_workers=3) as pool:
-        running = [
-            pool.submit(checks.undefined_terms, store, input_options, f"<{ONTOLOGY_GRAPH}>"),
-            pool.submit(checks.dangling_references, store, input_options, options.with_graph),
-            pool.submit(checks.ill_typed_literals, store, input_options, dataset),
-        ]
-        notes: list[str] = []
-        results = run_engine(shapes_graph, dataset, notes)
-        found = [finding for future in running for finding in future.result()]
+
+    def extra_checks() -> list[Result]:  # they read only the input
+        return (checks.undefined_terms(store, input_options, f"<{ONTOLOGY_GRAPH}>")
+                + checks.dangling_references(store, input_options, options.with_graph)
+                + checks.ill_typed_literals(store, input_options, dataset))
+
+    notes: list[str] = []
+    results, found = run_engine(shapes_graph, dataset, notes, beside=extra_checks)
     if options.with_graph:
         results = about_the_input(store, results, dataset.input_view())
         notes.append("with --with-graph, results about nodes the input does not mention are left out "
@@ -309,13 +320,16 @@ def validate_quads(data, shapes=None, ontology=None, *, checks: bool = False, fa
         load_ontology(dataset.store, Path(ontology) if ontology else packaged(resources.ONTOLOGY_FILE, "ontology"))
         dataset.extra_graphs.append(pyoxigraph.NamedNode(AXIOMS_GRAPH))
     notes: list[str] = []
-    found = []
-    if checks:
+
+    def extra_checks() -> list[Result]:
+        if not checks:
+            return []
         from cubakg.conformance import checks as extra
 
         options = {"default_graph": dataset.input_view()}
-        found = (extra.undefined_terms(dataset.store, options, f"<{ONTOLOGY_GRAPH}>")
-                 + extra.dangling_references(dataset.store, options, False)
-                 + extra.ill_typed_literals(dataset.store, options, dataset))
-    results = run_engine(shapes_graph, dataset, notes)
+        return (extra.undefined_terms(dataset.store, options, f"<{ONTOLOGY_GRAPH}>")
+                + extra.dangling_references(dataset.store, options, False)
+                + extra.ill_typed_literals(dataset.store, options, dataset))
+
+    results, found = run_engine(shapes_graph, dataset, notes, beside=extra_checks)
     return Outcome(sources=[], results=results, checks=found, notes=notes, fail_on=fail_on, shapes_graph=shapes_graph)
