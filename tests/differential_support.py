@@ -8,19 +8,9 @@ from collections import Counter
 import pyoxigraph
 
 from cubakg.conformance.fallback import report_multiset
-from w3c_support import parse_as_written
+from w3c_support import parse_as_written, term_key
 
 logging.getLogger("rdflib.term").setLevel(logging.CRITICAL)  # ill-typed literals are generated on purpose
-
-
-def term_key(term) -> str:
-    if term is None:
-        return ""
-    if type(term) is pyoxigraph.NamedNode:
-        return term.value
-    if type(term) is pyoxigraph.BlankNode:
-        return "_:"
-    return str(term)
 
 
 def lower_language(key: str) -> str:

@@ -12,14 +12,11 @@ from pathlib import Path
 import pyoxigraph
 import pytest
 
-from w3c_support import outcome_multiset, report_of, run_main, validate_entries
+from w3c_support import outcome_multiset, report_of, run_main, shown, validate_entries
 
 CASES = [test for path in sorted((Path(__file__).parent / "validate_cases" / "spec").glob("*.ttl"))
          for test in validate_entries(path, path.stem, with_value=True)]
 
-
-def shown(expected, found) -> str:
-    return f"expected only: {sorted((expected - found).elements())}\nfound only: {sorted((found - expected).elements())}"
 
 
 @pytest.mark.parametrize("test", CASES, ids=[t.name for t in CASES])

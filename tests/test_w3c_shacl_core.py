@@ -13,7 +13,7 @@ from __future__ import annotations
 import pyoxigraph
 import pytest
 
-from w3c_support import outcome_multiset, report_of, run_main, shacl_tests
+from w3c_support import outcome_multiset, report_of, run_main, shown, shacl_tests
 
 TESTS = shacl_tests()
 
@@ -21,9 +21,6 @@ TESTS = shacl_tests()
 def test_the_whole_suite_is_there() -> None:
     assert len(TESTS) == 98
 
-
-def shown(expected, found) -> str:
-    return f"expected only: {sorted((expected - found).elements())}\nfound only: {sorted((found - expected).elements())}"
 
 
 @pytest.mark.parametrize("test", TESTS, ids=[t.name for t in TESTS])

@@ -104,19 +104,26 @@ def closure(graph: rdflib.Graph, node) -> list:
     return found
 
 
-def outcome_multiset(results, with_value: bool = False) -> Counter:
-    """The same keys from the library's results (pyoxigraph terms)."""
+def term_key(term) -> str:
+    """A pyoxigraph term for comparing engines: blank nodes all read `_:`."""
     import pyoxigraph
 
-    def key(term) -> str:
-        if term is None:
-            return ""
-        if type(term) is pyoxigraph.NamedNode:
-            return term.value
-        if type(term) is pyoxigraph.BlankNode:
-            return "_:"
-        return str(term)
+    if term is None:
+        return ""
+    if type(term) is pyoxigraph.NamedNode:
+        return term.value
+    if type(term) is pyoxigraph.BlankNode:
+        return "_:"
+    return str(term)
 
+
+def shown(expected: Counter, found: Counter) -> str:
+    return f"expected only: {sorted((expected - found).elements())}\nfound only: {sorted((found - expected).elements())}"
+
+
+def outcome_multiset(results, with_value: bool = False) -> Counter:
+    """The same keys from the library's results (pyoxigraph terms)."""
+    key = term_key
     return Counter((key(r.focus), r.component, r.path or "", r.severity) + ((key(r.value),) if with_value else ())
                    for r in results)
 

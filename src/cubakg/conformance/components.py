@@ -183,26 +183,26 @@ class MaxInclusiveComponent(RangeComponent):
 # -- 4.4 String-based Constraint Components ------------------------------------------------------
 
 
+class LengthComponent(Component):
+    operator: str
+
+    def condition(self, ctx, shape, argument, var):
+        n = ctx.integer(argument)
+        return None if n is None else f"(!isBlank({var}) && STRLEN(STR({var})) {self.operator} {n})"
+
+
 @component
-class MinLengthComponent(Component):
+class MinLengthComponent(LengthComponent):
     """§4.4.1: STRLEN(str(value)) >= n; blank nodes fail."""
 
-    parameter, name, message = "minLength", "MinLengthConstraintComponent", "Value has less than {argument} characters"
-
-    def condition(self, ctx, shape, argument, var):
-        n = ctx.integer(argument)
-        return None if n is None else f"(!isBlank({var}) && STRLEN(STR({var})) >= {n})"
+    parameter, name, message, operator = "minLength", "MinLengthConstraintComponent", "Value has less than {argument} characters", ">="
 
 
 @component
-class MaxLengthComponent(Component):
+class MaxLengthComponent(LengthComponent):
     """§4.4.2: STRLEN(str(value)) <= n; blank nodes fail."""
 
-    parameter, name, message = "maxLength", "MaxLengthConstraintComponent", "Value has more than {argument} characters"
-
-    def condition(self, ctx, shape, argument, var):
-        n = ctx.integer(argument)
-        return None if n is None else f"(!isBlank({var}) && STRLEN(STR({var})) <= {n})"
+    parameter, name, message, operator = "maxLength", "MaxLengthConstraintComponent", "Value has more than {argument} characters", "<="
 
 
 @component
