@@ -21,6 +21,7 @@ import pyoxigraph
 
 from cubakg.conformance import paths
 from cubakg.conformance.shapes import TRUE, sh
+from cubakg.conformance.terms import ORDERED
 from cubakg.namespaces import SH
 
 COMPONENTS: dict[str, "Component"] = {}  # main parameter's local name → component
@@ -144,12 +145,12 @@ class RangeComponent(Component):
     operator: str  # the SPARQL comparison that must be true: $bound OP value
 
     def condition(self, ctx, shape, argument, var):
-        if type(argument) is not pyoxigraph.Literal:
-            return "false"  # a bound that is not a literal compares with nothing
+        if type(argument) is not pyoxigraph.Literal or argument.datatype.value not in ORDERED:
+            return "false"  # a bound SPARQL does not order compares with nothing
         # Only literals are ordered: SPARQL's operator table has no < for IRIs and blank nodes (oxigraph
         # answers `_:b <= _:b` true, as if <= were < || =, which §17.3 does not define for them).
-        return (f"(isLiteral({var}) && COALESCE({argument} {self.operator} {ctx.terms.value_expression(var)}, false)"
-                f"{ctx.well_formed_test(var)})")
+        return (f"(isLiteral({var}) && {ctx.terms.ordered(var)} && "
+                f"COALESCE({argument} {self.operator} {ctx.terms.value_expression(var)}, false){ctx.well_formed_test(var)})")
 
 
 @component
@@ -291,7 +292,8 @@ class ComparisonComponent(Component):
             return []
         values = ctx.values(shape, focus)
         value, other = ctx.terms.value_expression("?value"), ctx.terms.value_expression("?other")
-        test = (f"isLiteral(?value) && isLiteral(?other) && COALESCE({value} {self.operator} {other}, false)"
+        test = (f"isLiteral(?value) && isLiteral(?other) && {ctx.terms.ordered('?value')} && {ctx.terms.ordered('?other')} && "
+                f"COALESCE({value} {self.operator} {other}, false)"
                 f"{ctx.well_formed_test('?value')}{ctx.well_formed_test('?other')}")
         rows = ctx.select(f"SELECT ?this ?value ?other WHERE {{ {{ SELECT DISTINCT ?this ?value WHERE {{ {values} }} }} "
                           f"?this <{argument.value}> ?other FILTER(!({test})) }}")

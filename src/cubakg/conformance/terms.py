@@ -38,6 +38,9 @@ BY_VALUE = frozenset(XSD + name for name in (
     "nonNegativeInteger", "dateTime", "dateTimeStamp", "time", "date", "gYearMonth", "gYear", "gMonthDay", "gDay",
     "gMonth", "duration", "yearMonthDuration", "dayTimeDuration"))
 
+# Datatypes whose values SPARQL compares with < and <= (every BY_VALUE one is wrapped or ordered).
+ORDERED = BY_VALUE | {XSD + "string"}
+
 Literal = pyoxigraph.Literal
 NamedNode = pyoxigraph.NamedNode
 BlankNode = pyoxigraph.BlankNode
@@ -116,6 +119,15 @@ class Terms:
         datatype = f"STR(DATATYPE({var}))"
         return (f"IF(isLiteral({var}) && STRSTARTS({datatype}, \"{WRAP}\"), "
                 f"STRDT(STR({var}), IRI(STRAFTER({datatype}, \"{WRAP}\"))), {var})")
+
+    def ordered(self, var: str) -> str:
+        """A SPARQL test that the literal in `var` has a datatype SPARQL orders (numbers, strings,
+        booleans, dates, times, durations: §17.3 and XPath's operators). oxigraph also answers
+        `"a"^^ex:dt <= "a"^^ex:dt` and `"a"@en < "b"@en`, which SPARQL 1.1 leaves a type error."""
+        test = f"DATATYPE({var}) IN ({', '.join(f'<{dt}>' for dt in sorted(ORDERED))})"
+        if self.any_wrapped:
+            test = f"({test} || STRSTARTS(STR(DATATYPE({var})), \"{WRAP}\"))"
+        return test
 
     def has_datatype(self, var: str, datatype: str) -> str:
         """A SPARQL test that the term in `var` is a literal of `datatype` as written."""
