@@ -71,7 +71,7 @@ def sparql_order(a, b, operator: str) -> bool:
         return False  # SPARQL §17.3: ill-typed literals are compared by no operator
     if not all(isinstance(t, rdflib.Literal) for t in (a, b)):
         return False  # only literals are ordered
-    if not all(str(t.datatype or XSD_STRING) in ORDERED_DATATYPES for t in (a, b)):
+    if not all(str(t.datatype or ("rdf:langString" if t.language else XSD_STRING)) in ORDERED_DATATYPES for t in (a, b)):
         return False  # SPARQL's operator table orders numbers, strings, booleans and XSD dates and times only
     rows = list(pyoxigraph.Store().query(f"SELECT ({a.n3()} {operator} {b.n3()} AS ?r) {{}}"))
     value = rows[0]["r"]
