@@ -87,6 +87,7 @@ class Engine:
         self._subclasses: dict = {}
         self._ill_formed: dict = {}
         self._counts: dict = {}
+        self._targets: dict = {}
         self._fresh = itertools.count(1)
         self._local = threading.local()
         self.queries = 0
@@ -403,7 +404,9 @@ class Engine:
             if type(predicate) is pyoxigraph.NamedNode:
                 queries.append(f"SELECT DISTINCT ?this WHERE {{ ?subject <{predicate.value}> ?this }}")
         for query in queries:
-            found.update(dict.fromkeys(row[0] for row in self.select(query)))  # row[0]: much cheaper than row["this"]
+            if query not in self._targets:  # shapes often share a target
+                self._targets[query] = [row[0] for row in self.select(query)]  # row[0]: much cheaper than row["this"]
+            found.update(dict.fromkeys(self._targets[query]))
         return list(found)
 
     def plan(self) -> tuple[list, list]:
