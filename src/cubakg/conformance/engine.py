@@ -88,6 +88,7 @@ class Engine:
         self._ill_formed: dict = {}
         self._counts: dict = {}
         self._targets: dict = {}
+        self._focus_by_nodes: dict = {}
         self._fresh = itertools.count(1)
         self._local = threading.local()
         self.queries = 0
@@ -410,53 +411,51 @@ class Engine:
         return list(found)
 
     def plan(self) -> tuple[list, list]:
-        """The jobs — (shape, focus nodes) for every shape with targets, focus nodes put in the store —
-        and the shapes left to the fallback: [(node, reason)]."""
+        """The jobs — every active shape with targets, the costliest-looking first — and the shapes
+        left to the fallback: [(node, reason)]. Focus nodes are found when a job runs."""
         fallback = []
         jobs = []
-        focus_sets: dict = {}
         for node in shapes_with_targets(self.graph):
             shape = self.shape(node)
             if shape.deactivated:
                 continue
             try:
-                nodes = self.focus_nodes(shape)
+                if shape.get("target"):
+                    raise NeedsFallback("sh:target (SHACL Advanced Features)")
                 self.check_supported(shape, set())
             except NeedsFallback as reason:
                 fallback.append((node, str(reason)))
                 continue
-            key = tuple(nodes)
-            if key not in focus_sets:
-                focus_sets[key] = self.focus_of(nodes)
-            jobs.append((shape, focus_sets[key]))
-        self._focus_sets = list(focus_sets.values())
+            jobs.append(shape)
+        jobs.sort(key=lambda shape: -(len(shape.parameters) + 2 * len(shape.get("property")) + 4 * len(shape.get("sparql"))))
         return jobs, fallback
 
-    def run(self, jobs: list) -> list[Result]:
-        """The results of some jobs (picklable: the shapes graph is left out of them)."""
-        return [dataclasses.replace(result, path_graph=None) for job in jobs for result in self.evaluate(*job)]
+    def run_job(self, shape: Shape) -> list[Result]:
+        nodes = self.focus_nodes(shape)
+        key = tuple(nodes)
+        focus = self._focus_by_nodes.get(key)
+        if focus is None:
+            focus = self._focus_by_nodes[key] = self.focus_of(nodes)
+        return [dataclasses.replace(result, path_graph=None) for result in self.evaluate(shape, focus)]
+
+    def run(self, jobs: list, take=None) -> list[Result]:
+        """The results of jobs (picklable: the shapes graph is left out of them). With `take`, a
+        function giving the index of the next job not yet taken (shared by two processes), or None."""
+        found = []
+        if take is None:
+            for shape in jobs:
+                found += self.run_job(shape)
+            return found
+        while (index := take()) is not None and index < len(jobs):
+            found += self.run_job(jobs[index])
+        return found
 
     def finish(self, results: list[Result]) -> list[Result]:
         """Results back from `run` with their shapes graph; the scratch graphs removed."""
-        for focus in getattr(self, "_focus_sets", []):
+        for focus in self._focus_by_nodes.values():
             self.release(focus)
-        self._focus_sets = []
+        self._focus_by_nodes = {}
         return [dataclasses.replace(result, path_graph=self.graph) for result in results]
-
-    @staticmethod
-    def split(jobs: list, share: float = 0.5) -> tuple[list, list]:
-        """Two groups of jobs of about `share` and 1 - `share` of the work (focus nodes × constraints)."""
-        weighted = sorted(jobs, key=lambda job: -len(job[1].nodes) * (1 + len(job[0].parameters)))
-        total = sum(len(job[1].nodes) * (1 + len(job[0].parameters)) for job in jobs) or 1
-        first, second, load = [], [], 0.0
-        for job in weighted:
-            weight = len(job[1].nodes) * (1 + len(job[0].parameters)) / total
-            if load + weight <= share or not first:
-                first.append(job)
-                load += weight
-            else:
-                second.append(job)
-        return first, second
 
     def validate(self) -> tuple[list[Result], list]:
         """Results of every shape with targets (in this process), and the shapes left to the fallback."""

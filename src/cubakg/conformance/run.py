@@ -198,10 +198,14 @@ def run_engine(shapes_graph, dataset, notes: list[str], beside=None) -> tuple[li
     try:
         jobs, fallback = engine.plan()
         if len(dataset.store) >= PARALLEL_FROM and len(jobs) > 1 and parallel.available():
-            # The checks go with the second process's share; this one takes a little more of the shapes.
-            mine, theirs = engine.split(jobs, share=0.6)
-            found, (their_results, extra) = parallel.both(lambda: engine.run(mine),
-                                                          lambda: (engine.run(theirs), beside()))
+            # Both processes take the next shape not yet taken; the second one first runs the checks.
+            counter = parallel.Counter()
+
+            def theirs():
+                extra = beside()
+                return engine.run(jobs, counter.take), extra
+
+            found, (their_results, extra) = parallel.both(lambda: engine.run(jobs, counter.take), theirs)
             results = engine.finish(found + their_results)
         else:
             results, extra = engine.finish(engine.run(jobs)), beside()
