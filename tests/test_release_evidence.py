@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+import os
 from pathlib import Path
 
 import pytest
 
-SEEDS_DIR = Path(__file__).resolve().parents[1] / "seeds"
+SEEDS_DIR = Path(os.environ.get("CUBAKG_SEEDS_DIR", Path(__file__).resolve().parents[1] / "seeds")).resolve()
 ID = "https://w3id.org/cubakg/id/"
 OA = "http://www.w3.org/ns/oa#"
 # docs/model.md: prefix and suffix are "up to 32 characters".
@@ -288,13 +289,15 @@ def test_sentence_splitter_finds_the_hand_counted_sentences():
     """Guards the splitter itself: counts made by reading the articles."""
     by_article = {}
     for sentence in all_sentences():
-        by_article.setdefault(sentence.article[:3], []).append(sentence.text)
+        by_article.setdefault(sentence.article, []).append(sentence.text)
+    if not {"000_ee45959db7efa7ef", "003_04d8b4ff46bc92ce"} <= set(by_article):
+        pytest.skip("the hand counts are of the two seed articles, which these articles do not include")
     # 000: 20 sentences, 2 sub-headings, READ MORE, READ NEXT, the owner line, the
     # byline and the WATCH line = 27; 003: the headline twice, then 24 sentences = 26.
-    assert len(by_article["000"]) == 27
-    assert len(by_article["003"]) == 26
-    assert "This shattered previous records, though a vast majority of them were still allowed into the U.S. to pursue their respective immigration cases." in by_article["000"]
-    assert "Cuba is not due to attend that conference." in by_article["003"]
+    assert len(by_article["000_ee45959db7efa7ef"]) == 27
+    assert len(by_article["003_04d8b4ff46bc92ce"]) == 26
+    assert "This shattered previous records, though a vast majority of them were still allowed into the U.S. to pursue their respective immigration cases." in by_article["000_ee45959db7efa7ef"]
+    assert "Cuba is not due to attend that conference." in by_article["003_04d8b4ff46bc92ce"]
 
 
 def uncovered_words(sentence: Sentence, covered: list[tuple[int, int]]) -> list[str]:

@@ -1,4 +1,5 @@
-"""Stage 2, anchor: find every evidence quote in its article and record its offsets.
+"""Stage 2, anchor: find every evidence quote in its article and record its offsets;
+check that every sentence is covered by some evidence.
 
 Offsets are Unicode code points, end exclusive, as Python indexes a `str`. The
 article is matched exactly as stored: curly quotes and no-break spaces are never
@@ -8,24 +9,13 @@ article is matched exactly as stored: curly quotes and no-break spaces are never
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
 
-from cubakg.errors import InputError, Location
+from cubakg import coverage
+from cubakg.errors import InputError, Location, Problems
 from cubakg.read import LoadedSheet
+from cubakg.records import ArticleRecord, FactRecord, Span
 
 CONTEXT_CHARS = 32
-
-
-@dataclass(frozen=True, order=True)
-class Span:
-    """A verbatim piece of an article with its Web Annotation selectors' values."""
-
-    article_id: str
-    start: int
-    end: int
-    exact: str
-    prefix: str
-    suffix: str
 
 
 def occurrences(text: str, quote: str) -> list[int]:
@@ -106,13 +96,54 @@ def anchor_quote(loaded: LoadedSheet, quote: str, occurrence: int | None, where:
     return span_at(loaded, found[(occurrence or 1) - 1], len(quote))
 
 
-def anchor_sheet(loaded: LoadedSheet) -> dict[str, list[Span]]:
-    """Evidence spans of every fact, by fact id, in the order the sheet gives them."""
-    spans: dict[str, list[Span]] = {}
-    for index, fact in enumerate(loaded.sheet.facts):
-        fact_spans = []
+def anchor_sheet(loaded: LoadedSheet, problems: Problems) -> ArticleRecord:
+    """The article's facts with their evidence spans, in sheet order, and its coverage gaps."""
+    records, failures = [], len(problems)
+    for position, fact in enumerate(loaded.sheet.facts):
+        spans = []
         for q_index, quote in enumerate(fact.quotes()):
-            where = loaded.source.location("facts", index, "evidence", q_index)
-            fact_spans.append(anchor_quote(loaded, quote.quote, quote.occurrence, where))
-        spans[fact.id] = fact_spans
-    return spans
+            where = loaded.source.location("facts", position, "evidence", q_index)
+            with problems.collect():
+                spans.append(anchor_quote(loaded, quote.quote, quote.occurrence, where))
+        records.append(FactRecord(sheet=loaded, position=position, fact=fact, spans=tuple(spans)))
+    # Coverage is judged only when every quote was found, or missing quotes would show as gaps.
+    complete = len(problems) == failures
+    gaps = coverage.uncovered(loaded.text, [(s.start, s.end) for r in records for s in r.spans]) if complete else []
+    return ArticleRecord(sheet=loaded, facts=tuple(records), gaps=tuple(gaps))
+
+
+def coverage_problem(article: ArticleRecord) -> InputError:
+    """The words no evidence covers, sentence by sentence, as one problem at the sheet's top."""
+    name = article.sheet.path.with_suffix(".txt").name
+    lines = []
+    for gap in article.gaps:
+        line = article.text.count("\n", 0, gap.sentence.start) + 1
+        sentence = gap.sentence.text if len(gap.sentence.text) <= 160 else gap.sentence.text[:157] + "…"
+        lines.append(f"  {name}:{line}: {sentence!r}\n    uncovered: {' '.join(gap.words)}")
+    words = sum(len(gap.words) for gap in article.gaps)
+    return InputError(
+        f"{words} word(s) in {len(article.gaps)} sentence(s) of {name} are covered by no evidence:\n" + "\n".join(lines),
+        article.sheet.source.key_location("facts"),
+        hint="every sentence must be inside the evidence of some fact: add a fact (a `claim` if no other kind fits) "
+             "or extend a quote; a sheet marked `draft: true` builds with a warning instead",
+    )
+
+
+def anchor(sheets: list[LoadedSheet]) -> tuple[list[ArticleRecord], list[str]]:
+    """Every sheet anchored; uncovered words fail a reviewed sheet and warn for a draft.
+
+    Returns the articles and the warnings; raises every problem found at once.
+    """
+    problems = Problems()
+    articles, warnings = [], []
+    for loaded in sheets:
+        article = anchor_sheet(loaded, problems)
+        articles.append(article)
+        if article.gaps:
+            gap = coverage_problem(article)
+            if article.draft:
+                warnings.append(f"{gap.location}: draft: {gap.message}")
+            else:
+                problems.found.append(gap)
+    problems.raise_if_any()
+    return articles, warnings

@@ -7,12 +7,17 @@ True
 
 from __future__ import annotations
 
+import json
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from cubakg import resources as res
-from cubakg.errors import InputError, Location, NonConformingError
+from cubakg.errors import NonConformingError
+
+Progress = Callable[[str], None]
 
 
 @dataclass(frozen=True)
@@ -24,96 +29,137 @@ class BuildSummary:
     articles: dict[str, int]  # article id → facts in its sheet
     facts_by_kind: dict[str, int]
     files: list[str]
-    warnings: int
+    warnings: int  # SHACL warnings
+    notes: list[str] = field(default_factory=list)  # other warnings: draft sheets' gaps
+    drafts: list[str] = field(default_factory=list)
     example_question: str = ""
     example_answer: list[str] = field(default_factory=list)
 
 
-def _parse_rdf(path: Path):
-    from rdflib import Graph
+@dataclass(frozen=True)
+class Project:
+    """Where a project's inputs are."""
 
-    graph = Graph()
-    try:
-        graph.parse(path, format="turtle")
-    except FileNotFoundError:
-        raise InputError("file not found", Location(str(path))) from None
-    except Exception as error:  # rdflib raises several parser-specific types
-        raise InputError(f"cannot parse Turtle: {error}", Location(str(path))) from None
-    return graph
+    root: Path
+
+    @property
+    def seeds(self) -> Path:
+        return self.root / "seeds"
+
+    @property
+    def ontology(self) -> Path:
+        return self.root / "ontology" / res.ONTOLOGY_FILE.name
+
+    @property
+    def shapes(self) -> Path:
+        return self.root / "shapes" / res.SHAPES_FILE.name
 
 
-def build(project_dir: Path, out_dir: Path | None = None) -> BuildSummary:
+def build(project_dir: Path, out_dir: Path | None = None, progress: Progress | None = None) -> BuildSummary:
     """Build the release of the project in `project_dir` into `out_dir` (default dist/)."""
-    from cubakg import anchor, emit, publish, read, resolve, validate
+    from cubakg import anchor, describe, emit, jsonld, mint, parallel, publish, read, resolve, validate
 
-    project_dir = project_dir.resolve()
-    out_dir = (out_dir or project_dir / "dist").resolve()
-    seeds_dir = project_dir / "seeds"
-    ontology_path = project_dir / "ontology" / res.ONTOLOGY_FILE.name
-    shapes_path = project_dir / "shapes" / res.SHAPES_FILE.name
+    say = progress or (lambda message: None)
+    project = Project(project_dir.resolve())
+    out_dir = (out_dir or project.root / "dist").resolve()
 
-    registry, sheets = read.read_seeds(seeds_dir)
-    index = resolve.index_registry(registry)
-    spans = {}
-    for loaded in sheets:
-        resolve.check_references(loaded, index)
-        resolve.check_as_written(loaded)
-        spans[loaded.article_id] = anchor.anchor_sheet(loaded)
-    times = resolve.resolve_times(sheets)
-    figures = resolve.resolve_figures(sheets)
+    say("reading the fact sheets")
+    registry, sheets = read.read_seeds(project.seeds)
+    ontology = read.Ontology(project.ontology)
+    say(f"anchoring the evidence of {len(sheets)} articles")
+    articles, notes = anchor.anchor(sheets)
+    say("resolving keys, dates and figures")
+    articles, index = resolve.resolve(articles, registry)
+    minter = mint.Minter(index)
+    articles = mint.mint(articles, minter)
+    say("emitting RDF")
+    with publish.Staging(out_dir) as staging:
+        assembly = publish.Assembly(staging, jsonld.jsonld_context(ontology))
+        assembly.add(emit.emit_shared(registry, minter, ontology))
+        job = ArticleJob(articles, minter, assembly.compactor)
+        for done, part in enumerate(parallel.map(_assemble_article, range(len(articles)), state=job), 1):
+            assembly.take(part)
+            if done % 100 == 0:
+                say(f"emitting RDF: {done:,} of {len(articles):,} articles")
+        nquads = assembly.finish()
 
-    ontology = _parse_rdf(ontology_path)
-    shapes = _parse_rdf(shapes_path)
-    dataset = emit.emit(emit.EmitInput(registry, index, sheets, spans, times, figures, ontology))
-    union = emit.union(dataset)
+        # SHACL runs on a thread while the files are written: the engine's queries run in
+        # pyoxigraph without holding the GIL. Nothing reaches out_dir before it passes.
+        say(f"validating {assembly.stats.triples:,} triples with SHACL, writing the release")
+        def check():
+            data = validate.load_store(nquads)
+            return data, validate.shacl_check(data, project.shapes, ontology)
 
-    outcome = validate.shacl_check(union, shapes, ontology)
-    if not outcome.conforms:
-        raise NonConformingError(
-            f"the built graph does not conform to {shapes_path.relative_to(project_dir)}: "
-            f"{len(outcome.violations)} violation(s); dist/ was left unchanged",
-            details=validate.format_findings(outcome.violations),
-        )
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            checking = pool.submit(check)
+            write_graph_files(assembly)
+            write_other_files(staging, ontology, project)
+            data, outcome = checking.result()
+        if not outcome.conforms:
+            raise NonConformingError(
+                f"the built graph does not conform to {project.shapes.relative_to(project.root)}: "
+                f"{len(outcome.violations)} violation(s); dist/ was left unchanged",
+                details=validate.format_findings(outcome.violations),
+            )
+        staging.write(res.SHACL_REPORT, publish.turtle(validate.report_triples(outcome), publish.REPORT_PREFIXES))
+        staging.write(res.DESCRIPTION, publish.turtle(
+            describe.describe_release(assembly.stats, staging.files, ontology), describe.VOID_PREFIXES))
+        files = sorted(staging.files)
+        staging.commit()
 
-    files = _release_files(project_dir, dataset, union, ontology, ontology_path, shapes_path, outcome.report)
-    files[res.DESCRIPTION] = publish.graph_turtle(publish.describe_release(union, dataset, files, ontology))
-    publish.write_release(out_dir, files)
-
-    facts_by_kind = Counter(f.kind for s in sheets for f in s.sheet.facts)
-    question, answer = example_answer(union)
+    facts_by_kind = Counter(record.fact.kind for article in articles for record in article.facts)
+    question, answer = example_answer(data)
     return BuildSummary(
-        out_dir=out_dir, triples=len(union),
-        articles={s.article_id: len(s.sheet.facts) for s in sheets},
-        facts_by_kind=dict(sorted(facts_by_kind.items())), files=sorted(files),
-        warnings=len(outcome.warnings), example_question=question, example_answer=answer,
+        out_dir=out_dir, triples=assembly.stats.triples,
+        articles={article.id: len(article.facts) for article in articles},
+        facts_by_kind=dict(sorted(facts_by_kind.items())), files=files,
+        warnings=len(outcome.warnings), notes=notes, drafts=[a.id for a in articles if a.draft],
+        example_question=question, example_answer=answer,
     )
 
 
-def _release_files(project_dir, dataset, union, ontology, ontology_path, shapes_path, report) -> dict[str, bytes]:
-    from cubakg import emit, publish
+@dataclass(frozen=True)
+class ArticleJob:
+    """What emitting an article needs; worker processes see it without it being sent."""
 
-    # Our own IRIs stay whole in Turtle and TriG: as prefixed names their slashes would need escaping.
-    prefixes = {p: str(ns) for p, ns in emit.PREFIXES.items() if p != "id"}
-    context = publish.jsonld_context(ontology)
-    files = {
-        res.GRAPH_TURTLE: publish.serialize(publish.sorted_triples(union), "turtle", prefixes),
-        res.GRAPH_NTRIPLES: publish.serialize(publish.sorted_triples(union), "nt", prefixes),
-        res.GRAPH_TRIG: publish.serialize(publish.sorted_quads(dataset), "trig", prefixes),
-        res.GRAPH_JSONLD: publish.graph_jsonld(union, context),
-        res.JSONLD_CONTEXT: (publish.json.dumps({"@context": context}, indent=1, sort_keys=True) + "\n").encode(),
-        res.ONTOLOGY_RELEASE: ontology_path.read_bytes(),
-        res.SHAPES_RELEASE: shapes_path.read_bytes(),
-        res.SHACL_REPORT: publish.graph_turtle(report),
-    }
-    files.update(_documentation(ontology))
-    files.update(_queries())
-    return files
+    articles: list
+    minter: object
+    compactor: object
+
+
+def _assemble_article(index: int):
+    from cubakg import emit, mint, parallel, publish
+
+    job: ArticleJob = parallel.state()
+    article = job.articles[index]
+    return publish.assemble_article(emit.emit_one(article, job.minter), article.graph, mint.own_nodes(article.id),
+                                    job.compactor)
+
+
+def write_graph_files(assembly) -> None:
+    """The graph in N-Triples, Turtle, TriG and JSON-LD."""
+    assembly.write_ntriples(res.GRAPH_NTRIPLES)
+    assembly.write_turtle(res.GRAPH_TURTLE, res.GRAPH_NTRIPLES)
+    assembly.write_trig(res.GRAPH_TRIG)
+    assembly.write_jsonld(res.GRAPH_JSONLD)
+
+
+def write_other_files(staging, ontology, project: Project) -> None:
+    """The context, ontology and shapes, their documentation, the saved queries."""
+    from cubakg import jsonld
+
+    context = jsonld.jsonld_context(ontology)
+    staging.write(res.JSONLD_CONTEXT, (json.dumps({"@context": context}, indent=1) + "\n").encode())
+    staging.write(res.ONTOLOGY_RELEASE, ontology.data)
+    staging.write(res.SHAPES_RELEASE, project.shapes.read_bytes())
+    for name, data in {**_documentation(ontology), **_queries()}.items():
+        staging.write(name, data)
 
 
 def _documentation(ontology) -> dict[str, bytes]:
     from cubakg.ontology_doc import render_html
 
-    return {res.ONTOLOGY_DOC: render_html(ontology).encode("utf-8")}
+    return {res.ONTOLOGY_DOC: render_html(ontology.graph()).encode("utf-8")}
 
 
 def _queries() -> dict[str, bytes]:
@@ -140,6 +186,114 @@ SELECT DISTINCT ?name ?post WHERE {
 """
 
 
-def example_answer(union) -> tuple[str, list[str]]:
-    rows = union.query(EXAMPLE_QUERY)
-    return EXAMPLE_QUESTION, [f"{row.name}" + (f" — {row.post}" if row.post else "") for row in rows]
+def example_answer(data) -> tuple[str, list[str]]:
+    rows = data.query(EXAMPLE_QUERY)
+    return EXAMPLE_QUESTION, [row["name"].value + (f" — {row['post'].value}" if row["post"] else "") for row in rows]
+
+
+# --- checking one sheet (`cubakg validate seeds/ID.yaml`) ----------------------------------
+
+
+@dataclass(frozen=True)
+class SheetFinding:
+    """Something wrong (or worth a look) in a sheet, where it is."""
+
+    location: str  # file:line
+    severity: str  # "Violation" or "Warning"
+    message: str
+
+
+@dataclass(frozen=True)
+class SheetCheck:
+    path: Path
+    facts: int
+    findings: list[SheetFinding]
+
+    @property
+    def conforms(self) -> bool:
+        return not any(f.severity == "Violation" for f in self.findings)
+
+
+def check_sheet(sheet_path: Path, shapes: Path | None = None, ontology_path: Path | None = None) -> SheetCheck:
+    """Check one fact sheet as the build would — anchoring, references, dates, coverage,
+    and the SHACL shapes on the facts it would emit — without writing anything.
+
+    The other sheets of its folder are read for what this one may lean on (dates of
+    events they fix); their own problems are not this sheet's. Problems that stop the
+    build raise `InputErrors` (exit 3); SHACL results and coverage gaps of a draft are
+    returned as findings, each with `file:line`.
+    """
+    from cubakg import anchor, emit, mint, read, validate
+    from cubakg.errors import CubakgError, Problems
+    from cubakg.namespaces import compact
+
+    seeds = sheet_path.parent
+    registry = read.read_registry(seeds / read.REGISTRY)
+    target = read.read_sheet(sheet_path)
+    others = []
+    for path in read.sheet_paths(seeds):
+        if path.resolve() != sheet_path.resolve():
+            try:
+                others.append(read.read_sheet(path))
+            except CubakgError:
+                continue  # a neighbour's problem is not this sheet's
+    article, notes = anchor.anchor([target])
+    context = [anchor.anchor_sheet(sheet, Problems()) for sheet in others]
+    articles, index = _resolve_leaning_on(article[0], context, registry)
+    minter = mint.Minter(index)
+    articles = mint.mint(articles, minter)
+    ontology = read.Ontology(ontology_path or res.ONTOLOGY_FILE)
+    quads = emit.emit(articles[:1], registry, minter, ontology)
+    outcome = validate.shacl_check(validate.load_store(quads), shapes or res.SHAPES_FILE, ontology)
+    where = _locations(articles[0])
+    findings = [SheetFinding(str(gap_location), "Warning", message) for gap_location, message in _split_notes(notes)]
+    for finding in outcome.findings:
+        focus = finding.focus[1:-1] if finding.focus.startswith("<") else finding.focus
+        if not _about_this_sheet(focus, articles[0], where):
+            continue
+        severity = finding.severity.rsplit("#", 1)[-1]
+        path = f" {compact(finding.path[1:-1])}" if finding.path and finding.path.startswith("<") else ""
+        findings.append(SheetFinding(where.get(focus, str(target.source.location("article"))), severity,
+                                     f"{compact(focus)}{path}: {finding.message}"))
+    return SheetCheck(sheet_path, len(target.sheet.facts), findings)
+
+
+def _resolve_leaning_on(article, context, registry):
+    """Resolve the sheet with its neighbours; neighbours that do not resolve are left out."""
+    from cubakg import resolve
+    from cubakg.errors import InputErrors
+
+    while True:
+        try:
+            return resolve.resolve([article, *context], registry)
+        except InputErrors as errors:
+            mine = [p for p in errors.problems if p.location and Path(p.location.path).resolve() == article.sheet.path.resolve()]
+            if mine or not context:
+                raise InputErrors(mine or errors.problems) from None
+            failing = {Path(p.location.path).resolve() for p in errors.problems if p.location}
+            context = [a for a in context if a.sheet.path.resolve() not in failing]
+
+
+def _locations(article) -> dict[str, str]:
+    """IRI → file:line of the fact that made it (its node, evidence, times)."""
+    from cubakg import mint
+
+    where: dict[str, str] = {article.iri: str(article.sheet.source.location("article"))}
+    for record in article.facts:
+        line = str(record.location())
+        evidence = [(e, mint.quote_selector_iri(e), mint.position_selector_iri(e)) for e in record.evidence]
+        times = [(t, mint.description_iri(t), mint.beginning_iri(t), mint.description_iri(mint.beginning_iri(t)))
+                 for t in record.time_nodes.values()]
+        for node in (record.iri, *[n for group in evidence + times for n in group]):
+            where.setdefault(node, line)
+    return where
+
+
+def _about_this_sheet(focus: str, article, where: dict[str, str]) -> bool:
+    return focus in where or article.id in focus
+
+
+def _split_notes(notes: list[str]):
+    for note in notes:
+        location, _, message = note.partition(": ")
+        yield location, message

@@ -40,6 +40,52 @@ PREFIXES: dict[str, str] = {
 }
 
 
+class Vocabulary:
+    """A namespace whose attributes are its terms, as plain strings: `SDO.Person`.
+
+    Not a `str` itself, so that terms named like string methods (`DCTERMS.title`)
+    are terms too.
+
+    >>> Vocabulary("http://purl.org/dc/terms/").title
+    'http://purl.org/dc/terms/title'
+    """
+
+    def __init__(self, namespace: str):
+        self.namespace = namespace
+
+    def __getattr__(self, name: str) -> str:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        term = self.namespace + name
+        setattr(self, name, term)  # found directly from now on
+        return term
+
+    def __getitem__(self, name: str) -> str:  # for terms that are Python keywords: VOID["class"]
+        return self.namespace + name
+
+    def __str__(self) -> str:
+        return self.namespace
+
+
+CKG = Vocabulary(NS_ONTOLOGY)
+SDO = Vocabulary(PREFIXES["schema"])
+ORG = Vocabulary(PREFIXES["org"])
+PROV = Vocabulary(PREFIXES["prov"])
+OA = Vocabulary(PREFIXES["oa"])
+TIME = Vocabulary(PREFIXES["time"])
+QB = Vocabulary(PREFIXES["qb"])
+SKOS = Vocabulary(PREFIXES["skos"])
+DCTERMS = Vocabulary(PREFIXES["dcterms"])
+DCAT = Vocabulary(PREFIXES["dcat"])
+VOID = Vocabulary(PREFIXES["void"])
+SPDX = Vocabulary(PREFIXES["spdx"])
+RDF_NS = Vocabulary(RDF)
+RDFS_NS = Vocabulary(RDFS)
+OWL_NS = Vocabulary(OWL)
+XSD_NS = Vocabulary(XSD)
+RDF_TYPE = RDF + "type"
+
+
 def pick(*names: str) -> dict[str, str]:
     """A subset of PREFIXES, in the order given: `pick("sh", "xsd")`."""
     return {name: PREFIXES[name] for name in names}

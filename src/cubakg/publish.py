@@ -1,259 +1,296 @@
-"""Stage 7, publish: write the release into dist/, atomically and deterministically.
+"""Stage 7, publish: the release, assembled graph by graph and written into dist/ atomically.
 
-Everything is written into a temporary folder beside dist/ and swapped in only
-when complete, so a failed build leaves dist/ exactly as it was. Quads are
-sorted before serialising, so the same graph always gives the same bytes.
+Files are written into a temporary folder beside dist/ as they are made, each
+hashed as it is written (`Staging`), and swapped in whole only when the build
+has passed validation, so a failed build leaves dist/ exactly as it was.
+
+The union of the graphs is never held whole: each article's triples about its own
+nodes (the article, its parts, facts, evidence and times) are written out as soon
+as the article is emitted (`Assembly.add`); triples about shared things (people,
+places, events, concepts …) are kept, merged and written at the end. So the graph
+files list the shared things first, then each article's own nodes, article by
+article, each block sorted by subject with rdf:type first.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
+import itertools
 import os
 import shutil
 import tempfile
+from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import RDF, RDFS, XSD, Dataset, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCAT, DCTERMS, OWL, VOID
+import pyoxigraph
 
-from cubakg import resources as res
-from cubakg.emit import PREFIXES
+from cubakg import jsonld
+from cubakg.describe import FileRecord, Statistics
+from cubakg.namespaces import RDF_TYPE, pick
+from cubakg.terms import Quad
 
-SPDX = Namespace("http://spdx.org/rdf/terms#")
-RELEASE_BASE = "https://w3id.org/cubakg/release/"
-MEDIA_TYPES = {
-    ".ttl": "text/turtle", ".nt": "application/n-triples", ".trig": "application/trig",
-    ".jsonld": "application/ld+json", ".html": "text/html", ".rq": "application/sparql-query",
-    ".md": "text/markdown",
-}
+# Prefixes written in the graph files. Our own IRIs stay whole: as `id:` prefixed
+# names their slashes would need escaping in Turtle.
+GRAPH_PREFIXES = pick("ckg", "schema", "org", "prov", "oa", "time", "qb", "skos", "dcterms", "owl", "rdfs", "xsd")
+REPORT_PREFIXES = pick("rdf", "sh", "cks", "xsd", "ckg", "schema", "org", "prov", "oa", "time", "qb", "skos", "dcterms", "rdfs", "owl")
 
+Triple = tuple[str, str, str]
 
-# --- deterministic serialisation ----------------------------------------------------
+# --- order and plain text forms --------------------------------------------------------------
 
-
-def _to_oxigraph(term):
-    import pyoxigraph as ox
-
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        datatype = term.datatype or XSD.string
-        return ox.Literal(str(term), datatype=ox.NamedNode(str(datatype)))
-    raise ValueError(f"blank node {term!r} in the release: every node must have a minted IRI")
+# Lines are sorted as plain strings, which Python sorts far faster than tuples with a
+# key function. While sorting, a subject ends with SUBJECT_END and a predicate with
+# PREDICATE_END, both below any character an IRI may hold, so a subject sorts before
+# the longer IRIs it is a prefix of (…/0-73 before …/0-73/quote); rdf:type is TYPE,
+# lower still, so it comes first within a subject. Literals never hold these
+# characters raw (N-Triples writes control characters as \\uXXXX).
+SUBJECT_END, PREDICATE_END, TYPE = "\x02", "\x03", "\x01"
 
 
-def _triple_key(triple: tuple) -> tuple:
-    # rdf:type first within a subject reads best; otherwise plain N-Triples order.
-    subject, predicate, obj = triple
-    return (str(subject), predicate != RDF.type, str(predicate), obj.n3())
+def sort_line(subject: str, predicate: str, obj: str) -> str:
+    if predicate == RDF_TYPE:
+        return f"<{subject}{SUBJECT_END}{TYPE}{obj} .\n"
+    return f"<{subject}{SUBJECT_END}<{predicate}{PREDICATE_END}{obj} .\n"
 
 
-def sorted_quads(dataset: Dataset) -> list[tuple]:
-    """(graph, subject, predicate, object), graph by graph."""
-    quads = {(getattr(g, "identifier", g), s, p, o) for s, p, o, g in dataset.quads((None, None, None, None))}
-    return sorted(quads, key=lambda q: (str(q[0]), *_triple_key(q[1:])))
+_MARKS = ((f"{SUBJECT_END}{TYPE}".encode(), f"> <{RDF_TYPE}> ".encode()),
+          (SUBJECT_END.encode(), b"> "), (PREDICATE_END.encode(), b"> "))
 
 
-def sorted_triples(graph: Graph) -> list[tuple]:
-    return sorted(graph, key=_triple_key)
+def as_ntriples(lines) -> bytes:
+    """Sort lines, sorted, as N-Triples (marks replaced in UTF-8 bytes, where it is fastest)."""
+    data = "".join(sorted(lines)).encode("utf-8")
+    for mark, replacement in _MARKS:
+        data = data.replace(mark, replacement)
+    return data
 
 
-def serialize(triples_or_quads: list[tuple], fmt: str, prefixes: dict[str, str]) -> bytes:
-    """Serialise in the given order with pyoxigraph (Turtle, TriG, N-Triples, N-Quads)."""
-    import pyoxigraph as ox
-
-    formats = {"turtle": ox.RdfFormat.TURTLE, "trig": ox.RdfFormat.TRIG,
-               "nt": ox.RdfFormat.N_TRIPLES, "nq": ox.RdfFormat.N_QUADS}
-    if fmt in ("trig", "nq"):
-        items = [ox.Quad(_to_oxigraph(s), _to_oxigraph(p), _to_oxigraph(o), _to_oxigraph(g))
-                 for g, s, p, o in triples_or_quads]
-    else:
-        items = [ox.Triple(_to_oxigraph(s), _to_oxigraph(p), _to_oxigraph(o)) for s, p, o in triples_or_quads]
-    use_prefixes = prefixes if fmt in ("turtle", "trig") else None
-    return ox.serialize(items, format=formats[fmt], prefixes=use_prefixes)
+def in_graph(ntriples: bytes, graph: str) -> bytes:
+    """N-Triples as N-Quads of `graph` (no literal holds a raw newline)."""
+    return ntriples.replace(b" .\n", f" <{graph}> .\n".encode("utf-8"))
 
 
-def graph_turtle(graph: Graph) -> bytes:
-    prefixes = {p: str(ns) for p, ns in graph.namespaces() if p}
-    return serialize(sorted_triples(graph), "turtle", prefixes)
+def ntriples(triples) -> bytes:
+    """Triples as sorted N-Triples."""
+    return as_ntriples([sort_line(s, p, o) for s, p, o in triples])
 
 
-# --- JSON-LD with a context a web developer can use -----------------------------------
+def turtle(triples, prefixes: dict[str, str]) -> bytes:
+    """Triples as Turtle (pyoxigraph), in the order of `ntriples`, so subjects stay grouped."""
+    return pyoxigraph.serialize(pyoxigraph.parse(ntriples(triples), format=pyoxigraph.RdfFormat.N_TRIPLES),
+                                format=pyoxigraph.RdfFormat.TURTLE, prefixes=prefixes)
 
 
-def jsonld_context(ontology: Graph) -> dict:
-    """Prefixes, plus a short name for every ckg: term (typed where the range says)."""
-    context: dict[str, object] = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
-    context["label"] = {"@id": "rdfs:label", "@container": "@language"}
-    for term in sorted(set(ontology.subjects(RDF.type, OWL.ObjectProperty))):
-        if str(term).startswith(res.NS_ONTOLOGY):
-            context[str(term)[len(res.NS_ONTOLOGY):]] = {"@id": f"ckg:{term[len(res.NS_ONTOLOGY):]}", "@type": "@id"}
-    for term in sorted(set(ontology.subjects(RDF.type, OWL.DatatypeProperty))):
-        if str(term).startswith(res.NS_ONTOLOGY):
-            name = str(term)[len(res.NS_ONTOLOGY):]
-            ranges = [r for r in ontology.objects(term, RDFS.range) if str(r).startswith(str(XSD))]
-            entry: dict[str, str] = {"@id": f"ckg:{name}"}
-            if len(ranges) == 1 and ranges[0] != XSD.string:
-                entry["@type"] = f"xsd:{str(ranges[0])[len(str(XSD)):]}"
-            context[name] = entry
-    for name, iri, kind in (
-        ("headline", "schema:headline", None), ("text", "schema:text", None),
-        ("startDate", "schema:startDate", "xsd:date"), ("endDate", "schema:endDate", "xsd:date"),
-        ("dateCreated", "schema:dateCreated", "xsd:date"), ("location", "schema:location", "@id"),
-        ("about", "schema:about", "@id"), ("mentions", "schema:mentions", "@id"),
-        ("publisher", "schema:publisher", "@id"), ("author", "schema:author", "@id"),
-        ("wasDerivedFrom", "prov:wasDerivedFrom", "@id"), ("sameAs", "owl:sameAs", "@id"),
-        ("exact", "oa:exact", None), ("prefix", "oa:prefix", None), ("suffix", "oa:suffix", None),
-        ("start", "oa:start", "xsd:nonNegativeInteger"), ("end", "oa:end", "xsd:nonNegativeInteger"),
-        ("hasSource", "oa:hasSource", "@id"), ("hasSelector", "oa:hasSelector", "@id"),
-    ):
-        context.setdefault(name, {"@id": iri, **({"@type": kind} if kind else {})})
-    return context
+# --- writing files atomically ------------------------------------------------------------------
 
 
-def _canonical_json(value):
-    """Sort object keys and every array of nodes/values, so output never depends on hashing."""
-    if isinstance(value, dict):
-        return {key: _canonical_json(value[key]) for key in sorted(value)}
-    if isinstance(value, list):
-        items = [_canonical_json(v) for v in value]
-        return sorted(items, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
-    return value
+class HashingWriter:
+    """A binary file that counts and hashes what is written to it."""
+
+    def __init__(self, path: Path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.file = open(path, "wb")
+        self.hash = hashlib.sha256()
+        self.size = 0
+
+    def write(self, data: bytes) -> int:
+        self.hash.update(data)
+        self.size += len(data)
+        return self.file.write(data)
+
+    def flush(self) -> None:
+        self.file.flush()
+
+    def close(self) -> FileRecord:
+        self.file.close()
+        return FileRecord(self.size, self.hash.hexdigest())
 
 
-def graph_jsonld(graph: Graph, context: dict) -> bytes:
-    """Compacted JSON-LD with the context embedded: no remote context is ever needed."""
-    data = json.loads(graph.serialize(format="json-ld", context=context, auto_compact=True))
-    body = {key: value for key, value in data.items() if key != "@context"}
-    canonical = {"@context": context, **_canonical_json(body)}
-    return (json.dumps(canonical, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+class Staging:
+    """The release being written: a temporary folder beside `out_dir`, swapped in by `commit`.
 
+    >>> with Staging(Path(tempfile.mkdtemp()) / "dist") as staging:   # doctest: +SKIP
+    ...     staging.write("void.ttl", b"...")
+    ...     staging.commit()
+    """
 
-# --- dataset description (VoID + DCAT) ---------------------------------------------------
+    def __init__(self, out_dir: Path):
+        self.out_dir = out_dir.resolve()
+        self.out_dir.parent.mkdir(parents=True, exist_ok=True)
+        self.root = Path(tempfile.mkdtemp(prefix=f".{self.out_dir.name}-new-", dir=self.out_dir.parent))
+        self.work = self.root / ".work"  # scratch files, gone before the swap
+        self.work.mkdir()
+        self.files: dict[str, FileRecord] = {}
 
+    def __enter__(self) -> "Staging":
+        return self
 
-def sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+    def __exit__(self, kind, error, traceback) -> None:
+        if self.root.exists():  # not committed: a failure, leave no trace
+            shutil.rmtree(self.root, ignore_errors=True)
 
+    def open(self, name: str) -> HashingWriter:
+        return HashingWriter(self.root / name)
 
-def describe_release(union: Graph, dataset: Dataset, files: dict[str, bytes], ontology: Graph) -> Graph:
-    """VoID statistics and DCAT distributions with media type, size and SHA-256."""
-    g = Graph(bind_namespaces="none")
-    for prefix, ns in (("rdf", RDF), ("void", VOID), ("dcat", DCAT), ("dcterms", DCTERMS), ("spdx", SPDX),
-                       ("xsd", XSD), ("owl", OWL), ("rdfs", RDFS)):
-        g.bind(prefix, ns)
-    ontology_iri = next(ontology.subjects(RDF.type, OWL.Ontology))
-    version = str(next(ontology.objects(ontology_iri, OWL.versionInfo)))
-    modified = next(ontology.objects(ontology_iri, DCTERMS.modified), None)
-    release = URIRef(f"{res.NS_ID}dataset/cubakg")
-    base = f"{RELEASE_BASE}{version}/"
-    g.add((release, RDF.type, VOID.Dataset))
-    g.add((release, RDF.type, DCAT.Dataset))
-    g.add((release, DCTERMS.title, Literal("cubakg: US–Cuba migration diplomacy knowledge graph", lang="en")))
-    g.add((release, DCTERMS.description, Literal(
-        "Facts about US–Cuba migration talks, officials, agencies, migration statistics, policy changes and "
-        "statements, each with verbatim evidence (character offsets) from the news articles it comes from.", lang="en")))
-    g.add((release, DCTERMS.license, URIRef("https://creativecommons.org/licenses/by/4.0/")))
-    g.add((release, DCTERMS.creator, Literal("The cubakg team")))
-    g.add((release, OWL.versionInfo, Literal(version)))
-    if modified is not None:
-        g.add((release, DCTERMS.modified, modified))
-    g.add((release, VOID.uriSpace, Literal(res.NS_ID)))
-    g.add((release, DCTERMS.conformsTo, ontology_iri))
-    _void_statistics(g, release, union)
-    for namespace in sorted(_vocabularies(union)):
-        g.add((release, VOID.vocabulary, URIRef(namespace)))
-    for graph in sorted(dataset.graphs(), key=lambda x: str(x.identifier)):
-        if len(graph) == 0 or not isinstance(graph.identifier, URIRef):
-            continue
-        subset = URIRef(f"{release}/graph/{str(graph.identifier).rsplit('/', 1)[-1]}")
-        g.add((release, VOID.subset, subset))
-        g.add((subset, RDF.type, VOID.Dataset))
-        g.add((subset, RDFS.label, Literal(f"named graph {graph.identifier}")))
-        g.add((subset, VOID.triples, Literal(len(graph), datatype=XSD.integer)))
-        g.add((subset, DCTERMS.identifier, Literal(str(graph.identifier))))
-    for name in sorted(files):
-        data = files[name]
-        dist = URIRef(f"{base}{name}")
-        checksum = URIRef(f"{dist}#sha256")
-        media = MEDIA_TYPES.get(Path(name).suffix, "application/octet-stream")
-        g.add((release, DCAT.distribution, dist))
-        g.add((dist, RDF.type, DCAT.Distribution))
-        g.add((dist, DCTERMS.title, Literal(name)))
-        g.add((dist, DCAT.downloadURL, dist))
-        g.add((dist, DCAT.mediaType, URIRef(f"https://www.iana.org/assignments/media-types/{media}")))
-        g.add((dist, DCAT.byteSize, Literal(len(data), datatype=XSD.nonNegativeInteger)))
-        g.add((dist, SPDX.checksum, checksum))
-        g.add((checksum, RDF.type, SPDX.Checksum))
-        g.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
-        g.add((checksum, SPDX.checksumValue, Literal(sha256(data), datatype=XSD.hexBinary)))
-        if name.startswith("cubakg."):
-            g.add((release, VOID.dataDump, dist))
-    return g
+    def close(self, name: str, writer: HashingWriter) -> None:
+        self.files[name] = writer.close()
 
+    def write(self, name: str, data: bytes) -> None:
+        writer = self.open(name)
+        writer.write(data)
+        self.close(name, writer)
 
-def _void_statistics(g: Graph, release: URIRef, union: Graph) -> None:
-    count = lambda n: Literal(n, datatype=XSD.integer)  # noqa: E731
-    g.add((release, VOID.triples, count(len(union))))
-    g.add((release, VOID.distinctSubjects, count(len(set(union.subjects())))))
-    g.add((release, VOID.distinctObjects, count(len(set(union.objects())))))
-    g.add((release, VOID.properties, count(len(set(union.predicates())))))
-    classes = sorted(set(union.objects(None, RDF.type)))
-    g.add((release, VOID.classes, count(len(classes))))
-    g.add((release, VOID.entities, count(len(set(union.subjects(RDF.type, None))))))
-    for cls in classes:
-        partition = URIRef(f"{release}/class/{_slug(cls)}")
-        g.add((release, VOID.classPartition, partition))
-        g.add((partition, VOID["class"], cls))
-        g.add((partition, VOID.entities, count(len(set(union.subjects(RDF.type, cls))))))
-    for prop in sorted(set(union.predicates())):
-        partition = URIRef(f"{release}/property/{_slug(prop)}")
-        g.add((release, VOID.propertyPartition, partition))
-        g.add((partition, VOID.property, prop))
-        g.add((partition, VOID.triples, count(len(list(union.triples((None, prop, None)))))))
-
-
-def _slug(iri: URIRef) -> str:
-    for prefix, ns in PREFIXES.items():
-        if str(iri).startswith(str(ns)):
-            return f"{prefix}-{str(iri)[len(str(ns)):]}"
-    return hashlib.sha1(str(iri).encode()).hexdigest()[:12]
-
-
-def _vocabularies(union: Graph) -> set[str]:
-    used = set(union.predicates()) | set(union.objects(None, RDF.type))
-    return {str(ns) for _, ns in PREFIXES.items() for term in used if str(term).startswith(str(ns))} - {res.NS_ID}
-
-
-# --- atomic write ------------------------------------------------------------------------
-
-
-def write_release(out_dir: Path, files: dict[str, bytes]) -> None:
-    """Write `files` (relative path → bytes) as the new `out_dir`, all or nothing."""
-    out_dir = out_dir.resolve()
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-new-", dir=out_dir.parent))
-    try:
-        for name in sorted(files):
-            path = staging / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(files[name])
-        previous = out_dir.with_name(f".{out_dir.name}-old-{os.getpid()}")
-        had_previous = out_dir.exists()
+    def commit(self) -> None:
+        """Swap the finished release in for `out_dir`, all or nothing."""
+        shutil.rmtree(self.work)
+        previous = self.out_dir.with_name(f".{self.out_dir.name}-old-{os.getpid()}")
+        had_previous = self.out_dir.exists()
         if had_previous:
-            os.rename(out_dir, previous)
+            os.rename(self.out_dir, previous)
         try:
-            os.rename(staging, out_dir)
+            os.rename(self.root, self.out_dir)
         except BaseException:
             if had_previous:
-                os.rename(previous, out_dir)
+                os.rename(previous, self.out_dir)
             raise
         if had_previous:
             shutil.rmtree(previous)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
 
+
+# --- assembling the graph files --------------------------------------------------------------
+
+
+class Assembly:
+    """The graph files of the release, assembled graph by graph as emit writes them."""
+
+    def __init__(self, staging: Staging, context: dict):
+        self.staging = staging
+        self.compactor = jsonld.Compactor(context)
+        self.context = context
+        self.stats = Statistics()
+        self._quads = open(staging.work / "articles.nq", "wb")  # each article graph's quads, sorted
+        self._local = open(staging.work / "local.nt", "wb")  # each article's own nodes, sorted
+        self._nodes = open(staging.work / "nodes.jsonl", "wb")  # their JSON-LD node objects
+        self._blocks: dict[str, tuple[int, int]] = {}  # article graph → (offset, length) in articles.nq
+        self._shared: set[Triple] = set()  # triples about shared things, from every graph
+        self._other_graphs: dict[str, set[str]] = defaultdict(set)  # shared, sources, outside: sort lines
+
+    def add(self, quads: list[Quad]) -> None:
+        """Quads of the graphs shared by all articles (the registry, concepts, structures)."""
+        for g, s, p, o in quads:
+            self._other_graphs[g].add(sort_line(s, p, o))
+        self._shared.update((s, p, o) for _, s, p, o in quads)
+
+    def take(self, part: "ArticlePart") -> None:
+        """One article's part (see `assemble_article`), in article order."""
+        self._blocks[part.graph] = (self._quads.tell(), len(part.block))
+        self._quads.write(part.block)
+        self.stats.graph_sizes[part.graph] = part.graph_size
+        for graph, lines in part.other_graphs.items():
+            self._other_graphs[graph].update(lines)
+        self._shared.update(part.shared)
+        if part.local_ntriples:
+            self._local.write(part.local_ntriples)
+            self._nodes.write((b",\n" if self._nodes.tell() else b"") + part.nodes)
+        self.stats.merge(part.stats)
+
+    def finish(self) -> list[Path]:
+        """Close the scratch files; the N-Quads of every graph, for the validation store."""
+        for handle in (self._quads, self._local, self._nodes):
+            handle.close()
+        self.stats.add(self._shared)
+        others = self.staging.work / "other.nq"
+        with open(others, "wb") as out:
+            for graph in sorted(self._other_graphs):
+                block = in_graph(as_ntriples(self._other_graphs[graph]), graph)
+                self._blocks[graph] = (-out.tell() - 1, len(block))  # negative: in other.nq
+                out.write(block)
+                self.stats.graph_sizes[graph] = len(self._other_graphs[graph])
+        return [self.staging.work / "articles.nq", others]
+
+    def write_ntriples(self, name: str) -> None:
+        writer = self.staging.open(name)
+        writer.write(ntriples(self._shared))
+        _copy(self.staging.work / "local.nt", writer)
+        self.staging.close(name, writer)
+
+    def write_turtle(self, name: str, ntriples_name: str) -> None:
+        """Turtle from the N-Triples file just written: same order, subjects grouped."""
+        writer = self.staging.open(name)
+        pyoxigraph.serialize(pyoxigraph.parse(path=str(self.staging.root / ntriples_name),
+                                              format=pyoxigraph.RdfFormat.N_TRIPLES),
+                             output=writer, format=pyoxigraph.RdfFormat.TURTLE, prefixes=GRAPH_PREFIXES)
+        self.staging.close(name, writer)
+
+    def write_trig(self, name: str) -> None:
+        """TriG, one named graph after another in the order of their IRIs."""
+        paths = (self.staging.work / "articles.nq", self.staging.work / "other.nq")
+        with open(paths[0], "rb") as articles, open(paths[1], "rb") as others:
+            def blocks():
+                for graph in sorted(self._blocks):
+                    offset, length = self._blocks[graph]
+                    source = articles if offset >= 0 else others
+                    source.seek(offset if offset >= 0 else -offset - 1)
+                    yield pyoxigraph.parse(source.read(length), format=pyoxigraph.RdfFormat.N_QUADS)
+
+            writer = self.staging.open(name)
+            pyoxigraph.serialize(itertools.chain.from_iterable(blocks()), output=writer,
+                                 format=pyoxigraph.RdfFormat.TRIG, prefixes=GRAPH_PREFIXES)
+            self.staging.close(name, writer)
+
+    def write_jsonld(self, name: str) -> None:
+        writer = self.staging.open(name)
+        writer.write(jsonld.document_head(self.context).encode("utf-8"))
+        shared = jsonld.node_lines(self._shared, self.compactor)
+        writer.write(shared.encode("utf-8"))
+        if (self.staging.work / "nodes.jsonl").stat().st_size:
+            writer.write(b",\n" if shared else b"")
+            _copy(self.staging.work / "nodes.jsonl", writer)
+        writer.write(jsonld.DOCUMENT_TAIL.encode("utf-8"))
+        self.staging.close(name, writer)
+
+
+@dataclass
+class ArticlePart:
+    """What one article adds to the graph files, made on its own (so in any process)."""
+
+    graph: str
+    block: bytes  # its graph, as sorted N-Quads
+    graph_size: int
+    local_ntriples: bytes  # triples about its own nodes, sorted
+    nodes: bytes  # their JSON-LD node objects
+    shared: set[Triple]  # triples about shared things
+    other_graphs: dict[str, set[str]]  # its lines in other graphs (sources, outside knowledge), as sort lines
+    stats: Statistics
+
+
+def assemble_article(quads: list[Quad], graph: str, own: tuple[str, tuple[str, ...]],
+                     compactor: jsonld.Compactor) -> ArticlePart:
+    """One article's quads — its `graph`, and its `own` nodes (the article's IRI, and the
+    prefixes of its parts, facts, evidence and times) — as its part of the release."""
+    node, prefixes = own
+    in_graph_lines, other_graphs = set(), defaultdict(set)
+    local, shared = set(), set()
+    for g, s, p, o in quads:
+        if g == graph:
+            in_graph_lines.add(sort_line(s, p, o))
+        else:
+            other_graphs[g].add(sort_line(s, p, o))
+        if s == node or s.startswith(prefixes):
+            local.add((s, p, o))
+        else:
+            shared.add((s, p, o))
+    stats = Statistics()
+    stats.add(local)
+    return ArticlePart(
+        graph=graph, block=in_graph(as_ntriples(in_graph_lines), graph), graph_size=len(in_graph_lines),
+        local_ntriples=ntriples(local), nodes=jsonld.node_lines(local, compactor).encode("utf-8"),
+        shared=shared, other_graphs=dict(other_graphs), stats=stats,
+    )
+
+
+def _copy(path: Path, writer: HashingWriter, chunk: int = 1 << 20) -> None:
+    with open(path, "rb") as source:
+        while data := source.read(chunk):
+            writer.write(data)

@@ -1,123 +1,160 @@
-"""Stage 6, validate: SHACL over the built graph; a violation fails the build.
+"""Stage 6, validate: the SHACL shapes over the built quads, with the engine of
+`cubakg validate`; a violation fails the build.
 
-Warnings (sh:Warning) are reported but do not fail. The report is published as
-dist/shacl-report.ttl.
+Warnings (sh:Warning) are reported but do not fail. The results become the
+release's `shacl-report.ttl` (see `report_quads`).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from pathlib import Path
 
-from rdflib import RDF, BNode, Graph, Literal, URIRef
-from rdflib.namespace import SH
+from cubakg import mint
+from cubakg.namespaces import RDF_TYPE, SH, XSD, compact
+from cubakg.read import Ontology
+from cubakg.terms import Quad, iri, text, typed
 
-from cubakg.resources import NS_ID, NS_SHAPES
+VIOLATION, WARNING = SH + "Violation", SH + "Warning"
 
 
 @dataclass(frozen=True)
 class Finding:
-    focus: str
-    severity: str
+    """One SHACL result, as terms of the report (N-Triples) and words for a person."""
+
+    focus: str  # N-Triples term
+    severity: str  # IRI
     message: str
-    path: str
-    value: str
-    shape: str
-    component: str
+    path: str | None  # N-Triples term: an IRI, or a literal with the path in SPARQL syntax
+    value: str | None  # N-Triples term
+    shape: str | None  # N-Triples term
+    component: str  # IRI
+
+    @property
+    def key(self) -> tuple:
+        return (self.focus, self.severity, self.path or "", self.component, self.value or "", self.shape or "", self.message)
 
 
 @dataclass(frozen=True)
 class ShaclOutcome:
-    conforms: bool
-    report: Graph
     findings: list[Finding]
 
     @property
     def violations(self) -> list[Finding]:
-        return [f for f in self.findings if f.severity == "Violation"]
+        return [f for f in self.findings if f.severity == VIOLATION]
 
     @property
     def warnings(self) -> list[Finding]:
-        return [f for f in self.findings if f.severity == "Warning"]
+        return [f for f in self.findings if f.severity == WARNING]
+
+    @property
+    def conforms(self) -> bool:
+        """No violation (warnings and infos do not fail a build)."""
+        return not self.violations
 
 
-def shacl_check(data: Graph, shapes: Graph, ontology: Graph) -> ShaclOutcome:
-    """Validate `data` with pyshacl; the ontology supplies rdfs:subClassOf for class targets."""
-    from pyshacl import validate
+def nquads(quads: list[Quad]) -> bytes:
+    """The quads as N-Quads text (objects are already N-Triples terms), in no particular order."""
+    return "".join([f"<{s}> <{p}> {o} <{g}> .\n" for g, s, p, o in quads]).encode("utf-8")
 
-    graph = Graph()
-    for triple in (*data, *ontology):
-        graph.add(triple)
-    _conforms, report, _text = validate(
-        graph, shacl_graph=shapes, inference="none", inplace=True,
-        allow_warnings=True, advanced=False, meta_shacl=False,
+
+@dataclass
+class DataStore:
+    """The built data in a pyoxigraph store, every term as written (conformance.dataset)."""
+
+    store: object
+    dataset: object  # conformance.dataset.Dataset
+
+    def query(self, query: str):
+        """A query on the data as a SPARQL store sees it (numbers by value; the ontology too, once checked)."""
+        import pyoxigraph
+
+        from cubakg.conformance.dataset import AS_WRITTEN
+
+        graphs = [pyoxigraph.DefaultGraph(), *(g for g in self.store.named_graphs() if g != AS_WRITTEN)]
+        return self.store.query(query, default_graph=graphs)
+
+
+def load_store(data: list[Quad] | list[Path]) -> DataStore:
+    """Quads, or N-Quads files, into a fresh in-memory store."""
+    import pyoxigraph
+
+    from cubakg.conformance.dataset import Loader
+
+    loader = Loader()
+    sources = [Path(item).read_bytes() for item in data] if data and isinstance(data[0], Path) else [nquads(data)]
+    for source in sources:
+        loader.add_bytes(source, pyoxigraph.RdfFormat.N_QUADS)
+    dataset = loader.finish()
+    return DataStore(dataset.store, dataset)
+
+
+def shacl_check(data: DataStore, shapes_path: Path, ontology: Ontology) -> ShaclOutcome:
+    """Validate the union of the store's graphs against the shapes; the ontology supplies
+    rdfs:subClassOf for class targets, as `cubakg validate` does."""
+    import pyoxigraph
+
+    from cubakg.conformance.run import AXIOMS_GRAPH, load_ontology, read_shapes, run_engine
+
+    dataset = data.dataset
+    load_ontology(data.store, ontology.path)
+    dataset.extra_graphs.append(pyoxigraph.NamedNode(AXIOMS_GRAPH))
+    shapes_graph = read_shapes([shapes_path])
+    # No second process: the build runs this on a thread, and a process with threads must not fork.
+    results, _ = run_engine(shapes_graph, dataset, [], fork=False)
+    findings = sorted({_finding(result, shapes_graph) for result in results}, key=lambda f: f.key)
+    return ShaclOutcome(findings)
+
+
+def _finding(result, shapes_graph) -> Finding:
+    import pyoxigraph
+
+    def shape_term(node):
+        if node is None:
+            return None
+        if type(node) is pyoxigraph.NamedNode:
+            return iri(node.value)
+        # A blank shape (from a user's shapes file) has no stable name: describe it.
+        return text(_describe(shapes_graph, node) if type(node) is pyoxigraph.BlankNode else str(node))
+
+    path = None
+    if result.path is not None:
+        plain = result.path.startswith("<") and result.path.endswith(">") and " " not in result.path
+        path = result.path if plain else text(result.path)
+    return Finding(
+        focus=str(result.focus), severity=result.severity, message=result.message or "",
+        path=path, value=str(result.value) if result.value is not None else None,
+        shape=shape_term(result.shape), component=str(result.component),
     )
-    findings = sorted(_findings(report), key=lambda f: (f.focus, f.severity, f.path, f.component, f.value))
-    conforms = not any(f.severity == "Violation" for f in findings)
-    return ShaclOutcome(conforms, _stable_report(report, conforms), findings)
 
 
-def _name(graph: Graph, node) -> str:
-    if node is None:
-        return ""
-    if isinstance(node, BNode):
-        return "(" + " ".join(f"{graph.qname(p) if isinstance(p, URIRef) else p} {_name(graph, o)}"
-                              for p, o in sorted(graph.predicate_objects(node))) + ")"
-    if isinstance(node, URIRef):
-        try:
-            return graph.namespace_manager.normalizeUri(node)
-        except Exception:
-            return str(node)
-    return node.n3()
+def _describe(graph, node) -> str:
+    """A blank node of the shapes graph as readable text: `[sh:path schema:author ; sh:minCount 1]`."""
+    import pyoxigraph
+
+    parts = []
+    for predicate, obj in sorted(graph.predicate_objects(node), key=lambda pair: (pair[0].value, str(pair[1]))):
+        value = (_describe(graph, obj) if type(obj) is pyoxigraph.BlankNode
+                 else compact(obj.value) if type(obj) is pyoxigraph.NamedNode else str(obj))
+        parts.append(f"{compact(predicate.value)} {value}")
+    return "[" + " ; ".join(parts) + "]"
 
 
-def _findings(report: Graph):
-    for result in report.subjects(RDF.type, SH.ValidationResult):
-        value = report.value(result, SH.resultSeverity)
-        yield Finding(
-            focus=_name(report, report.value(result, SH.focusNode)),
-            severity=str(value).rsplit("#", 1)[-1] if value else "Violation",
-            message=str(report.value(result, SH.resultMessage) or ""),
-            path=_name(report, report.value(result, SH.resultPath)),
-            value=_name(report, report.value(result, SH.value)),
-            shape=_name(report, report.value(result, SH.sourceShape)),
-            component=_name(report, report.value(result, SH.sourceConstraintComponent)),
-        )
-
-
-def _stable_report(report: Graph, conforms: bool) -> Graph:
-    """The report with minted IRIs in place of blank nodes, so it serialises the same every time.
-
-    Results become id:report/build/result/{n}; a result nested under another by
-    sh:detail (from sh:node) keeps that link and is not a top-level sh:result.
-    IRIs are copied as they are: sh:sourceShape names a shape of
-    shapes/cubakg.shapes.ttl, where every shape a report can name has an IRI.
-    Other blank nodes, which have no stable name, are written as readable
-    literals: a complex sh:resultPath, a SPARQL constraint (sh:sourceConstraint),
-    and the blank-node shapes of a shapes file a user supplies.
-    """
-    from cubakg.emit import PREFIXES
-
-    stable = Graph(bind_namespaces="none")
-    for prefix, namespace in (("rdf", RDF), ("sh", SH), ("cks", NS_SHAPES), *PREFIXES.items()):
-        stable.bind(prefix, namespace)
-    root = URIRef(f"{NS_ID}report/build")
-    stable.add((root, RDF.type, SH.ValidationReport))
-    stable.add((root, SH.conforms, Literal(conforms)))
-    results = sorted(report.subjects(RDF.type, SH.ValidationResult),
-                     key=lambda r: sorted((str(p), _name(report, o)) for p, o in report.predicate_objects(r)))
-    minted = {result: URIRef(f"{root}/result/{number}") for number, result in enumerate(results, 1)}
-    nested = set(report.objects(None, SH.detail))
-    for result, node in minted.items():
-        if result not in nested:
-            stable.add((root, SH.result, node))
-        for predicate, obj in report.predicate_objects(result):
-            if obj in minted:
-                obj = minted[obj]
-            elif isinstance(obj, BNode):
-                obj = Literal(_name(report, obj))
-            stable.add((node, predicate, obj))
-    return stable
+def report_triples(outcome: ShaclOutcome) -> list[tuple[str, str, str]]:
+    """The build's sh:ValidationReport, with minted IRIs so it is the same every time."""
+    root = mint.report_iri()
+    triples = [(root, RDF_TYPE, iri(SH + "ValidationReport")),
+               (root, SH + "conforms", typed("true" if outcome.conforms else "false", XSD + "boolean"))]
+    for number, finding in enumerate(outcome.findings, 1):
+        node = mint.report_result_iri(number)
+        triples.append((root, SH + "result", iri(node)))
+        values = [(RDF_TYPE, iri(SH + "ValidationResult")), (SH + "focusNode", finding.focus),
+                  (SH + "resultSeverity", iri(finding.severity)), (SH + "resultMessage", text(finding.message)),
+                  (SH + "sourceConstraintComponent", iri(finding.component)), (SH + "resultPath", finding.path),
+                  (SH + "value", finding.value), (SH + "sourceShape", finding.shape)]
+        triples += [(node, predicate, obj) for predicate, obj in values if obj is not None]
+    return triples
 
 
 def format_findings(findings: list[Finding]) -> str:
@@ -127,9 +164,14 @@ def format_findings(findings: list[Finding]) -> str:
         grouped[finding.focus].append(finding)
     lines = []
     for focus in sorted(grouped):
-        lines.append(f"{focus}")
+        lines.append(_short(focus))
         for f in grouped[focus]:
-            where = f" {f.path}" if f.path else ""
-            value = f" = {f.value}" if f.value else ""
-            lines.append(f"  {f.severity}{where}{value}: {f.message}  [{f.component}]")
+            where = f" {_short(f.path)}" if f.path else ""
+            value = f" = {_short(f.value)}" if f.value else ""
+            severity = f.severity.rsplit("#", 1)[-1]
+            lines.append(f"  {severity}{where}{value}: {f.message}  [{compact(f.component)}]")
     return "\n".join(lines)
+
+
+def _short(term: str) -> str:
+    return compact(term[1:-1]) if term.startswith("<") else term

@@ -106,8 +106,8 @@ def interrupt(_signum, _frame) -> None:
     ),
 )
 def serve_command(
-    port: int = typer.Option(DEFAULT_SERVE_PORT, "--port", help="TCP port (0 picks a free one)."),
-    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
+    port: int = typer.Option(DEFAULT_SERVE_PORT, "--port", metavar="PORT", help="TCP port (0 picks a free one)."),
+    host: str = typer.Option("127.0.0.1", "--host", metavar="ADDRESS", help="Address to listen on."),
     files: Optional[list[Path]] = typer.Option(
         None, "--file", help="RDF files to load instead of the release's TriG (repeatable).", metavar="FILE"
     ),

@@ -50,6 +50,10 @@ def query_command(
     answer = run_query(query, parameters, data=data or None, endpoint=endpoint, engine=engine,
                        allow_service=allow_service, timeout=timeout)
     sys.stdout.write(render(answer.result, output_format, answer.prefixes, width))
+    if not answer.result.rows and not answer.result.triples and answer.result.boolean is None:
+        from cubakg.cli import console
+
+        console.note("no results")  # on standard error: the answer on stdout stays well-formed
 
 
 @app.command(

@@ -33,12 +33,12 @@ code follows --severity; a report's sh:conforms is SHACL's (no result at all).
 
 @app.command("validate", help=VALIDATE_HELP)
 def validate_command(
-    paths: Annotated[Optional[list[str]], typer.Argument(help="Files, directories, or - for standard input.", show_default=False)] = None,
-    input_format: Annotated[Optional[str], typer.Option("--input-format", help="Read every input as this format: turtle, ntriples, nquads, trig, jsonld, rdfxml.")] = None,
-    shapes: Annotated[Optional[list[str]], typer.Option("--shapes", help="More SHACL shapes to apply (repeatable).")] = None,
+    paths: Annotated[Optional[list[str]], typer.Argument(metavar="FILE|DIR|-", help="Files, directories, or - for standard input.", show_default=False)] = None,
+    input_format: Annotated[Optional[str], typer.Option("--input-format", metavar="FORMAT", help="Read every input as this format: turtle, ntriples, nquads, trig, jsonld, rdfxml.")] = None,
+    shapes: Annotated[Optional[list[str]], typer.Option("--shapes", metavar="FILE", help="More SHACL shapes to apply (repeatable; - reads standard input).")] = None,
     with_graph: Annotated[bool, typer.Option("--with-graph", help="Validate together with the published graph, so the data may refer to its people, agencies and events.")] = False,
-    output_format: Annotated[str, typer.Option("--format", help="text (default), json, or turtle (a sh:ValidationReport).")] = "text",
-    severity: Annotated[str, typer.Option("--severity", help="Lowest severity that fails the run: violation (default), warning or info.")] = "violation",
+    output_format: Annotated[str, typer.Option("--format", metavar="FORMAT", help="text (default), json, or turtle (a sh:ValidationReport).")] = "text",
+    severity: Annotated[str, typer.Option("--severity", metavar="LEVEL", help="Lowest severity that fails the run: violation (default), warning or info.")] = "violation",
     verbose: Annotated[bool, typer.Option("--verbose", help="Say what is being done, on standard error.")] = False,
 ) -> None:
     from cubakg.errors import EXIT_NONCONFORMING, CubakgError

@@ -100,10 +100,13 @@ def read_shapes(paths: list[Path]):
     graph = Graph()
     for path in paths:
         source = inputs.discover([str(path)], None)[0]
-        stat = path.stat()
-        key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+        if source.path is None:
+            key = None  # standard input: read once, never cached
+        else:
+            stat = path.stat()
+            key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
         with _CACHE_LOCK:
-            triples = _SHAPES_CACHE.get(key)
+            triples = _SHAPES_CACHE.get(key) if key else None
         if triples is None:
             data = inputs.guard(source, inputs.read_bytes(source))
             try:
@@ -113,8 +116,9 @@ def read_shapes(paths: list[Path]):
                 raise inputs.syntax_error(source, error, data) from None
             except MemoryError:
                 raise InputError("a token of the shapes file is longer than pyoxigraph reads", Location(source.label)) from None
-            with _CACHE_LOCK:
-                _SHAPES_CACHE[key] = triples
+            if key:
+                with _CACHE_LOCK:
+                    _SHAPES_CACHE[key] = triples
         for triple in triples:
             graph.add(triple)
     return graph
@@ -185,10 +189,11 @@ def about_the_input(store, results: list[Result], input_graphs: list) -> list[Re
 PARALLEL_FROM = 20_000
 
 
-def run_engine(shapes_graph, dataset, notes: list[str], beside=None) -> tuple[list[Result], object]:
+def run_engine(shapes_graph, dataset, notes: list[str], beside=None, fork: bool = True) -> tuple[list[Result], object]:
     """The SHACL results — the engine, and pyshacl for the shapes beyond SHACL Core and SHACL-SPARQL
     constraints — and what `beside()` returns (the extra checks), run in a second process with part
-    of the shapes where the data is large."""
+    of the shapes where the data is large (unless `fork` is False: call it so from a thread, as a
+    process with threads must not fork)."""
     from cubakg.conformance import parallel
     from cubakg.conformance.engine import Engine, ShapesError
     from cubakg.conformance.terms import written
@@ -197,7 +202,7 @@ def run_engine(shapes_graph, dataset, notes: list[str], beside=None) -> tuple[li
     engine = Engine(shapes_graph, dataset)
     try:
         jobs, fallback = engine.plan()
-        if len(dataset.store) >= PARALLEL_FROM and len(jobs) > 1 and parallel.available():
+        if fork and len(dataset.store) >= PARALLEL_FROM and len(jobs) > 1 and parallel.available():
             # Both processes take the next shape not yet taken; the second one first runs the checks.
             counter = parallel.Counter()
 

@@ -1,0 +1,101 @@
+"""Benchmark `cubakg build` on corpora of 10, 100 and 1,000 articles, beside the floor.
+
+For each size it generates a corpus (bench/corpus.py: the seed articles copied and
+varied, cached in bench/out/), builds it with `cubakg build` in a fresh process,
+then measures the floor in the same run: pyoxigraph alone parsing the release's
+TriG and writing Turtle, N-Triples, JSON-LD and TriG — the same I/O, with no
+reading of sheets, no SHACL and no order. Wall time and peak memory (the
+process's maximum resident set, from wait4) of each, and the ratio.
+
+    python bench/build.py                  # 10 100 1000
+    python bench/build.py 100 --repeat 3   # best of three
+
+Results are also appended as JSON lines to bench/out/build-results.jsonl.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+OUT = REPO / "bench" / "out"
+sys.path.insert(0, str(REPO / "bench"))
+
+from corpus import generate  # noqa: E402
+from run import measure  # noqa: E402
+
+
+def floor(trig: Path, out: Path) -> None:
+    """The floor: parse the TriG once with pyoxigraph, write the four graph files."""
+    import pyoxigraph as ox
+
+    out.mkdir(parents=True, exist_ok=True)
+    quads = list(ox.parse(path=str(trig), format=ox.RdfFormat.TRIG))
+    triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
+    ox.serialize(triples, output=str(out / "floor.ttl"), format=ox.RdfFormat.TURTLE)
+    ox.serialize(triples, output=str(out / "floor.nt"), format=ox.RdfFormat.N_TRIPLES)
+    ox.serialize(quads, output=str(out / "floor.jsonld"), format=ox.RdfFormat.JSON_LD)
+    ox.serialize(quads, output=str(out / "floor.trig"), format=ox.RdfFormat.TRIG)
+
+
+def best(runs: list[dict]) -> dict:
+    done = [r for r in runs if r["exit"] == 0]
+    return min(done, key=lambda r: r["seconds"]) if done else runs[-1]
+
+
+def bench(size: int, repeat: int, timeout: float) -> dict:
+    corpus = OUT / f"corpus-{size}"
+    if not (corpus / "seeds").is_dir() or len(list((corpus / "seeds").glob("*.txt"))) != size:
+        generate(size, corpus)
+    dist = OUT / f"dist-{size}"
+    log = OUT / f"build-{size}.log"
+    build = best([measure([sys.executable, "-m", "cubakg", "build", "-C", str(corpus), "--out", str(dist)], log, timeout)
+                  for _ in range(repeat)])
+    triples = re.search(r"Built .*: (\d+) triples", log.read_text(encoding="utf-8"))
+    base = best([measure([sys.executable, str(Path(__file__)), "--floor", str(dist / "cubakg.trig"), str(OUT / f"floor-{size}")],
+                         OUT / f"floor-{size}.log", timeout) for _ in range(repeat)])
+    return {"articles": size, "triples": int(triples.group(1)) if triples else None,
+            "build_seconds": build["seconds"], "build_peak_mb": build["peak_mb"], "build_exit": build["exit"],
+            "floor_seconds": base["seconds"], "floor_peak_mb": base["peak_mb"],
+            "ratio": round(build["seconds"] / base["seconds"], 1) if build["seconds"] and base["seconds"] else None,
+            "when": time.strftime("%Y-%m-%d %H:%M")}
+
+
+def table(rows: list[dict]) -> str:
+    lines = ["| articles | triples | cubakg build | floor (pyoxigraph I/O) | build ÷ floor |",
+             "|---:|---:|---|---|---:|"]
+    for r in rows:
+        lines.append(f"| {r['articles']:,} | {r['triples'] or 0:,} | {r['build_seconds']} s, {r['build_peak_mb']} MB "
+                     f"| {r['floor_seconds']} s, {r['floor_peak_mb']} MB | {r['ratio']}× |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str]) -> int:
+    if argv[:1] == ["--floor"]:
+        floor(Path(argv[1]), Path(argv[2]))
+        return 0
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("sizes", nargs="*", type=int, default=[10, 100, 1000])
+    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--timeout", type=float, default=900)
+    options = parser.parse_args(argv)
+    OUT.mkdir(parents=True, exist_ok=True)
+    rows = []
+    for size in options.sizes:
+        row = bench(size, options.repeat, options.timeout)
+        rows.append(row)
+        with (OUT / "build-results.jsonl").open("a", encoding="utf-8") as results:
+            results.write(json.dumps(row) + "\n")
+        print(table([row]).splitlines()[-1], flush=True)
+    print()
+    print(table(rows))
+    return 0 if all(r["build_exit"] == 0 for r in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
