@@ -75,12 +75,11 @@ def show(term) -> str:
 class Engine:
     """Validates the data of a `dataset.Dataset` against a shapes `Graph`."""
 
-    def __init__(self, graph: Graph, dataset, workers: int = 1):
+    def __init__(self, graph: Graph, dataset):
         self.graph = graph
         self.dataset = dataset
         self.store = dataset.store
         self.terms = dataset.terms
-        self.workers = workers
         self.options = {"default_graph": dataset.view()}
         self._shapes: dict = {}
         self._conformance: dict = {}
