@@ -29,6 +29,7 @@ docs: install
 
 bench: install-test
 	$(BIN)/python bench/run.py
+	$(BIN)/python -m pytest -q -m slow
 
 # `cubakg build` of corpora of 10, 100 and 1,000 articles beside the pyoxigraph floor (README, Performance).
 bench-build: install-test
