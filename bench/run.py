@@ -3,12 +3,14 @@
 For each size it generates synthetic data (bench/generate.py, cached in bench/out/),
 runs the three engines one after the other on the same file with the same shapes
 and ontology, and prints wall time, peak memory (the process's maximum resident
-set, from wait4) and the verdicts side by side: result counts and whether the sets
-of (focus node, constraint component, path) are identical.
+set, from wait4) and the verdicts side by side: result counts and whether the
+results are identical as multisets of (focus node, constraint component, path,
+severity), read from each engine's sh:ValidationReport.
 
     python bench/run.py                     # 10k 100k 1M
     python bench/run.py 10k 100k --timeout 1800
     python bench/run.py 1M --skip pyshacl
+    python bench/run.py 1M --jena /path/to/jena   # Jena's wrapper elsewhere than tools/jena
 
 pyshacl gets the ontology with -e (its RDFS/OWL axioms are mixed into the data);
 Jena has no such option, so it reads the data with those same axioms appended.
@@ -30,7 +32,7 @@ REPO = Path(__file__).resolve().parents[1]
 OUT = REPO / "bench" / "out"
 SHAPES = REPO / "shapes" / "cubakg.shapes.ttl"
 ONTOLOGY = REPO / "ontology" / "cubakg.ttl"
-JENA = REPO.parent / "shared" / "tools" / "jena"
+JENA = REPO / "tools" / "jena"  # the wrapper that runs Debian's Apache Jena
 PYTHON = sys.executable
 PYSHACL = Path(sys.executable).with_name("pyshacl")
 SIZES = {"10k": 10_000, "100k": 100_000, "1M": 1_000_000}
@@ -84,27 +86,25 @@ def with_axioms(data: Path, ontology: Path) -> Path:
     return target
 
 
-def keys_from_turtle(path: Path) -> set | None:
-    from rdflib import Graph
+def keys_from_turtle(path: Path):
+    """Counter of (focus, component, path, severity) of the report's results; None if there is no report."""
+    import logging
 
-    from cubakg.conformance.fallback import report_keys
+    import rdflib
 
+    from cubakg.conformance.fallback import report_multiset
+
+    logging.getLogger("rdflib.term").setLevel(logging.CRITICAL)
+    normalise, rdflib.NORMALIZE_LITERALS = rdflib.NORMALIZE_LITERALS, False
     try:
-        return report_keys(Graph().parse(path, format="turtle"))
+        return report_multiset(rdflib.Graph().parse(path, format="turtle"))
     except Exception:  # a crashed engine leaves no report: say so in the table
         return None
+    finally:
+        rdflib.NORMALIZE_LITERALS = normalise
 
 
-def keys_from_json(path: Path) -> set | None:
-    from cubakg.conformance.fallback import json_keys
-
-    try:
-        return json_keys(json.loads(path.read_text(encoding="utf-8")))
-    except (ValueError, KeyError):
-        return None
-
-
-def run_size(label: str, skip: set[str], timeout: float) -> dict:
+def run_size(label: str, skip: set[str], timeout: float, jena: Path = JENA) -> dict:
     data = data_file(label)
     # The shapes and ontology as cubakg reads them now: the other engines get these
     # very files, even if someone edits shapes/ while the benchmark runs.
@@ -112,17 +112,17 @@ def run_size(label: str, skip: set[str], timeout: float) -> dict:
     shapes.write_bytes(SHAPES.read_bytes())
     ontology.write_bytes(ONTOLOGY.read_bytes())
     runs = {}
-    runs["cubakg"] = measure([PYTHON, "-m", "cubakg", "validate", str(data), "--format", "json"],
-                             OUT / f"report-{label}-cubakg.json", timeout)
-    runs["cubakg"]["keys"] = keys_from_json(OUT / f"report-{label}-cubakg.json")
+    runs["cubakg"] = measure([PYTHON, "-m", "cubakg", "validate", str(data), "--format", "turtle"],
+                             OUT / f"report-{label}-cubakg.ttl", timeout)
+    runs["cubakg"]["keys"] = keys_from_turtle(OUT / f"report-{label}-cubakg.ttl")
     if SHAPES.read_bytes() != shapes.read_bytes() or ONTOLOGY.read_bytes() != ontology.read_bytes():
         print(f"warning: shapes/ or ontology/ changed while cubakg ran on {label}: rerun to compare", file=sys.stderr)
     if "pyshacl" not in skip:
         runs["pyshacl"] = measure([str(PYSHACL), "-s", str(shapes), "-e", str(ontology), "-i", "none", "-f", "turtle", str(data)],
                                   OUT / f"report-{label}-pyshacl.ttl", timeout)
         runs["pyshacl"]["keys"] = keys_from_turtle(OUT / f"report-{label}-pyshacl.ttl")
-    if "jena" not in skip and JENA.exists() and Path("/usr/share/java/jena-core.jar").exists():
-        runs["jena"] = measure([str(JENA), "shacl", "validate", "--shapes", str(shapes), "--data", str(with_axioms(data, ontology))],
+    if "jena" not in skip and jena.exists() and Path("/usr/share/java/jena-core.jar").exists():
+        runs["jena"] = measure([str(jena), "shacl", "validate", "--shapes", str(shapes), "--data", str(with_axioms(data, ontology))],
                                OUT / f"report-{label}-jena.ttl", timeout)
         runs["jena"]["keys"] = keys_from_turtle(OUT / f"report-{label}-jena.ttl")
     return {"size": label, "triples": sum(1 for _ in data.open("rb")), "runs": runs}
@@ -132,7 +132,7 @@ def table(outcome: dict) -> str:
     runs = outcome["runs"]
     ours = runs["cubakg"]
     rows = [f"{outcome['size']} ({outcome['triples']:,} triples)",
-            "| engine | wall s | peak MB | results | same (focus, component, path) as cubakg | cubakg faster by |",
+            "| engine | wall s | peak MB | results | same results as cubakg | cubakg faster by |",
             "|---|---:|---:|---:|---|---:|"]
     for name, run in runs.items():
         if run.get("timed_out"):
@@ -141,9 +141,9 @@ def table(outcome: dict) -> str:
         keys = run.get("keys")
         same = "–" if name == "cubakg" else ("no report" if keys is None or ours["keys"] is None
                                               else "yes" if keys == ours["keys"]
-                                              else f"NO (+{len(keys - ours['keys'])} / −{len(ours['keys'] - keys)})")
+                                              else f"NO (+{sum((keys - ours['keys']).values())} / −{sum((ours['keys'] - keys).values())})")
         ratio = "–" if name == "cubakg" or not ours["seconds"] else f"{run['seconds'] / ours['seconds']:.1f}×"
-        rows.append(f"| {name} | {run['seconds']} | {run['peak_mb']} | {len(keys) if keys is not None else '?'} | {same} | {ratio} |")
+        rows.append(f"| {name} | {run['seconds']} | {run['peak_mb']} | {sum(keys.values()) if keys is not None else '?'} | {same} | {ratio} |")
     return "\n".join(rows)
 
 
@@ -152,15 +152,16 @@ def main(argv: list[str]) -> int:
     parser.add_argument("sizes", nargs="*", default=list(SIZES), help="10k, 100k, 1M")
     parser.add_argument("--skip", action="append", default=[], choices=["pyshacl", "jena"], help="leave an engine out")
     parser.add_argument("--timeout", type=float, default=3600, help="seconds before an engine is stopped")
+    parser.add_argument("--jena", type=Path, default=JENA, help="the script that runs Apache Jena (default: tools/jena)")
     arguments = parser.parse_args(argv)
     for label in arguments.sizes:
         if label not in SIZES:
             parser.error(f"unknown size {label!r}: use {', '.join(SIZES)}")
-        outcome = run_size(label, set(arguments.skip), arguments.timeout)
+        outcome = run_size(label, set(arguments.skip), arguments.timeout, arguments.jena)
         print(table(outcome), flush=True)
         print()
         record = {"size": label, "triples": outcome["triples"], "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-                  "runs": {name: {k: v for k, v in run.items() if k != "keys"} | {"results": len(run["keys"]) if run.get("keys") is not None else None}
+                  "runs": {name: {k: v for k, v in run.items() if k != "keys"} | {"results": sum(run["keys"].values()) if run.get("keys") is not None else None}
                            for name, run in outcome["runs"].items()}}
         with (OUT / "results.jsonl").open("a", encoding="utf-8") as log:
             log.write(json.dumps(record) + "\n")

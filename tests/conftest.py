@@ -41,10 +41,33 @@ def seeds_dir() -> Path:
     return articles_dir()
 
 
-@pytest.fixture(scope="session")
-def shared_dir() -> Path:
-    """The team's shared folder (`../shared`): external reference files and tools."""
-    return REPO_ROOT.parent / "shared"
+@pytest.fixture(scope="session", autouse=True)
+def sparql_parsed_once():
+    """rdflib parses each SPARQL text once per session and reuses the parsed query.
+
+    pyshacl hands rdflib the text of every SPARQL constraint for every validation, and
+    rdflib's pyparsing-based parser took about two thirds of the time of the shape and
+    Data Cube tests. A parsed query is reusable with other bindings (that is what
+    rdflib's `prepareQuery` is for), so results are the same, only sooner.
+    """
+    from rdflib.plugins.sparql import processor
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    original = processor.SPARQLProcessor.query
+    parsed: dict = {}
+
+    def query(self, strOrQuery, initBindings=None, initNs=None, base=None, DEBUG=False):  # noqa: N803 (rdflib's names)
+        if isinstance(strOrQuery, str):
+            key = (strOrQuery, base, tuple(sorted((str(k), str(v)) for k, v in (initNs or {}).items())))
+            if key not in parsed:
+                parsed[key] = translateQuery(parseQuery(strOrQuery), base, initNs)
+            strOrQuery = parsed[key]
+        return original(self, strOrQuery, initBindings, initNs, base, DEBUG)
+
+    processor.SPARQLProcessor.query = query
+    yield
+    processor.SPARQLProcessor.query = original
 
 
 @pytest.fixture(scope="session")

@@ -15,13 +15,18 @@ from pathlib import Path
 import pytest
 import yaml
 
+from cli_support import run_in_process
+
 ROOT = Path(__file__).resolve().parents[1]
 CASES = yaml.safe_load((ROOT / "tests" / "build_failures.yaml").read_text(encoding="utf-8"))
 PROJECT_PARTS = ("seeds", "ontology", "shapes")
 
 
-def run_build(project: Path, *args: str) -> subprocess.CompletedProcess:
+def run_build(project: Path, *args: str, hash_seed: int | None = None) -> subprocess.CompletedProcess:
+    """`python -m cubakg build` in a new process, as a user runs it (and with its own hash seed)."""
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    if hash_seed is not None:
+        env["PYTHONHASHSEED"] = str(hash_seed)
     return subprocess.run(
         [sys.executable, "-m", "cubakg", "build", "-C", str(project), *args],
         capture_output=True, text=True, env=env, timeout=300,
@@ -42,37 +47,38 @@ def copy_project(dest: Path) -> Path:
     return dest
 
 
-def test_fresh_build_equals_committed_dist(tmp_path):
-    result = run_build(ROOT, "--out", str(tmp_path / "dist"))
+@pytest.fixture(scope="module")
+def fresh_build(tmp_path_factory) -> tuple[subprocess.CompletedProcess, Path]:
+    """One build of the checkout into a temporary folder, shared by the tests that judge it."""
+    out = tmp_path_factory.mktemp("fresh") / "dist"
+    result = run_build(ROOT, "--out", str(out), hash_seed=1)
     assert result.returncode == 0, result.stderr
-    fresh, committed = tree_digest(tmp_path / "dist"), tree_digest(ROOT / "dist")
+    return result, out
+
+
+def test_fresh_build_equals_committed_dist(fresh_build):
+    _, out = fresh_build
+    fresh, committed = tree_digest(out), tree_digest(ROOT / "dist")
     assert sorted(fresh) == sorted(committed), "the set of files differs from the committed dist/"
     changed = [name for name in fresh if fresh[name] != committed[name]]
     assert not changed, f"a fresh build differs from the committed dist/ in {changed}: run `cubakg build` and commit"
 
 
-def test_two_builds_are_byte_identical(tmp_path):
-    digests = []
-    for n in (1, 2):
-        env_seed = {"PYTHONHASHSEED": str(n)}
-        out = tmp_path / f"dist{n}"
-        result = subprocess.run(
-            [sys.executable, "-m", "cubakg", "build", "-C", str(ROOT), "--out", str(out)],
-            capture_output=True, text=True, timeout=300,
-            env={**os.environ, "PYTHONPATH": str(ROOT / "src"), **env_seed},
-        )
-        assert result.returncode == 0, result.stderr
-        digests.append(tree_digest(out))
-    assert digests[0] == digests[1]
-
-
-def test_build_prints_a_summary_and_an_answer(tmp_path):
-    result = run_build(ROOT, "--out", str(tmp_path / "dist"))
+def test_two_builds_are_byte_identical(fresh_build, tmp_path):
+    _, first = fresh_build  # built with PYTHONHASHSEED=1
+    second = tmp_path / "dist"
+    result = run_build(ROOT, "--out", str(second), hash_seed=2)
     assert result.returncode == 0, result.stderr
+    assert tree_digest(first) == tree_digest(second)
+
+
+def test_build_prints_a_summary_and_an_answer(fresh_build):
+    result, _ = fresh_build
     sheets = [p for p in (ROOT / "seeds").glob("*.yaml") if p.name != "registry.yaml"]
     assert f"from {len(sheets)} articles" in result.stdout
     assert "Facts by kind:" in result.stdout and "observation " in result.stdout
     assert "A: Carlos Fernandez de Cossio" in result.stdout
+    assert "\x1b[" not in result.stdout  # plain in a pipe
 
 
 def apply_case(project: Path, case: dict) -> tuple[Path, int | None]:
@@ -94,7 +100,7 @@ def test_broken_input_is_refused_and_dist_untouched(tmp_path, case):
     before = tree_digest(project / "dist")
     path, line = apply_case(project, case)
 
-    result = run_build(project)
+    result = run_in_process("build", "-C", str(project))  # refusals need no process of their own
 
     assert result.returncode == case["exit"], result.stderr
     assert "Traceback" not in result.stderr + result.stdout

@@ -17,13 +17,14 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib import namespace as ns
 from rdflib.namespace import OWL, RDF, RDFS
 
+from reference import OA_VOCABULARY
+
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
 ONTOLOGY_FILE = REPO / "ontology" / "cubakg.ttl"
 SHAPES_FILE = REPO / "shapes" / "cubakg.shapes.ttl"
 RELEASE_FILE = REPO / "dist" / "cubakg.ttl"
 MODEL_DOC = REPO / "docs" / "model.md"
-OA_FILE = SHARED / "external" / "oa.ttl"
+OA_FILE = OA_VOCABULARY
 
 CKG = Namespace("https://w3id.org/cubakg/ontology#")
 ONTOLOGY = URIRef("https://w3id.org/cubakg/ontology")
@@ -140,6 +141,18 @@ SPECIALISES = [
     (CKG.agent, RDFS.subPropertyOf, ns.PROV.wasAssociatedWith),
     (CKG.time, RDFS.subPropertyOf, ns.TIME.hasTime),
     (CKG.citesSource, RDFS.subPropertyOf, ns.DCTERMS.references),
+    (CKG.Relation, RDFS.subClassOf, RDF.Statement),
+    (CKG.CausalClaim, RDFS.subClassOf, ns.SDO.Claim),
+    (CKG.cause, RDFS.subPropertyOf, ns.SDO.about),
+    (CKG.effect, RDFS.subPropertyOf, ns.SDO.about),
+    (CKG.heldResponsible, RDFS.subPropertyOf, ns.SDO.about),
+    (CKG.purposeOf, RDFS.subPropertyOf, ns.SDO.about),
+    (CKG.aim, RDFS.subPropertyOf, ns.SDO.about),
+    (CKG.intendedBy, RDFS.subPropertyOf, ns.PROV.wasAttributedTo),
+    (CKG.outcomeOf, RDFS.subPropertyOf, ns.SDO.about),
+    (CKG.resumesAfter, RDFS.subPropertyOf, ns.TIME.hasTime),
+    (CKG.possiblySameAs, RDFS.seeAlso, OWL.sameAs),
+    (CKG.withinTimeOf, RDFS.seeAlso, ns.TIME.intervalDuring),
 ]
 
 
@@ -195,7 +208,7 @@ DEFINED_NAMESPACES = [ns.SDO, ns.ORG, ns.PROV, ns.TIME, ns.QB, ns.SKOS, ns.DCTER
 @pytest.fixture(scope="module")
 def oa_terms() -> set[str]:
     if not OA_FILE.exists():
-        pytest.fail(f"{OA_FILE} is missing: the Web Annotation vocabulary lives in ../shared/external/")
+        pytest.fail(f"{OA_FILE} is missing: the Web Annotation vocabulary is vendored in tests/external/")
     oa = Graph().parse(OA_FILE, format="turtle")
     return {str(s) for s in oa.subjects() if str(s).startswith(OA_NS)}
 
@@ -270,13 +283,16 @@ class PageReader(HTMLParser):
         super().__init__()
         self.ids: list[str] = []
         self.external_loads: list[str] = []
+        self.alternates: list[tuple[str | None, str | None]] = []
         self.text: list[str] = []
 
     def handle_starttag(self, tag, attrs):
         attributes = dict(attrs)
         if "id" in attributes:
             self.ids.append(attributes["id"])
-        if tag in {"script", "img", "iframe", "link"} or "src" in attributes:
+        if tag == "link" and attributes.get("rel") == "alternate":
+            self.alternates.append((attributes.get("type"), attributes.get("href")))  # a pointer, nothing loaded
+        elif tag in {"script", "img", "iframe", "link", "object", "embed"} or "src" in attributes:
             self.external_loads.append(tag)
 
     def handle_data(self, data):
@@ -321,6 +337,25 @@ def test_page_loads_nothing_from_outside(page: str):
     reader = PageReader()
     reader.feed(page)
     assert reader.external_loads == []
+
+
+def test_page_points_to_the_ontology_in_turtle(page: str):
+    reader = PageReader()
+    reader.feed(page)
+    assert reader.alternates == [("text/turtle", "ontology.ttl")]  # beside ontology.html in dist/
+    assert '<a href="ontology.ttl" type="text/turtle">' in page
+
+
+def test_page_escapes_what_the_ontology_says():
+    from cubakg.ontology_doc import render_html
+
+    hostile = Graph().parse(data=f"""
+        @prefix owl: <http://www.w3.org/2002/07/owl#> . @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+        <{CKG}Evil> a owl:Class ; rdfs:label "<script>alert(1)</script>" ; rdfs:comment "Tom & Jerry's \\"x\\"" .
+        """, format="turtle")
+    page = render_html(hostile)
+    assert "<script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "Tom &amp; Jerry" in page
 
 
 def test_classes_come_before_properties_and_are_sorted(page: str):

@@ -393,7 +393,7 @@ def endpoint():
     server.server_close()
 
 
-@pytest.mark.parametrize("status, words", [(401, "needs credentials"), (403, "refused these credentials")])
+@pytest.mark.parametrize("status, words", [(401, "needs credentials"), (403, "forbids this to anonymous users")])
 def test_an_endpoint_refusing_access_names_the_credential_variables(endpoint, status, words):
     _, handler, url = endpoint
     handler.status = status

@@ -17,7 +17,7 @@ import pytest
 
 from cubakg.errors import UsageError
 from cubakg.query import parse_parameter, run_query, run_text
-from cubakg.query.sparql_text import bind_by_values, check_parameters, variables_in, where_clause_opening
+from cubakg.query.sparql_text import bind_parameters, check_parameters, variables_in, where_clause_opening
 
 CASES = Path(__file__).parent / "queries"
 MINI = CASES / "mini.trig"
@@ -70,7 +70,7 @@ def test_a_hostile_value_sent_to_an_endpoint_becomes_exactly_one_literal(value):
 
     query = "SELECT ?match WHERE { ?match ?p ?entity }"
     parameter = parse_parameter(f"entity={value}")
-    bound = bind_by_values(query, [parameter])
+    bound = bind_parameters(query, [parameter])
     blocks = _values_rows(bound)
     assert len(blocks) == 1
     (block,) = blocks

@@ -43,7 +43,6 @@ def test_each_saved_query_has_a_header_parses_and_stays_local(query):
         assert parameter.description
 
 
-@pytest.mark.skipif(not COMPETENCY_FILE.is_file(), reason="docs/competency-questions.md is not in the checkout")
 def test_competency_queries_ask_the_questions_of_the_competency_file():
     table = COMPETENCY_FILE.read_text(encoding="utf-8")
     questions = dict(re.findall(r"^\| (\d+) \| (.+?) \|", table, re.M))

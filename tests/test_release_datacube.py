@@ -1,6 +1,6 @@
 """The release's statistics against the W3C RDF Data Cube integrity constraints.
 
-Judge: ../shared/external/w3c-datacube.shapes.ttl (IC-1 … IC-21, SHACL-SPARQL),
+Judge: tests/external/w3c-datacube.shapes.ttl (IC-1 … IC-21, SHACL-SPARQL),
 run by pyshacl with advanced=True and no inference over dist/cubakg.ttl, after the
 normalisation the Data Cube spec (section 10) prescribes before its constraints
 (section 11.1) are checked. The shapes file says it was never fully tested; where it
@@ -11,11 +11,12 @@ Deliberately broken copies of the release must fail, so the judge can fail.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
-SHAPES_FILE = Path(__file__).resolve().parents[2] / "shared" / "external" / "w3c-datacube.shapes.ttl"
+from reference import DATACUBE_SHAPES
+
+SHAPES_FILE = DATACUBE_SHAPES
 QB = "http://purl.org/linked-data/cube#"
 CKG = "https://w3id.org/cubakg/ontology#"
 ID = "https://w3id.org/cubakg/id/"
@@ -117,7 +118,7 @@ def shapes():
     import rdflib
 
     if not SHAPES_FILE.is_file():
-        pytest.fail(f"{SHAPES_FILE} is missing (../shared/external)", pytrace=False)
+        pytest.fail(f"{SHAPES_FILE} is missing (vendored in tests/external/)", pytrace=False)
     return rdflib.Graph().parse(data=corrected_shapes_text(), format="turtle")
 
 

@@ -115,10 +115,10 @@ def test_with_graph_lets_new_data_refer_to_the_release(tmp_path: Path, monkeypat
         "  <https://w3id.org/cubakg/id/person/nobody-at-all> a <https://schema.org/Person> .\n}\n", encoding="utf-8")
     monkeypatch.setattr(resources, "RELEASE_DIR", release)
     alone = validate(Options(paths=[str(FILES / "dangling.ttl")]))
-    assert [r.check for r in alone.results] == ["dangling-reference"]
+    assert [r.check for r in alone.everything] == ["dangling-reference"]
     together = validate(Options(paths=[str(FILES / "dangling.ttl")], with_graph=True))
     # The person now exists (this tiny release lacks its label: the shapes say so, but nothing dangles).
-    assert [r for r in together.results if r.check == "dangling-reference"] == []
+    assert [r for r in together.checks if r.check == "dangling-reference"] == []
     assert {r.focus.value for r in together.results} == {"https://w3id.org/cubakg/id/person/nobody-at-all"}
 
 
@@ -132,7 +132,8 @@ def test_with_graph_without_a_release_says_how_to_get_one(tmp_path: Path, monkey
         validate(Options(paths=[str(FILES / "plain.ttl")], with_graph=True))
 
 
-def test_shapes_the_engine_cannot_compile_go_to_pyshacl(tmp_path: Path) -> None:
+def test_qualified_value_shapes_disjoint_is_run_by_the_engine(tmp_path: Path) -> None:
+    # plain.ttl: <https://example.org/a> <https://example.org/b> "c" . — one value, an IRI neither way.
     shapes = tmp_path / "disjoint.shapes.ttl"
     shapes.write_text(
         "@prefix sh: <http://www.w3.org/ns/shacl#> .\n@prefix ex: <https://example.org/> .\n"
@@ -141,8 +142,24 @@ def test_shapes_the_engine_cannot_compile_go_to_pyshacl(tmp_path: Path) -> None:
         "                sh:qualifiedMinCount 1 ; sh:qualifiedValueShapesDisjoint true ] .\n", encoding="utf-8")
     completed = run_cli(str(FILES / "plain.ttl"), "--shapes", str(shapes))
     assert completed.returncode == 1, completed.stderr
-    assert "sh:qualifiedValueShapesDisjoint, which the fast engine does not compile: pyshacl validated it" in completed.stdout
+    assert "pyshacl" not in completed.stdout
     assert "sh:QualifiedMinCountConstraintComponent" in completed.stdout
+
+
+def test_shapes_beyond_the_engine_go_to_pyshacl_and_it_says_so(tmp_path: Path) -> None:
+    """A SHACL-AF custom target (sh:target with a SPARQL target): pyshacl runs that shape, and only that one."""
+    shapes = tmp_path / "custom-target.shapes.ttl"
+    shapes.write_text(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n@prefix ex: <https://example.org/> .\n"
+        "ex:Custom a sh:NodeShape ;\n"
+        "  sh:target [ a sh:SPARQLTarget ; sh:select \"SELECT ?this WHERE { ?this <https://example.org/b> ?o }\" ] ;\n"
+        "  sh:property [ sh:path ex:b ; sh:nodeKind sh:IRI ; sh:message \"custom target found it\" ] .\n", encoding="utf-8")
+    completed = run_cli(str(FILES / "plain.ttl"), "--shapes", str(shapes), "--verbose", "--format", "json")
+    assert completed.returncode == 1, completed.stderr
+    assert "uses sh:target (SHACL Advanced Features)" in completed.stderr
+    assert "pyshacl validated it" in completed.stderr
+    document = json.loads(completed.stdout)
+    assert [(r["focusNode"], r["message"]) for r in document["results"]] == [("https://example.org/a", "custom target found it")]
 
 
 RELEASE_TRIG = REPO / "dist" / "cubakg.trig"
@@ -161,3 +178,33 @@ def test_with_graph_leaves_out_what_the_input_does_not_mention() -> None:
     assert completed.returncode == 0, completed.stdout + completed.stderr
     assert "results about nodes the input does not mention are left out" in completed.stdout
     assert completed.stdout.splitlines()[-1].startswith("1 file, 1 triple: 0 violations, 0 warnings — conforms")
+
+
+def test_standard_input_closed_is_an_input_error() -> None:
+    import os
+    import subprocess
+    import sys
+
+    completed = subprocess.run([sys.executable, "-m", "cubakg", "validate", "-"], capture_output=True, timeout=120,
+                               preexec_fn=lambda: os.close(0), env=dict(os.environ, PYTHONPATH=str(REPO / "src")))
+    assert completed.returncode == 3, completed.stderr
+    assert b"standard input is closed" in completed.stderr and b"Traceback" not in completed.stderr
+
+
+def test_endless_standard_input_is_refused_at_the_limit() -> None:
+    """An endless stream (`yes`) is read up to 1 GiB, then refused with the limit (not read until memory runs out)."""
+    import os
+    import subprocess
+    import sys
+
+    from cubakg.conformance.inputs import STDIN_LIMIT
+
+    endless = subprocess.Popen(["yes", '<https://example.org/a> <https://example.org/b> "c" .'], stdout=subprocess.PIPE)
+    try:
+        completed = subprocess.run([sys.executable, "-m", "cubakg", "validate", "-"], stdin=endless.stdout,
+                                   capture_output=True, timeout=300, env=dict(os.environ, PYTHONPATH=str(REPO / "src")))
+    finally:
+        endless.kill()
+        endless.wait()
+    assert completed.returncode == 3, completed.stderr[-2000:]
+    assert f"standard input is longer than {STDIN_LIMIT:,} bytes".encode() in completed.stderr

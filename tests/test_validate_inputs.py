@@ -120,6 +120,49 @@ def gen_extra_shapes(folder: Path) -> Path:
     return path
 
 
+def gen_huge_literal(folder: Path) -> Path:
+    # 20 MB in one string: longer than pyoxigraph's 16 MB token buffer.
+    path = folder / "huge.ttl"
+    path.write_text('<https://example.org/a> <https://example.org/b> "' + "x" * 20_000_000 + '" .\n', encoding="utf-8")
+    return path
+
+
+def gen_huge_iri(folder: Path) -> Path:
+    path = folder / "huge-iri.nt"
+    path.write_text('<https://example.org/a> <https://example.org/b> <https://example.org/' + "i" * 30_000_000 + "> .\n",
+                    encoding="utf-8")
+    return path
+
+
+def gen_huge_nquads_iri(folder: Path) -> Path:
+    path = folder / "huge-iri.nq"
+    path.write_text('<https://example.org/a> <https://example.org/b> "c" .\n'
+                    '<https://example.org/a> <https://example.org/b> <https://example.org/' + "i" * 17_000_000 + "> .\n",
+                    encoding="utf-8")
+    return path
+
+
+def gen_huge_jsonld_string(folder: Path) -> Path:
+    path = folder / "huge.jsonld"
+    path.write_text('{"@id": "https://example.org/a",\n "https://example.org/b": "' + "x" * 17_000_000 + '"}\n',
+                    encoding="utf-8")
+    return path
+
+
+def gen_control_characters(folder: Path) -> Path:
+    # Turtle strings may hold any character but the quote, backslash and line ends, raw NUL included.
+    path = folder / "controls.ttl"
+    path.write_bytes(b'<https://example.org/a> <https://example.org/b> "nul\x00 bell\x07 escape\x1b del\x7f" .\n')
+    return path
+
+
+def gen_triple_term(folder: Path) -> Path:
+    path = folder / "triple-term.ttl"
+    path.write_text('<https://example.org/a> <https://example.org/b> <<( <https://example.org/s> '
+                    '<https://example.org/p> "o" )>> .\n', encoding="utf-8")
+    return path
+
+
 GENERATORS = {name[len("gen_"):]: function for name, function in globals().items() if name.startswith("gen_")}
 CASE_LIST = yaml.safe_load((CASES / "inputs.yaml").read_text(encoding="utf-8"))
 

@@ -14,7 +14,7 @@ REPO = Path(__file__).resolve().parents[1]
 SHAPES_FILE = REPO / "shapes" / "cubakg.shapes.ttl"
 ONTOLOGY_FILE = REPO / "ontology" / "cubakg.ttl"
 CASES = Path(__file__).resolve().parent / "validate_cases"
-JENA = REPO.parent / "shared" / "tools" / "jena"
+JENA = REPO / "tools" / "jena"  # the wrapper that runs Debian's Apache Jena
 
 
 def run_cli(*arguments: str, stdin: bytes | None = None, timeout: float = 120, cwd: Path = REPO) -> subprocess.CompletedProcess:

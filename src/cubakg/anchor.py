@@ -9,9 +9,10 @@ article is matched exactly as stored: curly quotes and no-break spaces are never
 from __future__ import annotations
 
 import difflib
+from typing import Callable
 
 from cubakg import coverage
-from cubakg.errors import InputError, Location, Problems
+from cubakg.errors import InputError, Location, Problems, locate
 from cubakg.read import LoadedSheet
 from cubakg.records import ArticleRecord, FactRecord, Span
 
@@ -69,7 +70,7 @@ def span_at(loaded: LoadedSheet, start: int, length: int) -> Span:
     )
 
 
-def anchor_quote(loaded: LoadedSheet, quote: str, occurrence: int | None, where: Location) -> Span:
+def anchor_quote(loaded: LoadedSheet, quote: str, occurrence: int | None, where: Location | Callable[[], Location]) -> Span:
     """Locate one quote; fail with the nearest match or the competing occurrences."""
     found = occurrences(loaded.text, quote)
     article = loaded.path.with_suffix(".txt").name
@@ -78,20 +79,20 @@ def anchor_quote(loaded: LoadedSheet, quote: str, occurrence: int | None, where:
         line, column = line_and_column(loaded.text, start)
         raise InputError(
             f"quote not found in {article}: {quote!r}",
-            where,
+            locate(where),
             hint=f"nearest match at {article}:{line}:{column}: {near!r}; {_first_difference(near, quote)}".rstrip("; "),
         )
     if occurrence is None and len(found) > 1:
         places = ", ".join("{}:{}".format(*line_and_column(loaded.text, at)) for at in found)
         raise InputError(
             f"quote occurs {len(found)} times in {article} (at {places}): {quote!r}",
-            where,
+            locate(where),
             hint="add `occurrence: N` (1-based) to say which one, or quote more words",
         )
     if occurrence is not None and occurrence > len(found):
         raise InputError(
             f"occurrence {occurrence} asked for, but the quote occurs {len(found)} time(s) in {article}",
-            where,
+            locate(where),
         )
     return span_at(loaded, found[(occurrence or 1) - 1], len(quote))
 
@@ -102,7 +103,7 @@ def anchor_sheet(loaded: LoadedSheet, problems: Problems) -> ArticleRecord:
     for position, fact in enumerate(loaded.sheet.facts):
         spans = []
         for q_index, quote in enumerate(fact.quotes()):
-            where = loaded.source.location("facts", position, "evidence", q_index)
+            where = lambda p=position, q=q_index: loaded.source.location("facts", p, "evidence", q)  # noqa: E731
             with problems.collect():
                 spans.append(anchor_quote(loaded, quote.quote, quote.occurrence, where))
         records.append(FactRecord(sheet=loaded, position=position, fact=fact, spans=tuple(spans)))

@@ -58,6 +58,8 @@ class Project:
 def build(project_dir: Path, out_dir: Path | None = None, progress: Progress | None = None) -> BuildSummary:
     """Build the release of the project in `project_dir` into `out_dir` (default dist/)."""
     from cubakg import anchor, describe, emit, jsonld, mint, parallel, publish, read, resolve, validate
+    from cubakg.site.build import write_site
+    from cubakg.site.void import add_publication
 
     say = progress or (lambda message: None)
     project = Project(project_dir.resolve())
@@ -102,8 +104,11 @@ def build(project_dir: Path, out_dir: Path | None = None, progress: Progress | N
                 details=validate.format_findings(outcome.violations),
             )
         staging.write(res.SHACL_REPORT, publish.turtle(validate.report_triples(outcome), publish.REPORT_PREFIXES))
-        staging.write(res.DESCRIPTION, publish.turtle(
-            describe.describe_release(assembly.stats, staging.files, ontology), describe.VOID_PREFIXES))
+        void = describe.describe_release(assembly.stats, staging.files, ontology)
+        add_publication(void, data.store)  # the site issue's additions: endpoint, examples, links, publisher
+        staging.write(res.DESCRIPTION, publish.turtle(void, describe.VOID_PREFIXES))
+        # Temporary wiring of the site (issue 13) until the publish stage calls render_site itself.
+        write_site(data.store, staging, ontology.data)
         files = sorted(staging.files)
         staging.commit()
 

@@ -19,7 +19,7 @@ from cubakg.facts.observation import ATTRIBUTES, DIMENSIONS, STATISTICS
 from cubakg.mint import Minter
 from cubakg.namespaces import CKG, DCTERMS, OA, ORG, OWL_NS, PROV, QB, RDF_TYPE, RDFS_NS, SDO, SKOS, TIME, XSD
 from cubakg.read import LoadedRegistry
-from cubakg.records import ArticleRecord, FactRecord, ResolvedTime
+from cubakg.records import ArticleRecord, FactRecord, ResolvedInterval, ResolvedTime
 from cubakg.sheets import Entity
 from cubakg.terms import Quad, boolean, date, en, integer, iri, text, typed
 
@@ -103,6 +103,16 @@ class FactWriter:
     def fact_iri(self, fact_id: str) -> str:
         return mint.fact_iri(self.article_record.id, fact_id)
 
+    def fact_ref(self, subject: str, predicate: str, fact_id: str | None) -> None:
+        """Link to the node another fact of the sheet describes (its n-ary node, or its entity)."""
+        if fact_id:
+            node = next(r.iri for r in self.article_record.facts if r.fact.id == fact_id)
+            self.add(subject, predicate, iri(node))
+
+    def fact_refs(self, subject: str, predicate: str, fact_ids: list[str]) -> None:
+        for fact_id in fact_ids:
+            self.fact_ref(subject, predicate, fact_id)
+
     def section_position(self) -> int:
         return self.section_positions[self.record.fact.id]
 
@@ -131,6 +141,9 @@ class FactWriter:
             return
         node = self.record.time_nodes[slot]
         self.add(subject, predicate, iri(node))
+        if isinstance(resolved, ResolvedInterval):
+            self.interval(node, resolved)
+            return
         instant = node
         if slot == "since":
             instant = mint.beginning_iri(node)
@@ -140,9 +153,31 @@ class FactWriter:
         if date_property and resolved.date:
             self.add(subject, date_property, date(resolved.date))
 
+    def interval(self, node: str, resolved: ResolvedInterval) -> None:
+        """A time:ProperInterval with what the text fixes of its bounds and its length."""
+        self.add(node, RDF_TYPE, iri(TIME.ProperInterval))
+        self.add(node, CKG.asWritten, text(resolved.as_written))
+        self.ref(node, CKG.withinTimeOf, resolved.within)
+        for bound, predicate, bound_node in ((resolved.begins, TIME.hasBeginning, mint.beginning_iri(node)),
+                                             (resolved.ends, TIME.hasEnd, mint.end_iri(node))):
+            if bound is not None:
+                self.add(node, predicate, iri(bound_node))
+                self.instant(bound_node, bound)
+        duration = resolved.duration
+        if duration:
+            self.add(node, TIME.hasXSDDuration, typed(duration.iso, XSD + "duration"))
+            description = mint.duration_iri(node)
+            self.add(node, TIME.hasDurationDescription, iri(description))
+            self.add(description, RDF_TYPE, iri(TIME.GeneralDurationDescription))
+            self.add(description, TIME.hasTRS, iri(GREGORIAN))
+            for amount, unit in ((duration.years, TIME.years), (duration.months, TIME.months), (duration.days, TIME.days)):
+                if amount:
+                    self.add(description, unit, typed(str(amount), XSD + "decimal"))
+
     def instant(self, node: str, resolved: ResolvedTime) -> None:
         self.add(node, RDF_TYPE, iri(TIME.Instant))
         self.add(node, CKG.asWritten, text(resolved.as_written))
+        self.ref(node, CKG.withinTimeOf, resolved.within)
         if resolved.anchor == "dateline":
             self.add(node, CKG.anchor, iri(self.article_record.iri))
         elif resolved.anchor == "event":

@@ -71,6 +71,14 @@ def beginning_iri(interval: str) -> str:
     return f"{interval}/beginning"
 
 
+def end_iri(interval: str) -> str:
+    return f"{interval}/end"
+
+
+def duration_iri(interval: str) -> str:
+    return f"{interval}/duration"
+
+
 def description_iri(instant: str) -> str:
     return f"{instant}/description"
 

@@ -2,56 +2,29 @@
 
 `render_html` turns the ontology graph into a page with the header metadata, then
 every class and property in the ontology's namespace, sorted, each with its label,
-IRI, definition, super-terms, domain and range. The page loads nothing from
-anywhere (no scripts, fonts or stylesheets from outside), and the same graph
-always gives the same bytes, so `dist/ontology.html` diffs cleanly.
+IRI, definition, super-terms, domain and range, and a link to the ontology in
+Turtle (`ontology.ttl`, beside the page in a release). The page is the Jinja2
+template `templates/ontology.html.j2` (autoescaped); it loads nothing from anywhere
+(no scripts, fonts or stylesheets from outside), and the same graph always gives
+the same bytes, so `dist/ontology.html` diffs cleanly.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from html import escape
+from functools import cache
 from typing import TYPE_CHECKING
 
+from cubakg.namespaces import PREFIXES, compact
+from cubakg.resources import NS_ONTOLOGY, ONTOLOGY_RELEASE
+
 if TYPE_CHECKING:  # rdflib is imported inside the functions that need it.
-    from rdflib import Graph, URIRef
+    from rdflib import Graph
 
-ONTOLOGY_IRI = "https://w3id.org/cubakg/ontology"
-NAMESPACE = ONTOLOGY_IRI + "#"
+    import jinja2
 
-# Prefixes for showing IRIs compactly; the ontology's own namespace is `ckg:`.
-PREFIXES = {
-    "ckg": NAMESPACE,
-    "dcterms": "http://purl.org/dc/terms/",
-    "oa": "http://www.w3.org/ns/oa#",
-    "org": "http://www.w3.org/ns/org#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "qb": "http://purl.org/linked-data/cube#",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "schema": "https://schema.org/",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "time": "http://www.w3.org/2006/time#",
-    "vann": "http://purl.org/vocab/vann/",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-}
-
-STYLE = """
-body { font-family: system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem;
-       line-height: 1.5; color: #1a1a1a; }
-h1 { margin-bottom: 0.2rem; }
-h2 { border-bottom: 2px solid #ccc; margin-top: 2.5rem; }
-code { font-family: ui-monospace, monospace; font-size: 0.92em; }
-table.meta th { text-align: left; padding-right: 1rem; vertical-align: top; white-space: nowrap; }
-nav ul { columns: 3; list-style: none; padding-left: 0; }
-section.term { border: 1px solid #ddd; border-radius: 6px; padding: 0.6rem 1rem; margin: 1rem 0; }
-section.term h3 { margin: 0.2rem 0; }
-section.term dl { display: grid; grid-template-columns: max-content auto; gap: 0.2rem 1rem; margin: 0.4rem 0; }
-section.term dt { font-weight: 600; }
-section.term dd { margin: 0; }
-.iri { color: #555; }
-"""
+ONTOLOGY_IRI = NS_ONTOLOGY.rstrip("#")
+NAMESPACE = NS_ONTOLOGY
 
 
 @dataclass
@@ -73,19 +46,22 @@ class Term:
     def anchor(self) -> str:
         return self.iri[len(NAMESPACE):]
 
+    def relations(self) -> list[tuple[str, list[str]]]:
+        """The term's links to other terms, as the page lists them."""
+        return [
+            ("Sub-term of", self.supers), ("Super-term of", self.subs), ("Domain", self.domains),
+            ("Range", self.ranges), ("Code list", self.code_lists), ("Used by", self.used_by),
+        ]
+
 
 def curie(iri: str) -> str:
     """`https://schema.org/Event` → `schema:Event`; unknown namespaces stay whole."""
-    for prefix, namespace in PREFIXES.items():
-        if iri.startswith(namespace) and len(iri) > len(namespace):
-            return f"{prefix}:{iri[len(namespace):]}"
-    return iri
+    return compact(iri, PREFIXES)
 
 
-def link(iri: str) -> str:
-    """A link to a term: inside the page for our own terms, to the IRI otherwise."""
-    href = "#" + iri[len(NAMESPACE):] if iri.startswith(NAMESPACE) else iri
-    return f'<a href="{escape(href)}"><code>{escape(curie(iri))}</code></a>'
+def href(iri: str) -> str:
+    """Where a link to a term goes: inside the page for our own terms, to the IRI otherwise."""
+    return "#" + iri[len(NAMESPACE):] if iri.startswith(NAMESPACE) else iri
 
 
 def english(graph: "Graph", subject, predicate) -> str:
@@ -141,26 +117,8 @@ def collect_terms(graph: "Graph") -> tuple[list[Term], list[Term]]:
     return classes, properties
 
 
-def render_term(term: Term) -> str:
-    kinds = ", ".join(f"<code>{escape(k)}</code>" for k in term.kinds)
-    rows = [("IRI", f'<code class="iri">{escape(term.iri)}</code>'), ("Type", kinds)]
-    if term.definition:
-        rows.append(("Definition", escape(term.definition)))
-    named_lists = [
-        ("Sub-term of", term.supers), ("Super-term of", term.subs), ("Domain", term.domains),
-        ("Range", term.ranges), ("Code list", term.code_lists), ("Used by", term.used_by),
-    ]
-    rows += [(name, ", ".join(link(v) for v in values)) for name, values in named_lists if values]
-    cells = "\n".join(f"    <dt>{name}</dt><dd>{value}</dd>" for name, value in rows)
-    return (
-        f'<section class="term" id="{escape(term.anchor)}">\n'
-        f"  <h3>{escape(term.label or term.anchor)} <small><code>{escape(curie(term.iri))}</code></small></h3>\n"
-        f"  <dl>\n{cells}\n  </dl>\n</section>"
-    )
-
-
-def render_header(graph: "Graph") -> tuple[str, str]:
-    """The page title and the metadata table of the owl:Ontology node."""
+def header(graph: "Graph") -> tuple[str, str, list[tuple[str, str, bool]]]:
+    """The page title, the description and the metadata rows (label, value, is it an IRI)."""
     from rdflib import URIRef
     from rdflib.namespace import DCTERMS, OWL, RDFS, VANN
 
@@ -177,54 +135,39 @@ def render_header(graph: "Graph") -> tuple[str, str]:
         ("Preferred prefix", graph.value(ontology, VANN.preferredNamespacePrefix)),
         ("Namespace", graph.value(ontology, VANN.preferredNamespaceUri)),
     ]
-    rows = []
-    for name, value in fields:
-        if value is None or value == "":
-            continue
-        if isinstance(value, URIRef):
-            shown = f'<a href="{escape(str(value))}"><code>{escape(str(value))}</code></a>'
-        else:
-            shown = escape(str(value))
-        rows.append(f"  <tr><th>{name}</th><td>{shown}</td></tr>")
-    description = english(graph, ontology, DCTERMS.description)
-    body = f'<p>{escape(description)}</p>\n<table class="meta">\n' + "\n".join(rows) + "\n</table>"
-    return title, body
+    rows = [(name, str(value), isinstance(value, URIRef)) for name, value in fields if value is not None and value != ""]
+    return title, english(graph, ontology, DCTERMS.description), rows
 
 
-def render_index(classes: list[Term], properties: list[Term]) -> str:
-    def items(terms: list[Term]) -> str:
-        return "\n".join(
-            f'  <li><a href="#{escape(t.anchor)}">{escape(curie(t.iri))}</a></li>' for t in terms
-        )
+@cache
+def templates() -> "jinja2.Environment":
+    import jinja2
 
-    return (
-        f'<nav>\n<h2>Index</h2>\n<h3>Classes ({len(classes)})</h3>\n<ul>\n{items(classes)}\n</ul>\n'
-        f"<h3>Properties ({len(properties)})</h3>\n<ul>\n{items(properties)}\n</ul>\n</nav>"
+    environment = jinja2.Environment(
+        loader=jinja2.PackageLoader("cubakg", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
     )
+    environment.filters.update(curie=curie, href=href)
+    return environment
 
 
-def render_html(ontology: "Graph") -> str:
-    """The documentation page of `ontology`, as a complete HTML document."""
-    title, header = render_header(ontology)
+def render_html(ontology: "Graph", turtle: str = ONTOLOGY_RELEASE) -> str:
+    """The documentation page of `ontology`, as a complete HTML document.
+
+    `turtle` is where the page links to the ontology as RDF (relative to the page).
+    """
+    from importlib.resources import files
+
+    from markupsafe import Markup
+
+    title, description, metadata = header(ontology)
     classes, properties = collect_terms(ontology)
-    parts = [
-        "<!DOCTYPE html>",
-        '<html lang="en">',
-        "<head>",
-        '<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{escape(title)}</title>",
-        f"<style>{STYLE}</style>",
-        "</head>",
-        "<body>",
-        f"<h1>{escape(title)}</h1>",
-        header,
-        render_index(classes, properties),
-        '<h2 id="classes">Classes</h2>',
-        *(render_term(t) for t in classes),
-        '<h2 id="properties">Properties</h2>',
-        *(render_term(t) for t in properties),
-        "</body>",
-        "</html>",
-    ]
-    return "\n".join(parts) + "\n"
+    style = files("cubakg").joinpath("templates", "ontology.css").read_text(encoding="utf-8")
+    return templates().get_template("ontology.html.j2").render(
+        title=title, description=description, metadata=metadata, classes=classes, properties=properties,
+        turtle=turtle, style=Markup(style.strip()),
+    )

@@ -41,6 +41,20 @@ EXTENSIONS.update({f".{ext}": fmt for ext, fmt in _EXTRA_EXTENSIONS.items() if f
 LINE_BASED = frozenset({RdfFormat.TURTLE, RdfFormat.N_TRIPLES, RdfFormat.N_QUADS, RdfFormat.TRIG})
 
 
+# One short name per format, for options and machine-readable output (`--input-format ntriples`).
+_KEYS = {RdfFormat.TURTLE: "turtle", RdfFormat.N_TRIPLES: "ntriples", RdfFormat.N_QUADS: "nquads",
+         RdfFormat.TRIG: "trig", RdfFormat.JSON_LD: "jsonld", RdfFormat.RDF_XML: "rdfxml"}
+
+
+def key(fmt: RdfFormat) -> str:
+    """The format's short name: `turtle`, `ntriples`, `nquads`, `trig`, `jsonld`, `rdfxml`."""
+    return _KEYS[fmt]
+
+
+def keys() -> list[str]:
+    return [_KEYS[fmt] for fmt in FORMATS]
+
+
 def by_name(name: str) -> RdfFormat | None:
     """The format a user names (`turtle`, `ttl`, `N-Triples`, `json-ld` …), or None."""
     return _NAMES.get(name.strip().lower())

@@ -78,6 +78,29 @@ class ResolvedTime:
     def fixes_nothing(self) -> bool:
         return all(part is None for part in (self.year, self.month, self.day, self.weekday))
 
+    within: str | None = None  # the event or administration within whose time it lies
+
+
+@dataclass(frozen=True)
+class Duration:
+    """A length of time in whole years, months and days, as an ISO 8601 duration says."""
+
+    iso: str  # "P4Y"
+    years: int = 0
+    months: int = 0
+    days: int = 0
+
+
+@dataclass(frozen=True)
+class ResolvedInterval:
+    """An interval as written, with what the text fixes of its bounds and its length."""
+
+    as_written: str
+    begins: ResolvedTime | None = None
+    ends: ResolvedTime | None = None
+    duration: Duration | None = None
+    within: str | None = None
+
 
 @dataclass(frozen=True)
 class FactRecord:
@@ -87,7 +110,7 @@ class FactRecord:
     position: int  # index in the sheet's `facts`
     fact: "FactBase"
     spans: tuple[Span, ...] = ()
-    times: dict[str, ResolvedTime] = field(default_factory=dict)  # slot → resolved time
+    times: dict[str, ResolvedTime | ResolvedInterval] = field(default_factory=dict)  # slot → resolved time
     figure: Figure | None = None
     iri: str = ""  # the node the fact describes
     evidence: tuple[str, ...] = ()  # an IRI per span

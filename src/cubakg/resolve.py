@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from typing import Callable
 
 from cubakg.errors import InputError, Location, Problems, locate
-from cubakg.facts.base import ANY, EventOffset, TimeSpec
+from cubakg.facts.base import ANY, PERIODS, Bound, EventOffset, TimeSpec
 from cubakg.facts.dateline import Dateline
 from cubakg.read import LoadedRegistry
-from cubakg.records import ArticleRecord, FactRecord, Figure, ResolvedTime
+from cubakg.records import ArticleRecord, Duration, FactRecord, Figure, ResolvedInterval, ResolvedTime
 from cubakg.sheets import Concept, Entity
 
 MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_name) if name}
@@ -104,11 +104,15 @@ def check_references(record: FactRecord, index: dict[str, Term], fact_kinds: dic
         if spec is not None:
             for key in spec.event_keys():
                 check_key(index, key, ("event",), lambda: record.location(slot))
-    for name, kind in fact.fact_references.items():
-        if fact_kinds.get(getattr(fact, name)) != kind:
+            for key in spec.period_keys():
+                check_key(index, key, PERIODS, lambda: record.location(slot))
+    for name, offset, fact_id in fact.fact_ids():
+        kinds = fact.fact_references[name]
+        if fact_kinds.get(fact_id) not in kinds:
+            keys = (name,) if offset is None else (name, offset)
             raise InputError(
-                f"`{name}: {getattr(fact, name)}` must be the id of a {kind} fact in this sheet",
-                record.location(name),
+                f"`{name}: {fact_id}` must be the id of a {' or '.join(kinds)} fact in this sheet",
+                record.location(*keys),
             )
 
 
@@ -221,9 +225,15 @@ def _shift_to(parsed: Parsed, anchor: dt.date, direction: str) -> tuple[int | No
 
 
 def resolve_time(
-    spec: TimeSpec, dateline: dt.date | None, event_dates: dict[str, dt.date], where: Location | Callable[[], Location]
-) -> ResolvedTime:
-    """Resolve one time expression against its anchor (see `TimeSpec`)."""
+    spec: TimeSpec, dateline: dt.date | None, event_dates: dict[str, dt.date], where: Location | Callable[[], Location],
+    event_times: dict[str, ResolvedTime] | None = None,
+) -> ResolvedTime | ResolvedInterval:
+    """Resolve one time expression against its anchor (see `TimeSpec`).
+
+    `event_times` are the times this article gives its events (for interval bounds `at` an event).
+    """
+    if spec.is_interval:
+        return resolve_interval(spec, dateline, event_times or {}, where)
     common = dict(as_written=spec.text, after=spec.after, before=spec.before, derivation=spec.derivation)
     if isinstance(spec.anchor, EventOffset):
         base = event_dates.get(spec.anchor.event)
@@ -275,22 +285,108 @@ def resolve_time(
                         year=year, month=month, day=day, weekday=weekday, **common)
 
 
-def check_dateline(fact: Dateline, where: Location) -> None:
+# --- intervals ------------------------------------------------------------------
+
+
+def parse_duration(iso: str) -> Duration:
+    """An ISO 8601 duration in whole years, months and days.
+
+    >>> parse_duration("P4Y")
+    Duration(iso='P4Y', years=4, months=0, days=0)
+    """
+    match = re.fullmatch(r"P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)D)?", iso)
+    years, months, days = (int(part or 0) for part in match.groups())
+    return Duration(iso, years, months, days)
+
+
+def _words(duration: Duration) -> str:
+    parts = [(duration.years, "year"), (duration.months, "month"), (duration.days, "day")]
+    return " ".join(f"{n} {unit}{'s' if n != 1 else ''}" for n, unit in parts if n)
+
+
+def _shifted(known: ResolvedTime, duration: Duration, sign: int) -> tuple[int, int | None] | None:
+    """(year, month) of `known` moved by the duration, to its precision (the month at most); None if unknowable."""
+    if known.year is None or duration.days or (known.month is None and duration.months):
+        return None
+    if known.month is None:
+        return known.year + sign * duration.years, None
+    months = known.year * 12 + known.month - 1 + sign * (duration.years * 12 + duration.months)
+    return months // 12, months % 12 + 1
+
+
+def _position(time: ResolvedTime) -> str:
+    return f"{time.year:04d}-{time.month:02d}" if time.month else f"{time.year:04d}"
+
+
+def resolve_bound(
+    bound: Bound, interval_text: str, dateline: dt.date | None, event_times: dict[str, ResolvedTime],
+    where: Location | Callable[[], Location],
+) -> ResolvedTime:
+    """One end of an interval: its words, the event it is at, or explicit parts (see `Bound`)."""
+    links = dict(after=bound.after, before=bound.before, within=bound.within)
+    if bound.text:
+        spec = TimeSpec(text=bound.text, anchor=bound.anchor, direction=bound.direction, year=bound.year,
+                        month=bound.month, day=bound.day, derivation=bound.derivation)
+        read = resolve_time(spec, dateline, {}, where)
+        return dataclasses.replace(read, **links)
+    year, month, day, weekday, derivation = bound.year, bound.month, bound.day, None, bound.derivation
+    anchor = anchor_event = None
+    if bound.at:
+        anchor, anchor_event = "event", bound.at
+        known = event_times.get(bound.at)
+        if known is not None and not known.fixes_nothing:
+            for name, explicit, found in (("year", year, known.year), ("month", month, known.month), ("day", day, known.day)):
+                if explicit is not None and found is not None and explicit != found:
+                    raise InputError(f"`{name}: {explicit}` contradicts the date this article gives `{bound.at}`", locate(where))
+            year, month, day, weekday = year or known.year, month or known.month, day or known.day, known.weekday
+            derivation = derivation or f"The moment of that event, which this article dates “{known.as_written}”."
+    return ResolvedTime(as_written=interval_text, anchor=anchor, anchor_event=anchor_event, year=year, month=month,
+                        day=day, weekday=weekday, derivation=derivation, **links)
+
+
+def resolve_interval(
+    spec: TimeSpec, dateline: dt.date | None, event_times: dict[str, ResolvedTime], where: Location | Callable[[], Location],
+) -> ResolvedInterval:
+    """An interval: its bounds as the text fixes them; a bound it leaves open but the
+    duration and the other bound fix is computed, to that bound's precision."""
+    begins = resolve_bound(spec.begins, spec.text, dateline, event_times, where) if spec.begins else None
+    ends = resolve_bound(spec.ends, spec.text, dateline, event_times, where) if spec.ends else None
+    duration = parse_duration(spec.duration) if spec.duration else None
+    if duration:
+        for known, missing, sign, side, other in ((begins, ends, 1, "after its beginning", "ends"),
+                                                   (ends, begins, -1, "before its end", "begins")):
+            if known is None or (missing is not None and not missing.fixes_nothing):
+                continue
+            shifted = _shifted(known, duration, sign)
+            if shifted is None:
+                continue
+            year, month = shifted
+            derivation = f"{_words(duration).capitalize()} {side} ({_position(known)}), to the {'month' if month else 'year'}."
+            computed = dataclasses.replace(missing or ResolvedTime(as_written=spec.text, anchor=None),
+                                           year=year, month=month, day=None, weekday=None, derivation=derivation)
+            if other == "ends":
+                ends = computed
+            else:
+                begins = computed
+    return ResolvedInterval(as_written=spec.text, begins=begins, ends=ends, duration=duration, within=spec.within)
+
+
+def check_dateline(fact: Dateline, where: Location | Callable[[], Location]) -> None:
     """The sheet's dateline date must agree with the month and day as written."""
     if fact.date is None:
         return
     match = re.search(r"([A-Za-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?", fact.as_written)
     if not match or match.group(1).lower() not in MONTHS:
-        raise InputError(f"unparseable date: no month and day in dateline {fact.as_written!r}", where)
+        raise InputError(f"unparseable date: no month and day in dateline {fact.as_written!r}", locate(where))
     month, day = MONTHS[match.group(1).lower()], int(match.group(2))
     if (fact.date.month, fact.date.day) != (month, day):
-        raise InputError(f"dateline date {fact.date} does not match {fact.as_written!r}", where)
+        raise InputError(f"dateline date {fact.date} does not match {fact.as_written!r}", locate(where))
 
 
 def dateline_date(article: ArticleRecord) -> dt.date | None:
     for record in article.facts:
         if isinstance(record.fact, Dateline):
-            check_dateline(record.fact, record.location("date"))
+            check_dateline(record.fact, lambda: record.location("date"))
             return record.fact.date
     return None
 
@@ -312,11 +408,12 @@ def check_verbatim(record: FactRecord) -> None:
             )
     for slot in fact.time_slots:
         spec = getattr(fact, slot)
-        if spec is not None and not any(spec.text in q for q in quotes):
-            raise InputError(
-                f"time `{spec.text!r}` is not inside any evidence quote of fact `{fact.id}`",
-                record.location(slot, "text"),
-            )
+        for words in spec.texts() if spec is not None else ():
+            if not any(words in q for q in quotes):
+                raise InputError(
+                    f"time `{words!r}` is not inside any evidence quote of fact `{fact.id}`",
+                    record.location(slot, "text") if words == spec.text else record.location(slot),
+                )
 
 
 def read_figure(fact, where: Location | Callable[[], Location]) -> Figure:
@@ -341,7 +438,7 @@ def resolve(articles: list[ArticleRecord], registry: LoadedRegistry) -> tuple[li
     problems = Problems()
     index = index_registry(registry)
     datelines: dict[str, dt.date | None] = {}
-    times: dict[tuple[str, int], dict[str, ResolvedTime]] = {}
+    times: dict[tuple[str, int], dict[str, ResolvedTime | ResolvedInterval]] = {}
     figures: dict[tuple[str, int], Figure] = {}
     for article in articles:
         datelines[article.id] = None
@@ -363,18 +460,24 @@ def resolve(articles: list[ArticleRecord], registry: LoadedRegistry) -> tuple[li
                     figures[(article.id, record.position)] = read_figure(record.fact, lambda: record.location("value"))
     problems.raise_if_any()
 
+    # Instants first, then instants anchored on another event's date (any sheet may
+    # give it), then intervals, whose bounds may be at events this sheet dates.
     event_dates: dict[str, dt.date] = {}
-    for anchored_on_event in (False, True):
+    event_times: dict[str, dict[str, ResolvedTime]] = {article.id: {} for article in articles}
+    for phase in ("instant", "event-anchored", "interval"):
         for article in articles:
             for record in article.facts:
                 for slot in record.fact.time_slots:
                     spec = getattr(record.fact, slot)
-                    if spec is None or isinstance(spec.anchor, EventOffset) != anchored_on_event:
+                    if spec is None or _phase(spec) != phase:
                         continue
                     with problems.collect():
-                        resolved = resolve_time(spec, datelines[article.id], event_dates, lambda: record.location(slot))
+                        resolved = resolve_time(spec, datelines[article.id], event_dates, lambda: record.location(slot),
+                                                event_times[article.id])
                         times.setdefault((article.id, record.position), {})[slot] = resolved
                         _remember_event_date(record, slot, resolved, event_dates)
+                        if record.fact.kind == "event" and slot == "when" and isinstance(resolved, ResolvedTime):
+                            event_times[article.id].setdefault(record.fact.event, resolved)
     problems.raise_if_any()
 
     resolved_articles = []
@@ -388,9 +491,15 @@ def resolve(articles: list[ArticleRecord], registry: LoadedRegistry) -> tuple[li
     return resolved_articles, index
 
 
-def _remember_event_date(record: FactRecord, slot: str, resolved: ResolvedTime, event_dates: dict[str, dt.date]) -> None:
+def _phase(spec: TimeSpec) -> str:
+    if spec.is_interval:
+        return "interval"
+    return "event-anchored" if isinstance(spec.anchor, EventOffset) else "instant"
+
+
+def _remember_event_date(record: FactRecord, slot: str, resolved, event_dates: dict[str, dt.date]) -> None:
     """An event's day, once fixed, is the same in every sheet."""
-    if record.fact.kind != "event" or slot != "when" or not resolved.date:
+    if record.fact.kind != "event" or slot != "when" or not isinstance(resolved, ResolvedTime) or not resolved.date:
         return
     known = event_dates.setdefault(record.fact.event, resolved.date)
     if known != resolved.date:

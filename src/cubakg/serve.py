@@ -59,7 +59,31 @@ def free_port(host: str = "127.0.0.1") -> int:
         return probe.getsockname()[1]
 
 
-class OxigraphServer:
+class Addresses:
+    """The URLs of a SPARQL server on `host:port` (Oxigraph's paths)."""
+
+    host: str
+    port: int
+
+    @property
+    def base_url(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
+
+    @property
+    def query_url(self) -> str:
+        return f"{self.base_url}/query"
+
+    @property
+    def update_url(self) -> str:
+        return f"{self.base_url}/update"
+
+    @property
+    def store_url(self) -> str:
+        return f"{self.base_url}/store"
+
+
+class OxigraphServer(Addresses):
     """A context manager: an Oxigraph server on `host:port` with `files` loaded.
 
     `port=0` picks a free port. `union_default_graph=True` makes queries without
@@ -85,24 +109,6 @@ class OxigraphServer:
         self.process: subprocess.Popen[bytes] | None = None
         self.store_dir: Path | None = None
         self._log_file = None
-
-    # -- URLs ---------------------------------------------------------------
-    @property
-    def base_url(self) -> str:
-        host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"http://{host}:{self.port}"
-
-    @property
-    def query_url(self) -> str:
-        return f"{self.base_url}/query"
-
-    @property
-    def update_url(self) -> str:
-        return f"{self.base_url}/update"
-
-    @property
-    def store_url(self) -> str:
-        return f"{self.base_url}/store"
 
     @property
     def pid(self) -> int | None:
@@ -223,4 +229,154 @@ class OxigraphServer:
         exc: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
+        self.stop()
+
+
+# --- the site beside the endpoint ----------------------------------------------------------
+
+SPARQL_PATHS = ("/query", "/update", "/store")
+PROXY_TIMEOUT_S = 300
+
+
+def site_app(site_dir: Path, sparql_base: str):
+    """A WSGI application: the static site with content negotiation, and SPARQL passed to `sparql_base`.
+
+    `/id/…` and `/ontology` answer 303 See Other to the representation the Accept
+    header prefers (HTML, Turtle, N-Triples, JSON-LD), at the page of the resource
+    or, for a sub-resource, of the resource that describes it (`site.paths`).
+    `/query` opened in a browser (no `query` parameter, HTML preferred) is the site's
+    query page; every other `/query`, `/update` and `/store` request goes to Oxigraph.
+    """
+    from werkzeug.exceptions import NotFound
+    from werkzeug.middleware.http_proxy import ProxyMiddleware
+    from werkzeug.security import safe_join
+    from werkzeug.utils import redirect
+    from werkzeug.wrappers import Request, Response
+
+    from cubakg.rdf_formats import media_type
+    from cubakg.site.paths import HTML, N_TRIPLES, ONTOLOGY_PAGE, REPRESENTATIONS, page_of
+    from cubakg.resources import NS_ID
+
+    offered = (*REPRESENTATIONS, N_TRIPLES)
+    by_media = {r.media_type: r for r in offered}
+    proxy = ProxyMiddleware(NotFound(), {"sparql": {"target": sparql_base}}, timeout=PROXY_TIMEOUT_S)
+    # The path is passed on as it is: /query, /update and /store are Oxigraph's own.
+    to_oxigraph = {path: proxy.proxy_to(proxy.targets["/sparql/"], path, "/") for path in SPARQL_PATHS}
+
+    def file_response(path: str):
+        found = safe_join(str(site_dir), path)
+        if found is None:
+            return None
+        file = Path(found)
+        if file.is_file():
+            return Response(file.read_bytes(), content_type=_with_charset(media_type(file)))
+        turtle = file.with_suffix(".ttl")
+        if file.suffix == N_TRIPLES.extension and turtle.is_file():
+            import pyoxigraph as ox
+
+            data = ox.serialize(ox.parse(turtle.read_bytes(), format=ox.RdfFormat.TURTLE), format=ox.RdfFormat.N_TRIPLES)
+            return Response(data, content_type=N_TRIPLES.media_type)
+        return None
+
+    def negotiate(request, page: str, fragment: str):
+        chosen = by_media[request.accept_mimetypes.best_match([r.media_type for r in offered], default=HTML.media_type)
+                          or HTML.media_type]
+        if not (site_dir / f"{page}{HTML.extension}").is_file():
+            return None
+        location = f"/{page}{chosen.extension}" + (f"#{fragment}" if fragment and chosen is HTML else "")
+        response = redirect(location, code=303)
+        response.vary.add("Accept")
+        return response
+
+    def app(environ, start_response):
+        request = Request(environ)
+        path = request.path
+        if path.startswith(SPARQL_PATHS):
+            if path == "/query" and "query" not in request.args and request.method == "GET" and \
+                    request.accept_mimetypes.best_match(["application/sparql-results+json", HTML.media_type]) == HTML.media_type:
+                response = file_response("query.html")
+                if response is not None:
+                    return response(environ, start_response)
+            forward = to_oxigraph.get(path)
+            if forward is not None:
+                return forward(environ, start_response)
+        response = None
+        if path == "/":
+            response = file_response("index.html")
+        elif path.startswith("/id/") and "." not in path.rsplit("/", 1)[-1]:
+            target = page_of(NS_ID + path[len("/id/"):])
+            if target is not None:
+                response = negotiate(request, target.page, target.fragment)
+        elif path.rstrip("/") in (f"/{ONTOLOGY_PAGE}",) or path.startswith(f"/{ONTOLOGY_PAGE}/"):
+            response = negotiate(request, ONTOLOGY_PAGE, "")
+        else:
+            response = file_response(path.lstrip("/"))
+        if response is None:
+            response = Response(f"Not found: {path}\n", status=404, content_type="text/plain; charset=utf-8")
+        return response(environ, start_response)
+
+    return app
+
+
+def _with_charset(media: str) -> str:
+    return f"{media}; charset=utf-8" if media.startswith("text/") or media.endswith(("json", "+xml", "/xml")) else media
+
+
+class SiteServer(Addresses):
+    """The site and the SPARQL endpoint on one address: Oxigraph behind, the site in front (a thread).
+
+    `.base_url`, `.query_url`, `.store_url` and `.pid` (Oxigraph's) as OxigraphServer has them.
+    """
+
+    def __init__(self, files, site_dir: Path, host: str = "127.0.0.1", port: int = 0, **oxigraph_options) -> None:
+        self.site_dir = Path(site_dir)
+        self.host = host
+        self.port = port
+        self.oxigraph = OxigraphServer(files, host="127.0.0.1", port=0, **oxigraph_options)
+        self._server = None
+        self._thread = None
+
+    @property
+    def pid(self) -> int | None:
+        return self.oxigraph.pid
+
+    def start(self) -> "SiteServer":
+        import threading
+
+        from werkzeug.serving import WSGIRequestHandler, make_server
+
+        class QuietHandler(WSGIRequestHandler):
+            def log_request(self, *args, **kwargs) -> None:  # no access log on the terminal
+                pass
+
+        if self.port and port_in_use(self.host, self.port):
+            raise UsageError(f"port {self.port} on {self.host} is already in use",
+                             hint="choose another --port, or --port 0 for a free one")
+        self.oxigraph.start()
+        try:
+            self._server = make_server(self.host, self.port, site_app(self.site_dir, self.oxigraph.base_url),
+                                       threaded=True, request_handler=QuietHandler)
+        except OSError as error:
+            self.oxigraph.stop()
+            raise UsageError(f"cannot listen on {self.host}:{self.port}: {error.strerror or error}",
+                             hint="choose another --port, or --port 0 for a free one") from None
+        self.port = self._server.server_port
+        self._thread = threading.Thread(target=self._server.serve_forever, name="cubakg-site", daemon=True)
+        self._thread.start()
+        return self
+
+    def wait(self) -> int:
+        return self.oxigraph.wait()
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+        self.oxigraph.stop()
+
+    def __enter__(self) -> "SiteServer":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
         self.stop()

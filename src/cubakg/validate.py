@@ -61,29 +61,33 @@ def nquads(quads: list[Quad]) -> bytes:
 
 @dataclass
 class DataStore:
-    """The built data in a pyoxigraph store, with the literals the store would fold, as written."""
+    """The built data in a pyoxigraph store, every term as written (conformance.dataset)."""
 
     store: object
-    originals: object
+    dataset: object  # conformance.dataset.Dataset
 
     def query(self, query: str):
-        return self.store.query(query, use_default_graph_as_union=True)
+        """A query on the data as a SPARQL store sees it (numbers by value; the ontology too, once checked)."""
+        import pyoxigraph
+
+        from cubakg.conformance.dataset import AS_WRITTEN
+
+        graphs = [pyoxigraph.DefaultGraph(), *(g for g in self.store.named_graphs() if g != AS_WRITTEN)]
+        return self.store.query(query, default_graph=graphs)
 
 
 def load_store(data: list[Quad] | list[Path]) -> DataStore:
     """Quads, or N-Quads files, into a fresh in-memory store."""
     import pyoxigraph
 
-    from cubakg.conformance.inputs import Originals, remember_folded
+    from cubakg.conformance.dataset import Loader
 
-    store = pyoxigraph.Store()
-    originals = Originals()  # the store folds xsd:nonNegativeInteger into xsd:integer; the shapes need it as written
-    sources = [str(item) for item in data] if data and isinstance(data[0], Path) else [nquads(data)]
+    loader = Loader()
+    sources = [Path(item).read_bytes() for item in data] if data and isinstance(data[0], Path) else [nquads(data)]
     for source in sources:
-        parsed = (pyoxigraph.parse(path=source, format=pyoxigraph.RdfFormat.N_QUADS) if isinstance(source, str)
-                  else pyoxigraph.parse(source, format=pyoxigraph.RdfFormat.N_QUADS))
-        store.extend(remember_folded(parsed, originals))
-    return DataStore(store, originals)
+        loader.add_bytes(source, pyoxigraph.RdfFormat.N_QUADS)
+    dataset = loader.finish()
+    return DataStore(dataset.store, dataset)
 
 
 def shacl_check(data: DataStore, shapes_path: Path, ontology: Ontology) -> ShaclOutcome:
@@ -91,33 +95,28 @@ def shacl_check(data: DataStore, shapes_path: Path, ontology: Ontology) -> Shacl
     rdfs:subClassOf for class targets, as `cubakg validate` does."""
     import pyoxigraph
 
-    from cubakg.conformance.run import AXIOMS_GRAPH, load_ontology, read_shapes
-    from cubakg.conformance.shacl import Engine
+    from cubakg.conformance.run import AXIOMS_GRAPH, load_ontology, read_shapes, run_engine
 
-    store, originals = data.store, data.originals
-    graphs = [pyoxigraph.DefaultGraph(), *store.named_graphs()]
-    load_ontology(store, ontology.path)
+    dataset = data.dataset
+    load_ontology(data.store, ontology.path)
+    dataset.extra_graphs.append(pyoxigraph.NamedNode(AXIOMS_GRAPH))
     shapes_graph = read_shapes([shapes_path])
-    engine = Engine(shapes_graph, store, originals, query_options={"default_graph": [*graphs, pyoxigraph.NamedNode(AXIOMS_GRAPH)]})
-    results, unsupported = engine.validate()
-    if unsupported:
-        from cubakg.conformance.fallback import run_pyshacl
-
-        results += run_pyshacl(store, [*graphs, pyoxigraph.NamedNode(AXIOMS_GRAPH)], shapes_graph, [n for n, _ in unsupported])
+    # No second process: the build runs this on a thread, and a process with threads must not fork.
+    results, _ = run_engine(shapes_graph, dataset, [], fork=False)
     findings = sorted({_finding(result, shapes_graph) for result in results}, key=lambda f: f.key)
     return ShaclOutcome(findings)
 
 
 def _finding(result, shapes_graph) -> Finding:
-    from rdflib import BNode, URIRef
+    import pyoxigraph
 
     def shape_term(node):
         if node is None:
             return None
-        if isinstance(node, URIRef):
-            return iri(str(node))
+        if type(node) is pyoxigraph.NamedNode:
+            return iri(node.value)
         # A blank shape (from a user's shapes file) has no stable name: describe it.
-        return text(_describe(shapes_graph, node) if isinstance(node, BNode) else str(node))
+        return text(_describe(shapes_graph, node) if type(node) is pyoxigraph.BlankNode else str(node))
 
     path = None
     if result.path is not None:
@@ -132,12 +131,13 @@ def _finding(result, shapes_graph) -> Finding:
 
 def _describe(graph, node) -> str:
     """A blank node of the shapes graph as readable text: `[sh:path schema:author ; sh:minCount 1]`."""
-    from rdflib import BNode, URIRef
+    import pyoxigraph
 
     parts = []
-    for predicate, obj in sorted(graph.predicate_objects(node)):
-        value = _describe(graph, obj) if isinstance(obj, BNode) else compact(str(obj)) if isinstance(obj, URIRef) else obj.n3()
-        parts.append(f"{compact(str(predicate))} {value}")
+    for predicate, obj in sorted(graph.predicate_objects(node), key=lambda pair: (pair[0].value, str(pair[1]))):
+        value = (_describe(graph, obj) if type(obj) is pyoxigraph.BlankNode
+                 else compact(obj.value) if type(obj) is pyoxigraph.NamedNode else str(obj))
+        parts.append(f"{compact(predicate.value)} {value}")
     return "[" + " ; ".join(parts) + "]"
 
 

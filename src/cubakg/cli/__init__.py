@@ -18,16 +18,18 @@ from cubakg.cli import query as _query  # noqa: F401,E402
 from cubakg.cli import validate as _validate  # noqa: F401,E402
 from cubakg.cli import load as _load  # noqa: F401,E402
 from cubakg.cli import draft as _draft  # noqa: F401,E402
+from cubakg.cli import serve as _serve  # noqa: F401,E402
 
 
-def main() -> None:
+def main(prog_name: str | None = None) -> None:
     """Entry point of the `cubakg` console script and `python -m cubakg`.
 
     Typer reports usage errors itself (exit 2); library errors carry their exit
     code; anything else is a bug, reported in one line with exit code 4.
+    `prog_name` names the program in usage lines (default: as it was started).
     """
     try:
-        app()
+        app(prog_name=prog_name)
     except CubakgError as error:
         report_error(error)
         sys.exit(error.exit_code)

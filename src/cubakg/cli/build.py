@@ -9,6 +9,29 @@ from pathlib import Path
 import typer
 
 from cubakg.cli.app import app
+from cubakg.cli.console import note, say
+from cubakg.errors import UsageError
+
+# A project folder: the articles and their fact sheets (seeds/), with the registry the
+# sheets name entities from; the ontology and shapes the build writes and checks against.
+REGISTRY = Path("seeds") / "registry.yaml"
+
+
+def check_project_folder(project: Path) -> None:
+    """Refuse, before the pipeline starts, a folder that is not a cubakg project, saying what one is."""
+    if (project / REGISTRY).is_file():
+        return
+    where = f"the current folder ({project.resolve()})" if project == Path(".") else str(project)
+    raise UsageError(
+        f"{where} is not a cubakg project folder: it has no {REGISTRY}",
+        hint=(
+            "a project folder holds seeds/ (each article's text <id>.txt, its fact sheet <id>.yaml, "
+            "and registry.yaml), ontology/cubakg.ttl and shapes/cubakg.shapes.ttl, as a clone of the "
+            "cubakg repository does; run `cubakg build` there, or point at it with "
+            "`cubakg build -C PATH/TO/PROJECT`. The release that comes with cubakg needs no build: "
+            "`cubakg query` and `cubakg load` use it as installed"
+        ),
+    )
 
 
 def progress_on_terminal():
@@ -27,7 +50,8 @@ def progress_on_terminal():
 @app.command()
 def build(
     project: Path = typer.Option(Path("."), "--project", "-C", metavar="DIR",
-                                 help="The project folder (holds seeds/, ontology/, shapes/)."),
+                                 help="The project folder: seeds/, ontology/ and shapes/, as in a clone of the "
+                                      "cubakg repository."),
     out: Path = typer.Option(None, "--out", "-o", metavar="DIR", help="Where to write the release (default: PROJECT/dist)."),
 ) -> None:
     """Build the release: read the fact sheets, anchor every quote, resolve dates and
@@ -37,24 +61,25 @@ def build(
     """
     from cubakg.build import build as run_build
 
+    check_project_folder(project)
     progress = progress_on_terminal()
     try:
         summary = run_build(project, out, progress=progress)
     finally:
         if progress:
             sys.stderr.write("\r\033[K")
-    for note in summary.notes:
-        typer.echo(f"warning: {note}", err=True)
-    typer.echo(f"Built {summary.out_dir}: {summary.triples} triples from {len(summary.articles)} articles.")
+    for warning in summary.notes:
+        note(f"warning: {warning}", "warning")
+    say(f"Built {summary.out_dir}: {summary.triples} triples from {len(summary.articles)} articles.", "header")
     if len(summary.articles) <= 20:
         for article, facts in summary.articles.items():
             draft = " (draft)" if article in summary.drafts else ""
-            typer.echo(f"  article {article}: {facts} facts{draft}")
+            say(f"  article {article}: {facts} facts{draft}")
     elif summary.drafts:
-        typer.echo(f"  {len(summary.drafts)} of them from draft sheets: {', '.join(summary.drafts[:10])}"
-                   + (" …" if len(summary.drafts) > 10 else ""))
-    typer.echo("Facts by kind: " + ", ".join(f"{kind} {n}" for kind, n in summary.facts_by_kind.items()))
-    typer.echo(f"SHACL: conforms ({summary.warnings} warnings). Files: {len(summary.files)}.")
-    typer.echo(f"\nQ: {summary.example_question}")
+        say(f"  {len(summary.drafts)} of them from draft sheets: {', '.join(summary.drafts[:10])}"
+            + (" …" if len(summary.drafts) > 10 else ""))
+    say("Facts by kind: " + ", ".join(f"{kind} {n}" for kind, n in summary.facts_by_kind.items()))
+    say(f"SHACL: conforms ({summary.warnings} warnings). Files: {len(summary.files)}.", "ok")
+    say(f"\nQ: {summary.example_question}")
     for line in summary.example_answer or ["(no answer in the graph)"]:
-        typer.echo(f"A: {line}")
+        say(f"A: {line}")

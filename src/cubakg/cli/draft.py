@@ -51,15 +51,15 @@ def _date(value: Optional[str], option: str) -> Optional[dt.date]:
 
 @app.command("draft", help=DRAFT_HELP)
 def draft_command(
-    article: Annotated[Path, typer.Argument(help="The article as UTF-8 text (.txt).", show_default=False)],
-    article_id: Annotated[Optional[str], typer.Option("--id", help="The article id (default: the file name without .txt).")] = None,
-    published: Annotated[Optional[str], typer.Option("--published", help="Publication date, YYYY-MM-DD: fixes the dateline's year when the text does not.")] = None,
-    url: Annotated[Optional[str], typer.Option("--url", help="Where the article was published.")] = None,
-    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Write the sheet here (default: standard output).")] = None,
-    report: Annotated[Optional[str], typer.Option("--report", help="Write the coverage report here (- for standard output; default: standard error).")] = None,
-    proposals: Annotated[Optional[Path], typer.Option("--proposals", help="Also write the registry proposals to this file.")] = None,
-    project: Annotated[Path, typer.Option("--project", "-C", help="The project folder (its seeds/registry.yaml is the registry).")] = Path("."),
-    model: Annotated[Optional[str], typer.Option("--model", help="An installed spaCy model (or the path of a saved pipeline) whose named entities add registry proposals. Optional: none is needed.")] = None,
+    article: Annotated[Path, typer.Argument(metavar="ARTICLE.txt", help="The article as UTF-8 text (.txt).", show_default=False)],
+    article_id: Annotated[Optional[str], typer.Option("--id", metavar="ID", help="The article id (default: the file name without .txt).")] = None,
+    published: Annotated[Optional[str], typer.Option("--published", metavar="YYYY-MM-DD", help="Publication date, YYYY-MM-DD: fixes the dateline's year when the text does not.")] = None,
+    url: Annotated[Optional[str], typer.Option("--url", metavar="URL", help="Where the article was published.")] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", metavar="FILE", help="Write the sheet here (default: standard output).")] = None,
+    report: Annotated[Optional[str], typer.Option("--report", metavar="FILE", help="Write the coverage report here (- for standard output; default: standard error).")] = None,
+    proposals: Annotated[Optional[Path], typer.Option("--proposals", metavar="FILE", help="Also write the registry proposals to this file.")] = None,
+    project: Annotated[Path, typer.Option("--project", "-C", metavar="DIR", help="The project folder (its seeds/registry.yaml is the registry).")] = Path("."),
+    model: Annotated[Optional[str], typer.Option("--model", metavar="MODEL", help="An installed spaCy model (or the path of a saved pipeline) whose named entities add registry proposals. Optional: none is needed.")] = None,
 ) -> None:
     from cubakg.draft.service import draft_file
 
@@ -80,7 +80,7 @@ def draft_command(
 
 @app.command("coverage", help=COVERAGE_HELP)
 def coverage_command(
-    sheet: Annotated[Path, typer.Argument(help="A fact sheet, seeds/ID.yaml (its article is seeds/ID.txt).", show_default=False)],
+    sheet: Annotated[Path, typer.Argument(metavar="SHEET.yaml", help="A fact sheet, seeds/ID.yaml (its article is seeds/ID.txt).", show_default=False)],
 ) -> None:
     from cubakg.draft.service import sheet_coverage
     from cubakg.errors import EXIT_NONCONFORMING

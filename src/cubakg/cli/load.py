@@ -1,8 +1,7 @@
-"""`cubakg load` (release → a SPARQL 1.1 triple store) and `cubakg serve` (a local Oxigraph)."""
+"""`cubakg load`: the release into a SPARQL 1.1 triple store (`cubakg serve` is in cli/serve.py)."""
 
 from __future__ import annotations
 
-import signal
 import sys
 from pathlib import Path
 from typing import Optional
@@ -11,9 +10,7 @@ import typer
 
 from cubakg.cli.app import app
 from cubakg.errors import UsageError
-from cubakg.resources import GRAPH_TRIG, RELEASE_DIR
-
-DEFAULT_SERVE_PORT = 7878
+from cubakg.resources import RELEASE_DIR
 
 
 def progress_printer():
@@ -34,17 +31,31 @@ def end_progress(progress) -> None:
         sys.stderr.flush()
 
 
+LOAD_FLAG_WORDS = {
+    "endpoint": "check --endpoint URL (the SPARQL query endpoint)",
+    "store": "pass the store's Graph Store URL with --store URL",
+    "update": "pass the store's SPARQL Update URL with --update URL",
+    "graph": "pass an absolute IRI with --graph IRI",
+    "layout": "load with --per-article-graphs or --graph IRI",
+    "protocol": "pass --protocol auto, gsp or update",
+    "timeout": "allow more time with --timeout SECONDS",
+    "batch_size": "pass a positive --batch-size N",
+}
+
+
 @app.command(
     "load",
     epilog=(
         "Example:\n\n"
         "  cubakg serve &   # or any SPARQL 1.1 store\n\n"
         "  cubakg load --endpoint http://127.0.0.1:7878/query --per-article-graphs\n\n"
-        "Credentials: CUBAKG_ENDPOINT_USER + CUBAKG_ENDPOINT_PASSWORD (HTTP Basic) or "
+        "The triples go to fresh staging graphs first, are counted there, and only then replace the "
+        "target graphs (SPARQL Update ADD and DROP); on any failure the targets stay as they were.\n\n"
+        "Credentials: CUBAKG_ENDPOINT_USER + CUBAKG_ENDPOINT_PASSWORD (HTTP Basic or Digest) or "
         "CUBAKG_ENDPOINT_TOKEN (Bearer) in the environment, or ~/.netrc.\n\n"
         "Write URLs derived from --endpoint: …/query → …/store, …/update (Oxigraph); "
         "…/sparql → …/data, …/update (Fuseki). Others: give --store / --update.\n\n"
-        "Exit codes: 0 loaded and counted, 1 the counts differ, 2 usage, "
+        "Exit codes: 0 loaded and counted, 1 the counts differ (nothing changed), 2 usage, "
         "3 release unreadable or endpoint down/slow/refusing (401/403/5xx)."
     ),
 )
@@ -58,7 +69,7 @@ def load_command(
     ),
     protocol: str = typer.Option(
         "auto", "--protocol", metavar="auto|gsp|update",
-        help="gsp (Graph Store Protocol), update (SPARQL Update), or auto: gsp, else update.",
+        help="Stage with gsp (Graph Store Protocol), update (SPARQL Update), or auto: gsp, else update.",
     ),
     store: Optional[str] = typer.Option(None, "--store", help="Graph Store Protocol URL (overrides the derived one).", metavar="URL"),
     update: Optional[str] = typer.Option(None, "--update", help="SPARQL Update URL (overrides the derived one).", metavar="URL"),
@@ -69,75 +80,30 @@ def load_command(
         show_default="dist/, as packaged with cubakg",
     ),
 ) -> None:
-    """Upload the release into a SPARQL 1.1 triple store, replacing the target graphs, then check the triple counts."""
+    """Upload the release into a SPARQL 1.1 triple store, replacing the target graphs only once all of it arrived."""
     from cubakg import load as loader
+    from cubakg.cli.flags import flag_words
 
     if graph and per_article_graphs:
         raise UsageError("--graph and --per-article-graphs exclude each other", hint="choose one layout")
     layout = loader.LAYOUT_PER_ARTICLE if per_article_graphs else loader.LAYOUT_GRAPH if graph else loader.LAYOUT_DEFAULT
     progress = progress_printer()
     try:
-        report = loader.load_release(
-            endpoint, release, layout=layout, graph_iri=graph, protocol=protocol, store=store, update=update,
-            timeout=timeout, batch_size=batch_size, progress=progress,
-        )
-    except KeyboardInterrupt:
+        with flag_words(LOAD_FLAG_WORDS):
+            report = loader.load_release(
+                endpoint, release, layout=layout, graph_iri=graph, protocol=protocol, store=store, update=update,
+                timeout=timeout, batch_size=batch_size, progress=progress,
+            )
+    except loader.LoadInterrupted as interrupted:
         end_progress(progress)
-        sys.stderr.write("cubakg: interrupted: the endpoint may hold a partial load; "
-                         "run the same command again to replace it\n")
+        sys.stderr.write(f"cubakg: interrupted. {interrupted.outcome}\n")
         raise
     finally:
         end_progress(progress)
-    how = "Graph Store Protocol" if report.protocol == loader.PROTOCOL_GSP else "SPARQL Update"
-    sys.stdout.write(f"loaded {release} into {report.endpoint} via {how} ({report.via})\n{report.table()}\n")
+    sys.stdout.write(
+        f"loaded {release} into {report.endpoint}: staged via {loader.PROTOCOL_NAMES[report.protocol]} "
+        f"({report.via}), swapped in with SPARQL Update ({report.update})\n{report.table()}\n{report.changes()}\n"
+    )
+    for warning in report.warnings:
+        sys.stderr.write(f"cubakg: warning: {warning}\n")
 
-
-def interrupt(_signum, _frame) -> None:
-    raise KeyboardInterrupt
-
-
-@app.command(
-    "serve",
-    epilog=(
-        "Example:\n\n"
-        "  cubakg serve --port 7878\n\n"
-        "then open http://127.0.0.1:7878/ in a browser, or query http://127.0.0.1:7878/query. "
-        "Ctrl-C stops the server and deletes its temporary store."
-    ),
-)
-def serve_command(
-    port: int = typer.Option(DEFAULT_SERVE_PORT, "--port", help="TCP port (0 picks a free one)."),
-    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
-    files: Optional[list[Path]] = typer.Option(
-        None, "--file", help="RDF files to load instead of the release's TriG (repeatable).", metavar="FILE"
-    ),
-) -> None:
-    """Run a local Oxigraph SPARQL server with the release loaded (named graphs kept; queries see their union)."""
-    from cubakg.serve import OxigraphServer
-
-    if not 0 <= port <= 65535:
-        raise UsageError(f"--port must be between 0 and 65535, got {port}")
-    to_load = files or [RELEASE_DIR / GRAPH_TRIG]
-    # SIGTERM stops us like Ctrl-C does, so the server and its store are cleaned up. SIGINT
-    # is set too: a shell starting `cubakg serve &` from a script leaves SIGINT ignored.
-    for stop_signal in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(stop_signal, interrupt)
-    server = OxigraphServer(to_load, host=host, port=port, union_default_graph=True)
-    try:
-        server.start()
-        sys.stdout.write(
-            f"SPARQL endpoint: {server.query_url}\n"
-            f"Browser page:    {server.base_url}/\n"
-            f"Graph Store:     {server.store_url}   (pid {server.pid}; Ctrl-C to stop)\n"
-        )
-        sys.stdout.flush()
-        code = server.wait()
-        if code != 0:
-            from cubakg.errors import RemoteError
-
-            raise RemoteError(f"the Oxigraph server stopped by itself (exit code {code})")
-    except KeyboardInterrupt:
-        sys.stdout.write("stopping the server\n")
-    finally:
-        server.stop()
-    sys.stdout.write("stopped\n")

@@ -8,6 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from cubakg.cli import console
 from cubakg.cli.app import app
 
 QUERY_EXAMPLES = """
@@ -28,9 +29,9 @@ Examples:
 Locally a query runs on the release's on-disk store, made in the cache folder
 ($CUBAKG_CACHE_DIR) on first use. A value written <…> is an IRI; any other --param
 value is a string literal. Endpoint credentials: CUBAKG_ENDPOINT_USER and
-CUBAKG_ENDPOINT_PASSWORD (basic), or CUBAKG_ENDPOINT_TOKEN (bearer). Exit codes:
-0 ok (also for an empty answer), 2 usage, 3 unreadable input, unparseable query or
-endpoint down, 4 internal error.
+CUBAKG_ENDPOINT_PASSWORD (Basic or Digest), or CUBAKG_ENDPOINT_TOKEN (Bearer), or
+~/.netrc. Exit codes: 0 ok (also for an empty answer), 2 usage, 3 unreadable input,
+unparseable query or endpoint down, 4 internal error.
 """
 
 
@@ -53,6 +54,7 @@ def query_command(
     engine: Annotated[str, typer.Option("--engine", metavar="ENGINE", help="Local engine: oxigraph (default) or rdflib (a cross-check, on files in memory).")] = "oxigraph",
     width: Annotated[int, typer.Option("--width", metavar="CHARS", help="Cut table cells longer than this many characters (0: never).")] = 60,
 ) -> None:
+    from cubakg.cli.flags import flag_words
     from cubakg.query import check_format_name, parse_parameter, run_query, run_text, write
 
     check_format_name(output_format)
@@ -64,31 +66,34 @@ def query_command(
         from cubakg.query.store import prepare_store
 
         # Made once per release; say so, since it takes seconds on a large one.
-        prepare_store(release or default_release(), progress=lambda step: sys.stderr.write(f"cubakg: {step}\n"))
-    if query == "-":
-        answer = run_text(sys.stdin.read(), "<stdin>", parameters, **where)
-    else:
-        answer = run_query(query, parameters, **where)
+        prepare_store(release or default_release(), progress=lambda step: console.note(f"cubakg: {step}"))
+    with flag_words({"endpoint": "check --endpoint URL", "timeout": "allow more time with --timeout SECONDS"}):
+        if query == "-":
+            answer = run_text(sys.stdin.read(), "<stdin>", parameters, **where)
+        else:
+            answer = run_query(query, parameters, **where)
     if output_format == "table":
         empty = show_table(answer, width, all_rows=limit is not None, offset=offset or 0)
     else:
         empty = write(answer.results, output_format, sys.stdout.buffer, answer.prefixes)
         sys.stdout.flush()
     if empty:
-        sys.stderr.write("no results\n")  # on standard error: the answer on stdout stays well-formed
+        console.note("no results")  # on standard error: the answer on stdout stays well-formed
 
 
 def show_table(answer, cell_width: int, all_rows: bool, offset: int) -> bool:
-    """Print the answer as a table (fitted to the terminal when there is one); True if it was empty."""
-    import shutil
+    """Print the answer as a table (rich and fitted on a terminal, plain in a pipe); True if it was empty.
 
-    from cubakg.query import TABLE_ROWS, plain_table, read_table
+    Without --limit it shows the first rows and says how many it left out.
+    """
+    from cubakg.query import TABLE_ROWS, read_table
     from cubakg.query.formats import check_format
 
     check_format(answer.form, "table")
     table = read_table(answer.results, answer.prefixes, None if all_rows else TABLE_ROWS)
-    fit = shutil.get_terminal_size().columns if sys.stdout.isatty() else None
-    sys.stdout.write(plain_table(table, cell_width, fit) + table.footer(offset) + "\n")
+    rows = [[None if value is None else console.Cell(value.text, "iri" if value.kind == "iri" else None)
+             for value in row] for row in table.rows]
+    console.print_table(table.columns, rows, footer=table.footer(offset), max_cell=cell_width)
     return table.total == 0 and answer.form != "ask"
 
 

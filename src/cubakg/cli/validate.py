@@ -26,23 +26,25 @@ Examples:
 Inputs: .ttl .nt .nq .trig .jsonld .rdf/.xml/.owl (or --input-format); a
 directory means every RDF file under it; - reads standard input (Turtle unless
 --input-format says otherwise). Exit codes: 0 conforms, 1 does not conform,
-2 usage error, 3 unreadable or unparseable input, 4 internal error.
+2 usage error, 3 unreadable or unparseable input, 4 internal error. The exit
+code follows --severity; a report's sh:conforms is SHACL's (no result at all).
 """
 
 
 @app.command("validate", help=VALIDATE_HELP)
 def validate_command(
-    paths: Annotated[Optional[list[str]], typer.Argument(help="Files, directories, or - for standard input.", show_default=False)] = None,
-    input_format: Annotated[Optional[str], typer.Option("--input-format", help="Read every input as this format: turtle, ntriples, nquads, trig, jsonld, rdfxml.")] = None,
-    shapes: Annotated[Optional[list[str]], typer.Option("--shapes", help="More SHACL shapes to apply (repeatable).")] = None,
+    paths: Annotated[Optional[list[str]], typer.Argument(metavar="FILE|DIR|-", help="Files, directories, or - for standard input.", show_default=False)] = None,
+    input_format: Annotated[Optional[str], typer.Option("--input-format", metavar="FORMAT", help="Read every input as this format: turtle, ntriples, nquads, trig, jsonld, rdfxml.")] = None,
+    shapes: Annotated[Optional[list[str]], typer.Option("--shapes", metavar="FILE", help="More SHACL shapes to apply (repeatable; - reads standard input).")] = None,
     with_graph: Annotated[bool, typer.Option("--with-graph", help="Validate together with the published graph, so the data may refer to its people, agencies and events.")] = False,
-    output_format: Annotated[str, typer.Option("--format", help="text (default), json, or turtle (a sh:ValidationReport).")] = "text",
-    severity: Annotated[str, typer.Option("--severity", help="Lowest severity that fails the run: violation (default), warning or info.")] = "violation",
+    output_format: Annotated[str, typer.Option("--format", metavar="FORMAT", help="text (default), json, or turtle (a sh:ValidationReport).")] = "text",
+    severity: Annotated[str, typer.Option("--severity", metavar="LEVEL", help="Lowest severity that fails the run: violation (default), warning or info.")] = "violation",
+    verbose: Annotated[bool, typer.Option("--verbose", help="Say what is being done, on standard error.")] = False,
 ) -> None:
     from cubakg.errors import EXIT_NONCONFORMING, CubakgError
 
     try:
-        conforms = run(paths, input_format, shapes, with_graph, output_format, severity)
+        conforms = run(paths, input_format, shapes, with_graph, output_format, severity, verbose)
     except CubakgError:
         raise
     except Exception as error:  # a bug: say so plainly (exit 4), without a traceback
@@ -54,7 +56,7 @@ def validate_command(
         sys.exit(EXIT_NONCONFORMING)  # typer.Exit would be swallowed in standalone_mode=False
 
 
-def run(paths, input_format, shapes, with_graph, output_format, severity) -> bool:
+def run(paths, input_format, shapes, with_graph, output_format, severity, verbose=False) -> bool:
     """Validate, print the report; whether the data conforms."""
     from cubakg.conformance.run import Options, validate
     from cubakg.errors import UsageError
@@ -62,8 +64,8 @@ def run(paths, input_format, shapes, with_graph, output_format, severity) -> boo
     output_format = output_format.lower()
     if output_format not in ("text", "json", "turtle"):
         raise UsageError(f"unknown --format {output_format!r}", hint="use text, json or turtle")
-    on_terminal = sys.stderr.isatty()
-    progress = (lambda message: sys.stderr.write(f"cubakg validate: {message}…\n")) if on_terminal else None
+    chatty = verbose or sys.stderr.isatty()
+    progress = (lambda message: sys.stderr.write(f"cubakg validate: {message}…\n")) if chatty else None
     outcome = validate(
         Options(paths=list(paths or []), input_format=input_format, shapes=list(shapes or []),
                 with_graph=with_graph, severity=severity.lower()),
@@ -76,5 +78,7 @@ def run(paths, input_format, shapes, with_graph, output_format, severity) -> boo
     if output_format != "text":
         from cubakg.conformance.report import summary_line
 
+        if verbose:
+            sys.stderr.writelines(f"note: {note}\n" for note in outcome.notes)
         sys.stderr.write(summary_line(outcome) + "\n")
-    return outcome.conforms
+    return outcome.passes

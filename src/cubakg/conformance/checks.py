@@ -8,13 +8,19 @@
 
 Each finding is a `Result` whose component and source shape name the check
 (cks:UndefinedTermCheck, cks:DanglingReferenceCheck, cks:IllTypedLiteralCheck).
+They are not SHACL results: reports list them beside the sh:ValidationReport.
 """
 
 from __future__ import annotations
 
 import difflib
 
-from cubakg.conformance.shacl import SURELY_WELL_FORMED, VIOLATION, XSD, Result, rdflib_literal, sparql_string
+import pyoxigraph
+
+from cubakg.conformance.engine import sparql_string
+from cubakg.conformance.results import VIOLATION, Result
+from cubakg.conformance.terms import written
+from cubakg.namespaces import XSD
 from cubakg.resources import NS_ID, NS_ONTOLOGY, NS_SHAPES
 
 UNDEFINED_TERM = NS_SHAPES + "UndefinedTermCheck"
@@ -24,12 +30,9 @@ CHECKS = {UNDEFINED_TERM: "undefined-term", DANGLING_REFERENCE: "dangling-refere
 
 
 def finding(check: str, focus, value, path, message: str) -> Result:
-    from rdflib import URIRef
-
-    return Result(focus=focus, component=check, shape=URIRef(check),
-                  path=f"<{path.value}>" if path is not None else None, value=value,
-                  severity=VIOLATION, message=message, check=CHECKS[check],
-                  path_node=URIRef(path.value) if path is not None else None)
+    return Result(focus=written(focus), component=check, shape=pyoxigraph.NamedNode(check),
+                  path=f"<{path.value}>" if path is not None else None, value=written(value),
+                  severity=VIOLATION, message=message, check=CHECKS[check], path_node=path)
 
 
 def local_name(iri: str) -> str:
@@ -95,33 +98,15 @@ def dangling_references(store, input_options: dict, with_graph: bool) -> list[Re
             for row in rows]
 
 
-def ill_typed_literals(store, input_options: dict, originals=None) -> list[Result]:
-    """Literals whose lexical form is not valid for their XSD datatype (as rdflib judges)."""
+def ill_typed_literals(store, input_options: dict, dataset) -> list[Result]:
+    """Triples whose literal's lexical form is not valid for its XSD datatype (xsd.py), as written."""
+    bad = sorted(dataset.ill_formed, key=str)
     results = []
-    if originals:
-        # The store keeps "-5"^^xsd:nonNegativeInteger as "-5"^^xsd:integer: judge it as written.
-        for (subject, predicate, _stored), written in sorted(originals.by_triple.items(), key=str):
-            for literal in written:
-                if getattr(rdflib_literal(literal.value, literal.datatype.value), "ill_typed", None) is True:
-                    results.append(ill_typed(subject, predicate, literal))
-
-    surely = " ".join(
-        f"&& !(datatype(?o) = <{dt}> && REGEX(STR(?o), {sparql_string(pattern)}))"
-        for dt, pattern in SURELY_WELL_FORMED.items() if pattern
-    )
-    candidates = store.query(
-        f"""SELECT DISTINCT ?o WHERE {{ ?s ?p ?o
-              FILTER(isLiteral(?o) && STRSTARTS(STR(datatype(?o)), {sparql_string(XSD)})
-                     && datatype(?o) != <{XSD}string> {surely}) }}""",
-        **input_options,
-    )
-    bad = [row["o"] for row in candidates
-           if getattr(rdflib_literal(row["o"].value, row["o"].datatype.value), "ill_typed", None) is True]
-    if not bad:
-        return results
-    listed = " ".join(str(term) for term in bad)
-    rows = store.query(f"SELECT ?s ?p ?o WHERE {{ VALUES ?o {{ {listed} }} ?s ?p ?o }}", **input_options)
-    return results + [ill_typed(row["s"], row["p"], row["o"]) for row in rows]
+    for start in range(0, len(bad), 2000):
+        listed = " ".join(dataset.terms.sparql(term) for term in bad[start:start + 2000])
+        rows = store.query(f"SELECT ?s ?p ?o WHERE {{ VALUES ?o {{ {listed} }} ?s ?p ?o }}", **input_options)
+        results += [ill_typed(row["s"], row["p"], written(row["o"])) for row in rows]
+    return results
 
 
 def ill_typed(subject, predicate, literal) -> Result:

@@ -1,101 +1,173 @@
-"""pyshacl, for the shapes the SPARQL engine cannot compile, and as a judge in tests.
+"""pyshacl, for shapes beyond what the engine runs (SHACL-AF targets …), and report reading for tests.
 
 `results_from_report` turns any sh:ValidationReport graph (pyshacl's, Jena's, ours)
-into comparable keys, so the tests and the benchmark can check that engines agree.
+into results, and `report_keys` into comparable keys, so that the tests and the
+benchmark can check that engines agree.
 """
 
 from __future__ import annotations
 
-from cubakg.conformance.shacl import SH, Result, path_text
+from collections import Counter
+
+from cubakg.conformance.results import Result
+from cubakg.namespaces import RDF, RDFS, SH
+
+TARGETS = {SH + name for name in ("targetClass", "targetNode", "targetSubjectsOf", "targetObjectsOf", "target")}
 
 
-def union_as_rdflib(store, graphs: list):
-    """Every triple of the given graphs of the store, merged, as an rdflib Graph."""
+def to_rdflib_graph(triples):
+    """pyoxigraph triples as an rdflib Graph (through N-Triples, terms kept as written)."""
     import pyoxigraph
-    from rdflib import Graph
+    import rdflib
 
-    triples = store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", default_graph=graphs)
-    data = triples.serialize(format=pyoxigraph.RdfFormat.N_TRIPLES)
-    return Graph().parse(data=data, format="nt")
+    data = pyoxigraph.serialize((pyoxigraph.Triple(*t) for t in triples), format=pyoxigraph.RdfFormat.N_TRIPLES)
+    normalise = rdflib.NORMALIZE_LITERALS
+    rdflib.NORMALIZE_LITERALS = False
+    try:
+        return rdflib.Graph().parse(data=data, format="nt")
+    finally:
+        rdflib.NORMALIZE_LITERALS = normalise
+
+
+def run_pyshacl(dataset, shapes_graph, shape_nodes: list, notes: list | None = None) -> list[Result]:
+    """pyshacl's results for the given top-level shapes (the other shapes lose their targets).
+
+    rdflib has no RDF 1.2 triple terms: triples holding one are left out of pyshacl's data (a note says so).
+    """
+    import pyoxigraph
+    from pyshacl import validate
+
+    from cubakg.conformance.terms import written
+
+    keep = set(shape_nodes)
+    rdfs_class = pyoxigraph.NamedNode(RDFS + "Class")
+    shapes = [(s, p, o) for s, p, o in shapes_graph.triples
+              if s in keep or not (p.value in TARGETS or (p.value == RDF + "type" and o == rdfs_class))]
+    view = set(dataset.view())
+    data = [(written(q.subject), q.predicate, written(q.object))
+            for q in dataset.store.quads_for_pattern(None, None, None) if q.graph_name in view]
+    plain = [t for t in data if type(t[0]) is not pyoxigraph.Triple and type(t[2]) is not pyoxigraph.Triple]
+    if len(plain) < len(data) and notes is not None:
+        notes.append(f"pyshacl cannot read RDF 1.2 triple terms: the {len(data) - len(plain):,} triples holding one "
+                     "were left out of what it validated")
+    data = plain
+    _conforms, report, _text = validate(to_rdflib_graph(data), shacl_graph=to_rdflib_graph(shapes), inference="none",
+                                        advanced=True, allow_warnings=True)
+    return results_from_report(report)
 
 
 def to_oxigraph(term):
-    """An rdflib term as a pyoxigraph term."""
-    import pyoxigraph
-    from rdflib import BNode, Literal, URIRef
+    from cubakg.conformance.inputs import to_oxigraph as convert
 
-    if term is None:
-        return None
-    if isinstance(term, URIRef):
-        return pyoxigraph.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return pyoxigraph.BlankNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return pyoxigraph.Literal(str(term), language=term.language)
-        if term.datatype:
-            return pyoxigraph.Literal(str(term), datatype=pyoxigraph.NamedNode(str(term.datatype)))
-        return pyoxigraph.Literal(str(term))
-    raise TypeError(f"unexpected term {term!r}")
+    return convert(term)
+
+
+def path_text(graph, path) -> str:
+    """A SHACL path node of an rdflib graph in SPARQL syntax (as paths.text does for the engine's graphs)."""
+    from rdflib import BNode, URIRef
+
+    if isinstance(path, URIRef):
+        return f"<{path}>"
+    if not isinstance(path, BNode):
+        return str(path)
+    if (path, URIRef(RDF + "first"), None) in graph:
+        return "(" + "/".join(path_text(graph, step) for step in graph.items(path)) + ")"
+    inverse = graph.value(path, URIRef(SH + "inversePath"))
+    if inverse is not None:
+        inner = path_text(graph, inverse)
+        return "^" + inner if isinstance(inverse, URIRef) else f"^({inner})"
+    for name, template in (("zeroOrMorePath", "({})*"), ("oneOrMorePath", "({})+"), ("zeroOrOnePath", "({})?")):
+        inner = graph.value(path, URIRef(SH + name))
+        if inner is not None:
+            return template.format(path_text(graph, inner))
+    alternatives = graph.value(path, URIRef(SH + "alternativePath"))
+    if alternatives is not None:
+        return "(" + "|".join(path_text(graph, step) for step in graph.items(alternatives)) + ")"
+    return "_:path"
+
+
+def report_nodes(report) -> list:
+    """The top-level results of an rdflib sh:ValidationReport graph (nested sh:detail results excluded)."""
+    from rdflib import URIRef
+
+    return [r for node in report.subjects(URIRef(RDF + "type"), URIRef(SH + "ValidationReport"))
+            for r in report.objects(node, URIRef(SH + "result"))]
 
 
 def results_from_report(report) -> list[Result]:
     """The results of an rdflib sh:ValidationReport graph."""
     from rdflib import URIRef
-    from rdflib.namespace import RDF
 
     def one(node, name):
         return report.value(node, URIRef(SH + name))
 
     results = []
-    # Only the report's own results: nested sh:detail results are not reported by themselves.
-    tops = [r for report_node in report.subjects(RDF.type, URIRef(SH + "ValidationReport"))
-            for r in report.objects(report_node, URIRef(SH + "result"))]
-    for node in tops:
+    for node in report_nodes(report):
         message = one(node, "resultMessage")
         path = one(node, "resultPath")
         results.append(Result(
             focus=to_oxigraph(one(node, "focusNode")), component=str(one(node, "sourceConstraintComponent")),
-            shape=one(node, "sourceShape"), path=path_text(report, path) if path is not None else None,
-            path_node=path, path_graph=report, value=to_oxigraph(one(node, "value")),
+            shape=to_oxigraph(one(node, "sourceShape")), path=path_text(report, path) if path is not None else None,
+            # A complex path stays in pyshacl's graph: reports of fallback results name simple paths only.
+            path_node=to_oxigraph(path) if type(path).__name__ == "URIRef" else None, path_graph=None, value=to_oxigraph(one(node, "value")),
             severity=str(one(node, "resultSeverity")), message=str(message) if message is not None else "",
-            constraint=one(node, "sourceConstraint"),
+            constraint=to_oxigraph(one(node, "sourceConstraint")),
         ))
     return results
 
 
-def run_pyshacl(store, graphs: list, shapes_graph, shape_nodes: list | None) -> list[Result]:
-    """pyshacl's results on the store's data for some shapes (None: all shapes)."""
-    from pyshacl import validate
+def term_key(term) -> str:
+    """A term for comparing engines: blank nodes all read `_:` (their labels differ between engines)."""
+    from rdflib import BNode, Literal, URIRef
 
-    data = union_as_rdflib(store, graphs)
-    options = {"use_shapes": [str(node) for node in shape_nodes]} if shape_nodes else {}
-    _conforms, report, _text = validate(
-        data, shacl_graph=shapes_graph, inference="none", advanced=False, allow_warnings=True, **options,
-    )
-    return results_from_report(report)
+    if term is None:
+        return ""
+    if isinstance(term, URIRef):
+        return str(term)
+    if isinstance(term, BNode):
+        return "_:"
+    if isinstance(term, Literal):
+        return term.n3()
+    return str(term)
 
 
 def report_keys(report) -> set[tuple[str, str, str]]:
-    """(focus, component, path) of each top-level result of a report graph, to compare engines.
-
-    Blank focus nodes all read `_:` (their labels differ between engines); paths are
-    in SPARQL syntax with full IRIs.
-    """
-    from rdflib import BNode, URIRef
-    from rdflib.namespace import RDF, SH as SH_NS
-
-    from cubakg.conformance.shacl import path_text
+    """(focus, component, path) of each top-level result of an rdflib report graph, to compare engines."""
+    from rdflib import URIRef
 
     keys = set()
-    for report_node in report.subjects(RDF.type, SH_NS.ValidationReport):
-        for result in report.objects(report_node, SH_NS.result):
-            path = report.value(result, SH_NS.resultPath)
-            focus = report.value(result, SH_NS.focusNode)
-            focus_key = str(focus) if isinstance(focus, URIRef) else "_:" if isinstance(focus, BNode) else focus.n3()
-            keys.add((focus_key, str(report.value(result, SH_NS.sourceConstraintComponent)),
-                      path_text(report, path) if path is not None else ""))
+    for result in report_nodes(report):
+        path = report.value(result, URIRef(SH + "resultPath"))
+        keys.add((term_key(report.value(result, URIRef(SH + "focusNode"))),
+                  str(report.value(result, URIRef(SH + "sourceConstraintComponent"))),
+                  path_text(report, path) if path is not None else ""))
     return keys
+
+
+def report_multiset(report, with_value: bool = False) -> Counter:
+    """Counter of (focus, component, path, severity[, value]) of the top-level results of an rdflib report graph."""
+    from rdflib import URIRef
+
+    found: Counter = Counter()
+    for result in report_nodes(report):
+        path = report.value(result, URIRef(SH + "resultPath"))
+        key = (term_key(report.value(result, URIRef(SH + "focusNode"))),
+               str(report.value(result, URIRef(SH + "sourceConstraintComponent"))),
+               path_text(report, path) if path is not None else "",
+               str(report.value(result, URIRef(SH + "resultSeverity"))))
+        if with_value:
+            key += (term_key(report.value(result, URIRef(SH + "value"))),)
+        found[key] += 1
+    return found
+
+
+def report_conforms(report) -> bool | None:
+    from rdflib import URIRef
+
+    for node in report.subjects(URIRef(RDF + "type"), URIRef(SH + "ValidationReport")):
+        value = report.value(node, URIRef(SH + "conforms"))
+        return None if value is None else str(value) == "true"
+    return None
 
 
 def json_keys(document: dict) -> set[tuple[str, str, str]]:

@@ -9,18 +9,14 @@ from __future__ import annotations
 import json
 import re
 
-from cubakg.conformance.run import Outcome
-from cubakg.conformance.shacl import SH, Result
-from cubakg.resources import NS_ID, NS_ONTOLOGY, NS_SHAPES
+import pyoxigraph
 
-PREFIXES = {
-    "sh": SH, "ckg": NS_ONTOLOGY, "cks": NS_SHAPES, "id": NS_ID, "schema": "https://schema.org/",
-    "org": "http://www.w3.org/ns/org#", "prov": "http://www.w3.org/ns/prov#", "oa": "http://www.w3.org/ns/oa#",
-    "time": "http://www.w3.org/2006/time#", "qb": "http://purl.org/linked-data/cube#",
-    "skos": "http://www.w3.org/2004/02/skos/core#", "dcterms": "http://purl.org/dc/terms/",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#", "owl": "http://www.w3.org/2002/07/owl#",
-}
+from cubakg import namespaces
+from cubakg.conformance.results import Result
+from cubakg.conformance.run import Outcome
+from cubakg.namespaces import SH, XSD
+
+PREFIXES = namespaces.PREFIXES
 SEVERITY_NAMES = {SH + "Violation": "Violation", SH + "Warning": "Warning", SH + "Info": "Info"}
 SEVERITY_ORDER = {SH + "Violation": 0, SH + "Warning": 1, SH + "Info": 2}
 VALUE_LIMIT = 200  # characters of a value shown in text and JSON
@@ -30,7 +26,7 @@ VALUE_LIMIT = 200  # characters of a value shown in text and JSON
 
 
 def compact(iri: str) -> str:
-    """prefix:name for the namespaces people know, <iri> otherwise."""
+    """prefix:name for the namespaces people know, <iri> otherwise (for people: `id:fact/…` keeps its slashes)."""
     for prefix, namespace in PREFIXES.items():
         if iri.startswith(namespace) and re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.\-/]*", iri[len(namespace):] or "-"):
             return f"{prefix}:{iri[len(namespace):]}"
@@ -45,8 +41,6 @@ def compact_path(path: str | None) -> str | None:
 
 def term_text(term, limit: int | None = VALUE_LIMIT) -> str:
     """A data term in N-Triples syntax, long literals cut."""
-    import pyoxigraph
-
     if term is None:
         return ""
     if isinstance(term, pyoxigraph.Literal) and limit and len(term.value) > limit:
@@ -59,8 +53,6 @@ def term_text(term, limit: int | None = VALUE_LIMIT) -> str:
 
 
 def term_kind(term) -> str:
-    import pyoxigraph
-
     if isinstance(term, pyoxigraph.NamedNode):
         return "iri"
     if isinstance(term, pyoxigraph.BlankNode):
@@ -70,8 +62,6 @@ def term_kind(term) -> str:
 
 def display(term) -> str:
     """A data term for people: IRIs compacted where a prefix is well known."""
-    import pyoxigraph
-
     if isinstance(term, pyoxigraph.NamedNode):
         return compact(term.value)
     if isinstance(term, pyoxigraph.Literal):
@@ -146,9 +136,7 @@ def focus_lines(outcome: Outcome, wanted: set[str]) -> dict[str, tuple[str, int]
 
 
 def locate(outcome: Outcome) -> dict[str, tuple[str, int]]:
-    import pyoxigraph
-
-    wanted = {r.focus.value for r in outcome.results if isinstance(r.focus, pyoxigraph.NamedNode)}
+    wanted = {r.focus.value for r in outcome.everything if isinstance(r.focus, pyoxigraph.NamedNode)}
     return focus_lines(outcome, wanted)
 
 
@@ -157,7 +145,7 @@ def locate(outcome: Outcome) -> dict[str, tuple[str, int]]:
 
 def sort_key(result: Result):
     return (str(result.focus), SEVERITY_ORDER.get(result.severity, 3), result.path or "", result.component,
-            str(result.value), result.message)
+            str(result.value), str(result.shape), result.message)
 
 
 def grouped(results: list[Result]) -> list[tuple[object, list[Result]]]:
@@ -168,7 +156,12 @@ def grouped(results: list[Result]) -> list[tuple[object, list[Result]]]:
 
 
 def summary_line(outcome: Outcome) -> str:
-    verdict = "conforms" if outcome.conforms else "does not conform"
+    if not outcome.everything:
+        verdict = "conforms"
+    elif outcome.passes:
+        verdict = "passes: nothing reaches the severity that fails the run"
+    else:
+        verdict = "does not conform"
     infos = outcome.count("Info")
     return (f"{plural(len(outcome.sources), 'file')}, {plural(outcome.triples, 'triple')}: "
             f"{plural(outcome.count('Violation'), 'violation')}, {plural(outcome.count('Warning'), 'warning')}"
@@ -186,7 +179,7 @@ def plural(count: int, noun: str) -> str:
 def to_text(outcome: Outcome) -> str:
     lines = locate(outcome)
     out = []
-    for focus, results in grouped(outcome.results):
+    for focus, results in grouped(outcome.everything):
         where = lines.get(getattr(focus, "value", None))
         out.append(display(focus) if not where else f"{display(focus)}  ({where[0]}:{where[1]})")
         for result in results:
@@ -199,7 +192,7 @@ def to_text(outcome: Outcome) -> str:
                 details.append(f"value {display(result.value)}")
             details.append(compact(result.component))
             if result.shape is not None and result.check == "shacl":
-                details.append(f"shape {compact(str(result.shape)) if not _is_blank(result.shape) else 'of ' + _owner_name(outcome, result)}")
+                details.append(f"shape {display(result.shape) if not _is_blank(result.shape) else 'of ' + _owner_name(outcome, result)}")
             out.append("    " + " · ".join(details))
         out.append("")
     out.extend(f"note: {note}" for note in outcome.notes)
@@ -208,26 +201,23 @@ def to_text(outcome: Outcome) -> str:
 
 
 def _is_blank(node) -> bool:
-    from rdflib import BNode
-
-    return isinstance(node, BNode)
+    return isinstance(node, pyoxigraph.BlankNode)
 
 
 def _owner_name(outcome: Outcome, result: Result) -> str:
     """A blank property shape is named after the node shape that holds it."""
-    from rdflib import URIRef
-
     graph = outcome.shapes_graph
     if graph is None:
         return "a blank shape"
-    owner = next(iter(graph.subjects(URIRef(SH + "property"), result.shape)), None)
-    return compact(str(owner)) if owner is not None and not _is_blank(owner) else "a blank shape"
+    owners = graph.subjects(pyoxigraph.NamedNode(SH + "property"), result.shape)
+    owner = owners[0] if owners else None
+    return display(owner) if owner is not None and not _is_blank(owner) else "a blank shape"
 
 
 def to_json(outcome: Outcome) -> str:
     lines = locate(outcome)
     results = []
-    for result in sorted(outcome.results, key=sort_key):
+    for result in sorted(outcome.everything, key=sort_key):
         where = lines.get(getattr(result.focus, "value", None))
         results.append({
             "focusNode": term_text(result.focus, None) if term_kind(result.focus) != "iri" else result.focus.value,
@@ -238,19 +228,20 @@ def to_json(outcome: Outcome) -> str:
             "message": result.message,
             "path": result.path,
             "value": term_text(result.value) if result.value is not None else None,
-            "sourceShape": None if result.shape is None or _is_blank(result.shape) else str(result.shape),
+            "sourceShape": None if result.shape is None or _is_blank(result.shape) else result.shape.value,
             "ownerShape": _owner_name(outcome, result) if _is_blank(result.shape) else None,
             "sourceConstraintComponent": result.component,
             "check": result.check,
         })
     document = {
         "conforms": outcome.conforms,
+        "passes": outcome.passes,
         "failOn": outcome.fail_on,
         "summary": {
             "files": len(outcome.sources), "triples": outcome.triples,
             "violations": outcome.count("Violation"), "warnings": outcome.count("Warning"), "infos": outcome.count("Info"),
         },
-        "files": [{"path": s.label, "format": s.format, "triples": s.triples} for s in outcome.sources],
+        "files": [{"path": s.label, "format": s.format_key, "triples": s.triples} for s in outcome.sources],
         "notes": outcome.notes,
         "results": results,
     }
@@ -258,59 +249,79 @@ def to_json(outcome: Outcome) -> str:
     return json.dumps(document, ensure_ascii=False) + "\n"
 
 
-def to_turtle(outcome: Outcome) -> str:
-    """A standard sh:ValidationReport; sh:conforms follows --severity like the exit code."""
-    import pyoxigraph
-    from rdflib import BNode, Literal, URIRef
+CHECK_REPORT = namespaces.PREFIXES["cks"] + "CheckReport"
+CHECK_RESULT = namespaces.PREFIXES["cks"] + "CheckResult"
+CHECK_LINK = namespaces.PREFIXES["cks"] + "checkResult"
 
-    def iri(text):
-        return pyoxigraph.NamedNode(text)
 
-    def convert(term, blanks: dict):
-        if isinstance(term, URIRef):
-            return iri(str(term))
-        if isinstance(term, BNode):
-            return blanks.setdefault(term, pyoxigraph.BlankNode())
-        if isinstance(term, Literal):
-            from cubakg.conformance.fallback import to_oxigraph
+def report_triples(outcome: Outcome, report_iri: str | None = None) -> list:
+    """The sh:ValidationReport (SHACL results only; sh:conforms true iff there are none, §3.6.1)
+    and, beside it, a cks:CheckReport with the extra checks' findings. Deterministic:
+    results sorted; with `report_iri`, the report and its results are IRIs
+    (`{report_iri}/result/{n}`, `{report_iri}/check/{n}`); blank nodes (blank shapes,
+    complex paths) get labels numbered in order."""
+    iri = pyoxigraph.NamedNode
+    labels: dict = {}
 
-            return to_oxigraph(term)
-        return term
+    def blank(key):
+        if key not in labels:
+            labels[key] = pyoxigraph.BlankNode(f"b{len(labels) + 1}")
+        return labels[key]
 
+    def node(kind: str, number: int):
+        return iri(f"{report_iri}/{kind}/{number}") if report_iri else blank((kind, number))
+
+    def shape_term(term):
+        return blank(("shape", term)) if _is_blank(term) else term
+
+    rdf_type = iri(namespaces.RDF + "type")
     triples = []
-    report = pyoxigraph.BlankNode()
-    rdf_type = iri(PREFIXES["rdf"] + "type")
+    report = iri(report_iri) if report_iri else blank(("report",))
     triples.append((report, rdf_type, iri(SH + "ValidationReport")))
     triples.append((report, iri(SH + "conforms"), pyoxigraph.Literal("true" if outcome.conforms else "false",
-                                                                   datatype=iri(PREFIXES["xsd"] + "boolean"))))
-    shape_blanks: dict = {}
-    for result in sorted(outcome.results, key=sort_key):
-        node = pyoxigraph.BlankNode()
-        triples += [(report, iri(SH + "result"), node), (node, rdf_type, iri(SH + "ValidationResult")),
-                    (node, iri(SH + "focusNode"), result.focus),
-                    (node, iri(SH + "resultSeverity"), iri(result.severity)),
-                    (node, iri(SH + "sourceConstraintComponent"), iri(result.component)),
-                    (node, iri(SH + "resultMessage"), pyoxigraph.Literal(result.message))]
-        if result.shape is not None:
-            triples.append((node, iri(SH + "sourceShape"), convert(result.shape, shape_blanks)))
-        if result.constraint is not None:
-            triples.append((node, iri(SH + "sourceConstraint"), convert(result.constraint, shape_blanks)))
-        if result.value is not None:
-            triples.append((node, iri(SH + "value"), result.value))
-        if result.path_node is not None:
-            path_blanks: dict = {}
-            triples.append((node, iri(SH + "resultPath"), convert(result.path_node, path_blanks)))
-            if isinstance(result.path_node, BNode):
-                triples += copy_structure(result.path_graph, result.path_node, path_blanks, convert)
-    quads = (pyoxigraph.Triple(*t) for t in triples)
-    prefixes = {name: PREFIXES[name] for name in ("sh", "rdf", "xsd", "ckg", "cks")}
+                                                                   datatype=iri(XSD + "boolean"))))
+    copied: set = set()
+    for kind, results, holder, link, result_type in (
+            ("result", outcome.results, report, iri(SH + "result"), iri(SH + "ValidationResult")),
+            ("check", outcome.checks, None, iri(CHECK_LINK), iri(CHECK_RESULT))):
+        if holder is None:
+            if not results:
+                continue
+            holder = iri(f"{report_iri}/checks") if report_iri else blank(("checks",))
+            triples.append((holder, rdf_type, iri(CHECK_REPORT)))
+        for number, result in enumerate(sorted(results, key=sort_key), 1):
+            subject = node(kind, number)
+            triples += [(holder, link, subject), (subject, rdf_type, result_type),
+                        (subject, iri(SH + "focusNode"), result.focus),
+                        (subject, iri(SH + "resultSeverity"), iri(result.severity)),
+                        (subject, iri(SH + "sourceConstraintComponent"), iri(result.component)),
+                        (subject, iri(SH + "resultMessage"), pyoxigraph.Literal(result.message))]
+            if result.shape is not None:
+                triples.append((subject, iri(SH + "sourceShape"), shape_term(result.shape)))
+            if result.constraint is not None:
+                triples.append((subject, iri(SH + "sourceConstraint"), shape_term(result.constraint)))
+            if result.value is not None:
+                triples.append((subject, iri(SH + "value"), result.value))
+            if result.path_node is not None:
+                triples.append((subject, iri(SH + "resultPath"), shape_term(result.path_node)))
+                if _is_blank(result.path_node) and result.path_node not in copied:
+                    copied.add(result.path_node)
+                    triples += copy_structure(result.path_graph, result.path_node, shape_term)
+    return triples
+
+
+def report_turtle(outcome: Outcome, report_iri: str | None = None) -> str:
+    prefixes = namespaces.pick("sh", "rdf", "xsd", "ckg", "cks")
+    quads = (pyoxigraph.Triple(*t) for t in report_triples(outcome, report_iri))
     return pyoxigraph.serialize(quads, format=pyoxigraph.RdfFormat.TURTLE, prefixes=prefixes).decode("utf-8")
 
 
-def copy_structure(graph, node, blanks: dict, convert) -> list:
-    """The triples below a blank node (a property path), with fresh blank nodes."""
-    from rdflib import BNode
+def to_turtle(outcome: Outcome) -> str:
+    return report_turtle(outcome)
 
+
+def copy_structure(graph, node, convert) -> list:
+    """The triples below a blank node of the shapes graph (a property path), blank nodes relabelled."""
     triples, todo, seen = [], [node], set()
     while todo:
         current = todo.pop()
@@ -318,8 +329,8 @@ def copy_structure(graph, node, blanks: dict, convert) -> list:
             continue
         seen.add(current)
         for predicate, obj in graph.predicate_objects(current):
-            triples.append((convert(current, blanks), convert(predicate, blanks), convert(obj, blanks)))
-            if isinstance(obj, BNode):
+            triples.append((convert(current), predicate, convert(obj)))
+            if _is_blank(obj):
                 todo.append(obj)
     return triples
 

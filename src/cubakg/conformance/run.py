@@ -1,14 +1,23 @@
-"""The whole of `cubakg validate` as a function: read, validate, check, decide."""
+"""The whole of `cubakg validate` as functions: read, validate, check, decide.
+
+- `validate(Options)`: what the command does (files, directories, standard input);
+- `validate_quads(data, shapes, ontology)`: the same engine on data already parsed
+  (the build uses it).
+"""
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyoxigraph
+
 from cubakg import resources
 from cubakg.conformance.inputs import Source
-from cubakg.conformance.shacl import SH, Result
+from cubakg.conformance.results import Result
 from cubakg.errors import InputError, Location, UsageError
+from cubakg.namespaces import OWL, RDF, RDFS, SH
 
 ONTOLOGY_GRAPH = "urn:cubakg:validate:ontology"  # the whole ontology: which ckg: terms exist
 AXIOMS_GRAPH = "urn:cubakg:validate:ontology-axioms"  # what pyshacl's -e mixes into the data
@@ -29,10 +38,19 @@ class Options:
 
 @dataclass
 class Outcome:
+    """What a validation found.
+
+    `results` are the SHACL results (the sh:ValidationReport's); `checks` the findings
+    of the extra checks, reported beside it. `conforms` is SHACL's sh:conforms (no
+    SHACL result at all, §3.6.1); `passes` decides the exit code: no result or
+    finding at or above the `fail_on` severity.
+    """
+
     sources: list[Source]
     results: list[Result]
     notes: list[str]
-    fail_on: str
+    fail_on: str = "violation"
+    checks: list[Result] = field(default_factory=list)
     data: dict = field(default_factory=dict)  # source label → bytes, for line numbers
     shapes_graph: object = None
 
@@ -40,13 +58,27 @@ class Outcome:
     def triples(self) -> int:
         return sum(source.triples for source in self.sources)
 
+    @property
+    def everything(self) -> list[Result]:
+        return self.results + self.checks
+
     def count(self, severity: str) -> int:
-        return sum(1 for result in self.results if result.severity == SH + severity)
+        return sum(1 for result in self.everything if result.severity == SH + severity)
 
     @property
     def conforms(self) -> bool:
+        return not self.results
+
+    @property
+    def passes(self) -> bool:
         threshold = RANK[SEVERITIES[self.fail_on]]
-        return not any(RANK.get(result.severity, 3) >= threshold for result in self.results)
+        return not any(RANK.get(result.severity, 3) >= threshold for result in self.everything)
+
+    def report_turtle(self, report_iri: str | None = None) -> str:
+        """The sh:ValidationReport as deterministic Turtle (see report.report_triples)."""
+        from cubakg.conformance.report import report_turtle
+
+        return report_turtle(self, report_iri)
 
 
 def packaged(path: Path, what: str) -> Path:
@@ -56,30 +88,42 @@ def packaged(path: Path, what: str) -> Path:
     return path
 
 
-def read_shapes(paths: list[Path]):
-    """The shapes graph: our shapes plus any --shapes files, parsed as safely as the data."""
-    import pyoxigraph
-    from rdflib import Graph
+_SHAPES_CACHE: dict = {}
+_CACHE_LOCK = threading.Lock()
 
+
+def read_shapes(paths: list[Path]):
+    """The shapes graph (shapes.Graph of terms as written): the files merged, parsed as safely as data."""
     from cubakg.conformance import inputs
+    from cubakg.conformance.shapes import Graph
 
     graph = Graph()
     for path in paths:
         source = inputs.discover([str(path)], None)[0]
-        data = inputs.guard(source, inputs.read_bytes(source))
-        try:
-            quads = pyoxigraph.parse(data, format=getattr(pyoxigraph.RdfFormat, inputs.FORMATS[source.format][0]),
-                                     base_iri=inputs.base_iri(source))
-            text = pyoxigraph.serialize((pyoxigraph.Triple(q.subject, q.predicate, q.object) for q in quads),
-                                        format=pyoxigraph.RdfFormat.N_TRIPLES)
-        except SyntaxError as error:
-            raise inputs.syntax_error(source, error) from None
-        graph.parse(data=text, format="nt")
+        if source.path is None:
+            key = None  # standard input: read once, never cached
+        else:
+            stat = path.stat()
+            key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+        with _CACHE_LOCK:
+            triples = _SHAPES_CACHE.get(key) if key else None
+        if triples is None:
+            data = inputs.guard(source, inputs.read_bytes(source))
+            try:
+                triples = [(q.subject, q.predicate, q.object) for q in
+                           pyoxigraph.parse(data, format=source.format, base_iri=inputs.base_iri(source))]
+            except SyntaxError as error:
+                raise inputs.syntax_error(source, error, data) from None
+            except MemoryError:
+                raise InputError("a token of the shapes file is longer than pyoxigraph reads", Location(source.label)) from None
+            if key:
+                with _CACHE_LOCK:
+                    _SHAPES_CACHE[key] = triples
+        for triple in triples:
+            graph.add(triple)
     return graph
 
 
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-OWL = "http://www.w3.org/2002/07/owl#"
 RDFS_AXIOM_PROPERTIES = {RDFS + name for name in (
     "comment", "domain", "isDefinedBy", "label", "member", "range", "seeAlso", "subClassOf", "subPropertyOf")}
 
@@ -91,13 +135,11 @@ def load_ontology(store, path: Path) -> None:
     (class and property declarations, rdfs:subClassOf, domains, ranges …), so that
     both engines validate the same data.
     """
-    import pyoxigraph
-
     quads = list(pyoxigraph.parse(path=str(path), format=pyoxigraph.RdfFormat.TURTLE))
     whole = pyoxigraph.NamedNode(ONTOLOGY_GRAPH)
     axioms = pyoxigraph.NamedNode(AXIOMS_GRAPH)
     store.extend(pyoxigraph.Quad(q.subject, q.predicate, q.object, whole) for q in quads)
-    rdf_type = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+    rdf_type = RDF + "type"
     by_subject: dict = {}
     for q in quads:
         by_subject.setdefault(q.subject, []).append(q)
@@ -122,66 +164,80 @@ def load_ontology(store, path: Path) -> None:
     store.extend(pyoxigraph.Quad(q.subject, q.predicate, q.object, axioms) for q in chosen)
 
 
-def load_release(store) -> None:
-    """The published graph (all its named graphs merged) into RELEASE_GRAPH."""
-    import pyoxigraph
-
+def load_release(loader) -> None:
+    """The published graph (all its named graphs merged) into RELEASE_GRAPH, terms as written."""
     path = resources.RELEASE_DIR / resources.GRAPH_TRIG
     if not path.is_file():
         raise InputError("--with-graph needs the published graph, which is not there", Location(str(path)),
                          hint="build it with `cubakg build` (in a checkout), or install a cubakg that ships it")
-    graph = pyoxigraph.NamedNode(RELEASE_GRAPH)
-    store.extend(pyoxigraph.Quad(q.subject, q.predicate, q.object, graph)
-                 for q in pyoxigraph.parse(path=str(path), format=pyoxigraph.RdfFormat.TRIG))
-
-
-def as_written(result: Result, originals) -> Result:
-    """Show a folded literal value as the input wrote it ("5"^^xsd:int, not "5"^^xsd:integer)."""
-    import dataclasses
-
-    import pyoxigraph
-
-    value = result.value
-    if not isinstance(value, pyoxigraph.Literal) or value.datatype is None or not value.datatype.value.endswith("#integer"):
-        return result
-    predicate = pyoxigraph.NamedNode(result.path[1:-1]) if result.path and result.path.startswith("<") and result.path.endswith(">") and "> " not in result.path else None
-    written = originals.written(result.focus, predicate, value)
-    if len(written) == 1:
-        return dataclasses.replace(result, value=next(iter(written)))
-    return result
+    loader.add_quads(pyoxigraph.parse(path=str(path), format=pyoxigraph.RdfFormat.TRIG), group=RELEASE_GRAPH)
 
 
 def about_the_input(store, results: list[Result], input_graphs: list) -> list[Result]:
     """The results whose focus node the input mentions (as subject or object), blank nodes kept."""
-    from cubakg.conformance.shacl import oxigraph_to_sparql
-
-    named = {oxigraph_to_sparql(r.focus) for r in results} - {None}
+    named = sorted({str(r.focus) for r in results if type(r.focus) is not pyoxigraph.BlankNode})
     mentioned = set()
-    listed = sorted(named)
-    for start in range(0, len(listed), 5000):
+    for start in range(0, len(named), 5000):
         rows = store.query(
-            f"SELECT ?f WHERE {{ VALUES ?f {{ {' '.join(listed[start:start + 5000])} }} "
+            f"SELECT ?f WHERE {{ VALUES ?f {{ {' '.join(named[start:start + 5000])} }} "
             "FILTER(EXISTS { ?f ?p ?o } || EXISTS { ?s ?q ?f }) }", default_graph=input_graphs)
-        mentioned.update(oxigraph_to_sparql(row["f"]) for row in rows)
-    return [r for r in results if oxigraph_to_sparql(r.focus) is None or oxigraph_to_sparql(r.focus) in mentioned]
+        mentioned.update(str(row["f"]) for row in rows)
+    return [r for r in results if type(r.focus) is pyoxigraph.BlankNode or str(r.focus) in mentioned]
 
 
-def quiet_rdflib() -> None:
-    """rdflib logs a traceback for every ill-typed literal it reads: those are our findings, not errors."""
-    import logging
+# Below this many triples a second process costs more than it saves.
+PARALLEL_FROM = 20_000
 
-    logging.getLogger("rdflib.term").setLevel(logging.CRITICAL)
+
+def run_engine(shapes_graph, dataset, notes: list[str], beside=None, fork: bool = True) -> tuple[list[Result], object]:
+    """The SHACL results — the engine, and pyshacl for the shapes beyond SHACL Core and SHACL-SPARQL
+    constraints — and what `beside()` returns (the extra checks), run in a second process with part
+    of the shapes where the data is large (unless `fork` is False: call it so from a thread, as a
+    process with threads must not fork)."""
+    from cubakg.conformance import parallel
+    from cubakg.conformance.engine import Engine, ShapesError
+    from cubakg.conformance.terms import written
+
+    beside = beside or (lambda: None)
+    engine = Engine(shapes_graph, dataset)
+    try:
+        jobs, fallback = engine.plan()
+        if fork and len(dataset.store) >= PARALLEL_FROM and len(jobs) > 1 and parallel.available():
+            # Both processes take the next shape not yet taken; the second one first runs the checks.
+            counter = parallel.Counter()
+
+            def theirs():
+                extra = beside()
+                return engine.run(jobs, counter.take), extra
+
+            found, (their_results, extra) = parallel.both(lambda: engine.run(jobs, counter.take), theirs)
+            results = engine.finish(found + their_results)
+        else:
+            results, extra = engine.finish(engine.run(jobs)), beside()
+    except ShapesError as error:
+        raise InputError(f"the shapes cannot be used: {error}", hint="fix the shapes graph (SHACL §2)") from None
+    results = [unwrapped(result, written) for result in results]
+    if fallback:
+        from cubakg.conformance.fallback import run_pyshacl
+
+        for node, reason in fallback:
+            notes.append(f"shape {node} uses {reason}, which the engine does not run itself: pyshacl validated it")
+        results += run_pyshacl(dataset, shapes_graph, [node for node, _ in fallback], notes)
+    return results, extra
+
+
+def unwrapped(result: Result, written) -> Result:
+    import dataclasses
+
+    return dataclasses.replace(result, focus=written(result.focus), value=written(result.value) if result.value is not None else None)
 
 
 def validate(options: Options, progress=None) -> Outcome:
     """Validate the inputs; raise CubakgError for what cannot be read or is asked wrongly."""
-    import pyoxigraph
-
     from cubakg.conformance import checks, inputs
-    from cubakg.conformance.shacl import Engine
+    from cubakg.conformance.dataset import Loader
 
     say = progress or (lambda message: None)
-    quiet_rdflib()
     if options.severity not in SEVERITIES:
         raise UsageError(f"unknown --severity {options.severity!r}", hint="use violation, warning or info")
     if not options.paths:
@@ -189,59 +245,100 @@ def validate(options: Options, progress=None) -> Outcome:
     sources = inputs.discover(options.paths, options.input_format)
     if sum(1 for source in sources if source.path is None) > 1:
         raise UsageError("standard input (-) can be read only once")
-    shapes_graph = read_shapes([packaged(resources.SHAPES_FILE, "shapes file")] + [Path(p) for p in options.shapes])
 
-    store = pyoxigraph.Store()
-    originals = inputs.Originals()
+    loader = Loader()
     data: dict = {}
     for source in sources:
         say(f"reading {source.label}")
-        content = inputs.load(store, source, originals)
+        content = inputs.load(loader, source)
         if source.line_based:
             data[source.label] = content
-    input_graphs = [pyoxigraph.DefaultGraph()] + list(store.named_graphs())
-    load_ontology(store, packaged(resources.ONTOLOGY_FILE, "ontology"))
-    validated_graphs = input_graphs + [pyoxigraph.NamedNode(AXIOMS_GRAPH)]
     if options.with_graph:
         say("reading the published graph")
-        load_release(store)
-        validated_graphs.append(pyoxigraph.NamedNode(RELEASE_GRAPH))
+        load_release(loader)
+    dataset = loader.finish()
+    shapes_graph = read_shapes([packaged(resources.SHAPES_FILE, "shapes file")] + [Path(p) for p in options.shapes])
+    store = dataset.store
+    load_ontology(store, packaged(resources.ONTOLOGY_FILE, "ontology"))
+    dataset.extra_graphs.append(pyoxigraph.NamedNode(AXIOMS_GRAPH))
 
     say("validating")
-    # The checks read only the input: they run on threads beside the SHACL engine
-    # (pyoxigraph releases the GIL while it evaluates a query).
-    from concurrent.futures import ThreadPoolExecutor
+    input_options = {"default_graph": dataset.input_view()}
 
-    input_options = {"default_graph": input_graphs, "named_graphs": list(store.named_graphs())}
-    checks_pool = ThreadPoolExecutor(max_workers=3)
-    checks_running = [
-        checks_pool.submit(checks.undefined_terms, store, input_options, f"<{ONTOLOGY_GRAPH}>"),
-        checks_pool.submit(checks.dangling_references, store, input_options, options.with_graph),
-        checks_pool.submit(checks.ill_typed_literals, store, input_options, originals),
-    ]
-    engine = Engine(shapes_graph, store, originals, query_options={"default_graph": validated_graphs})
-    results, unsupported = engine.validate()
-    notes = []
-    if unsupported:
-        from cubakg.conformance.fallback import run_pyshacl
+    def extra_checks() -> list[Result]:  # they read only the input
+        return (checks.undefined_terms(store, input_options, f"<{ONTOLOGY_GRAPH}>")
+                + checks.dangling_references(store, input_options, options.with_graph)
+                + checks.ill_typed_literals(store, input_options, dataset))
 
-        from rdflib import BNode
-
-        names = [node for node, _ in unsupported]
-        for node, reason in unsupported:
-            notes.append(f"shape {node} uses {reason}, which the fast engine does not compile: pyshacl validated it")
-        if any(isinstance(node, BNode) for node in names):
-            results = run_pyshacl(store, validated_graphs, shapes_graph, None)
-        else:
-            results += run_pyshacl(store, validated_graphs, shapes_graph, names)
-
+    notes: list[str] = []
+    results, found = run_engine(shapes_graph, dataset, notes, beside=extra_checks)
     if options.with_graph:
-        results = about_the_input(store, results, input_graphs)
+        results = about_the_input(store, results, dataset.input_view())
         notes.append("with --with-graph, results about nodes the input does not mention are left out "
                      "(the release itself is validated when it is built)")
-
-    for future in checks_running:
-        results += future.result()
-    checks_pool.shutdown()
-    return Outcome(sources=sources, results=results, notes=notes, fail_on=options.severity, data=data,
+    return Outcome(sources=sources, results=results, checks=found, notes=notes, fail_on=options.severity, data=data,
                    shapes_graph=shapes_graph)
+
+
+def validate_quads(data, shapes=None, ontology=None, *, checks: bool = False, fail_on: str = "violation") -> Outcome:
+    """Validate data already parsed against SHACL shapes with cubakg's engine.
+
+    - `data`: an iterable of pyoxigraph Quads or Triples (terms kept exactly as
+      given: the fast and exact way), an rdflib Graph (converted through
+      N-Triples; slower), or a pyoxigraph.Store (its quads, all graphs merged; the
+      store is not changed; but a store has already rewritten literals by value,
+      "5"^^xsd:nonNegativeInteger to "5"^^xsd:integer, so pass the quads instead
+      where terms matter).
+    - `shapes`: a path, a list of paths, or a `shapes.Graph` (default: the packaged
+      shapes/cubakg.shapes.ttl).
+    - `ontology`: a path whose RDFS/OWL axioms join the data, as `pyshacl -e` does
+      (default: the packaged ontology; pass False for none).
+    - `checks`: also run the extra checks (undefined ckg: terms, dangling id/ IRIs,
+      ill-typed literals), reported in `Outcome.checks`.
+
+    Returns an `Outcome`: `.results` (each with focus, path, value, shape, component,
+    severity, message), `.conforms` (sh:conforms), `.passes` (nothing at or above
+    `fail_on`), and `.report_turtle(report_iri)`: a deterministic sh:ValidationReport
+    (results sorted; with `report_iri`, results are IRIs under it and no blank node
+    is written but those of blank shapes and paths, with stable labels).
+
+    >>> import pyoxigraph
+    >>> quads = pyoxigraph.parse(b"<http://e/a> a <https://schema.org/NewsArticle> .", pyoxigraph.RdfFormat.TURTLE)
+    >>> outcome = validate_quads(quads)     # doctest: +SKIP
+    >>> outcome.conforms                    # doctest: +SKIP
+    False
+    """
+    from cubakg.conformance.dataset import Loader
+    from cubakg.conformance.shapes import Graph
+
+    loader = Loader()
+    if isinstance(data, pyoxigraph.Store):
+        dump = data.dump(format=pyoxigraph.RdfFormat.N_QUADS)
+        loader.add_bytes(dump, pyoxigraph.RdfFormat.N_QUADS)
+    elif hasattr(data, "serialize") and hasattr(data, "triples"):  # an rdflib graph
+        loader.add_bytes(data.serialize(format="nt", encoding="utf-8"), pyoxigraph.RdfFormat.N_TRIPLES)
+    else:
+        loader.add_quads(pyoxigraph.Quad(q.subject, q.predicate, q.object) for q in data)
+    dataset = loader.finish()
+    if isinstance(shapes, Graph):
+        shapes_graph = shapes
+    else:
+        listed = [shapes] if isinstance(shapes, (str, Path)) else list(shapes or [resources.SHAPES_FILE])
+        shapes_graph = read_shapes([Path(p) for p in listed])
+    if ontology is not False:
+        load_ontology(dataset.store, Path(ontology) if ontology else packaged(resources.ONTOLOGY_FILE, "ontology"))
+        dataset.extra_graphs.append(pyoxigraph.NamedNode(AXIOMS_GRAPH))
+    notes: list[str] = []
+
+    def extra_checks() -> list[Result]:
+        if not checks:
+            return []
+        from cubakg.conformance import checks as extra
+
+        options = {"default_graph": dataset.input_view()}
+        return (extra.undefined_terms(dataset.store, options, f"<{ONTOLOGY_GRAPH}>")
+                + extra.dangling_references(dataset.store, options, False)
+                + extra.ill_typed_literals(dataset.store, options, dataset))
+
+    results, found = run_engine(shapes_graph, dataset, notes, beside=extra_checks)
+    return Outcome(sources=[], results=results, checks=found, notes=notes, fail_on=fail_on, shapes_graph=shapes_graph)

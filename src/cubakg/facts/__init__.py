@@ -13,6 +13,7 @@ from pydantic import Field
 from cubakg.facts.announcement import Announcement
 from cubakg.facts.author import Author
 from cubakg.facts.base import FactBase
+from cubakg.facts.cause import Cause
 from cubakg.facts.cites import Cites
 from cubakg.facts.claim import Claim
 from cubakg.facts.dateline import Dateline
@@ -20,10 +21,12 @@ from cubakg.facts.event import Event
 from cubakg.facts.headline import Headline
 from cubakg.facts.observation import Observation
 from cubakg.facts.organization import Organization
+from cubakg.facts.outcome import Outcome
 from cubakg.facts.participation import Participation
 from cubakg.facts.policy_change import PolicyChange
 from cubakg.facts.post import PostHolding
 from cubakg.facts.publisher import Publisher
+from cubakg.facts.purpose import Purpose
 from cubakg.facts.related_link import RelatedLink
 from cubakg.facts.relation import Relation
 from cubakg.facts.route import Route
@@ -36,7 +39,7 @@ from cubakg.facts.video import Video
 KIND_CLASSES: tuple[type[FactBase], ...] = (
     Headline, Publisher, Author, Dateline, Section, RelatedLink, Video, Cites,
     Event, Participation, PostHolding, Organization, Relation, Observation,
-    Trend, Statement, PolicyChange, Announcement, Route, Claim,
+    Trend, Statement, PolicyChange, Announcement, Route, Cause, Purpose, Outcome, Claim,
 )
 KINDS: dict[str, type[FactBase]] = {cls.model_fields["kind"].annotation.__args__[0]: cls for cls in KIND_CLASSES}
 

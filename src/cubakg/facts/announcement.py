@@ -6,7 +6,6 @@ from typing import TYPE_CHECKING, ClassVar, Literal
 
 from cubakg.facts.base import AGENTS, FactBase, FactId, Key, TimeSpec
 from cubakg.namespaces import CKG
-from cubakg.terms import iri
 
 if TYPE_CHECKING:
     from cubakg.emit import FactWriter
@@ -19,11 +18,11 @@ class Announcement(FactBase):
     when: TimeSpec | None = None
 
     references: ClassVar[dict[str, tuple[str, ...]]] = {"announcer": AGENTS}
-    fact_references: ClassVar[dict[str, str]] = {"announces": "policy-change"}
+    fact_references: ClassVar[dict[str, tuple[str, ...]]] = {"announces": ("policy-change",)}
     time_slots: ClassVar[tuple[str, ...]] = ("when",)
 
     def emit(self, out: "FactWriter") -> None:
         node = out.fact_node(CKG.PolicyAnnouncement)
         out.ref(node, CKG.announcer, self.announcer)
-        out.add(node, CKG.announces, iri(out.fact_iri(self.announces)))
+        out.fact_ref(node, CKG.announces, self.announces)
         out.time(node, CKG.time, "when")

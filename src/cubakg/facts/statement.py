@@ -1,5 +1,9 @@
 """`statement`: what someone said — their exact words (`quote`) or a paraphrase
-(`summary`), about what, to whom, with what stance, reported by whom."""
+(`summary`), about what, to whom, with what stance, reported by whom.
+
+`addressee` is one key or a list ("They were received by …, who reiterated …": both
+officials). Attribute a statement to an outlet only where its sentence names it: "De
+Cossio added …" after "spoke with Reuters" does not say Reuters heard it."""
 
 from __future__ import annotations
 
@@ -21,7 +25,7 @@ class Statement(FactBase):
     mode: Literal["quote", "paraphrase"]
     quote: str | None = None
     about: list[Key] = []
-    addressee: Key | None = None
+    addressee: Key | list[Key] | None = None
     stance: Key | None = None
     when: TimeSpec | None = None
 
@@ -39,6 +43,10 @@ class Statement(FactBase):
             raise ValueError("a paraphrased statement needs `summary`: what the speaker said, in plain words")
         return self
 
+    @property
+    def addressees(self) -> list[str]:
+        return [self.addressee] if isinstance(self.addressee, str) else list(self.addressee or [])
+
     def emit(self, out: "FactWriter") -> None:
         node = out.fact_node(CKG.Statement)
         if self.mode == "quote":
@@ -48,6 +56,6 @@ class Statement(FactBase):
         out.add(node, CKG.statementMode, iri(out.mint.concept_iri("statement-modes", mode)))
         out.ref(node, CKG.speaker, self.speaker)
         out.refs(node, SDO.about, self.about)
-        out.ref(node, CKG.addressee, self.addressee)
+        out.refs(node, CKG.addressee, self.addressees)
         out.ref(node, CKG.stance, self.stance)
         out.time(node, CKG.time, "when")

@@ -1,4 +1,4 @@
-"""Where a query runs: pyoxigraph (the embedded default), rdflib (the cross-check), or a remote endpoint.
+"""Where a query runs: pyoxigraph (the embedded default) or rdflib (the cross-check); remote endpoints: query/remote.py.
 
 Locally the default graph is the merge of all the data's graphs, so a query is
 written once and works on the TriG release and on a plain Turtle load. Oxigraph
@@ -11,19 +11,13 @@ writers in `formats.py` read once, as a stream.
 from __future__ import annotations
 
 import functools
-import os
 from pathlib import Path
 
 from cubakg import rdf_formats
-from cubakg.errors import InputError, Location, RemoteError, UsageError
+from cubakg.errors import InputError, Location, UsageError
 from cubakg.query.results import XSD_STRING, QueryResult, Term
 
 ENGINES = ("oxigraph", "rdflib")
-
-# Environment variables for endpoint credentials (documented in docs/querying.md).
-ENV_USER = "CUBAKG_ENDPOINT_USER"
-ENV_PASSWORD = "CUBAKG_ENDPOINT_PASSWORD"
-ENV_TOKEN = "CUBAKG_ENDPOINT_TOKEN"
 
 
 def rdf_format(path: Path):
@@ -147,7 +141,15 @@ def oxigraph_term(term) -> Term:
     raise InputError(f"unsupported RDF term in a result: {term!r} (RDF-star triples are not supported)")
 
 
-_oxigraph_term = oxigraph_term  # the name the remote code below uses
+_oxigraph_term = oxigraph_term  # the name query/remote.py uses
+
+
+def _from_oxigraph(results, form: str) -> QueryResult:
+    """`materialize`, under the name query/remote.py and the site's answers use; a graph keeps `form`."""
+    result = materialize(results)
+    if result.returns_graph and form in ("construct", "describe"):
+        result.form = form
+    return result
 
 
 def materialize(results) -> QueryResult:
@@ -280,125 +282,3 @@ def _jsonld_as_nquads(name: str) -> str:
 
     quads = ox.parse(path=name, format=ox.RdfFormat.JSON_LD)
     return ox.serialize(quads, format=ox.RdfFormat.N_QUADS).decode("utf-8")
-
-
-# --- remote endpoint ----------------------------------------------------------------
-
-
-def run_remote(query: str, form: str, endpoint: str, timeout: float) -> QueryResult:
-    """Send `query` to a SPARQL 1.1 endpoint with SPARQLWrapper and read the answer back."""
-    from SPARQLWrapper import JSON, POST, TURTLE, URLENCODED, SPARQLWrapper
-
-    client = SPARQLWrapper(endpoint)
-    client.setQuery(query)
-    client.setMethod(POST)
-    client.setRequestMethod(URLENCODED)
-    client.setTimeout(timeout)
-    client.setOnlyConneg(True)
-    _authenticate(client)
-    graph_form = form in ("construct", "describe")
-    client.setReturnFormat(TURTLE if graph_form else JSON)
-    body = _fetch(client, endpoint, timeout)
-    if graph_form:
-        return _graph_from_turtle(body, form, endpoint)
-    return results_from_json(body, endpoint)
-
-
-def _authenticate(client) -> None:
-    """Credentials from the environment: a bearer token, or a user name and password."""
-    token = os.environ.get(ENV_TOKEN)
-    user = os.environ.get(ENV_USER)
-    if token:
-        client.addCustomHttpHeader("Authorization", f"Bearer {token}")
-    elif user:
-        client.setCredentials(user, os.environ.get(ENV_PASSWORD, ""))
-
-
-def _fetch(client, endpoint: str, timeout: float) -> bytes:
-    """The response body; every way the endpoint can fail becomes a RemoteError."""
-    import socket
-    import urllib.error
-
-    from SPARQLWrapper.SPARQLExceptions import EndPointNotFound, QueryBadFormed, SPARQLWrapperException, Unauthorized
-
-    try:
-        response = client.query()
-        return response.response.read()
-    except Unauthorized:
-        raise _auth_error(endpoint, 401) from None
-    except EndPointNotFound:
-        raise RemoteError(f"no SPARQL endpoint at {endpoint} (HTTP 404)",
-                          hint="check the URL: Oxigraph serves queries at /query, Fuseki at /DATASET/sparql") from None
-    except QueryBadFormed as error:
-        raise RemoteError(f"the endpoint {endpoint} rejected the query as malformed: {_first_line(error)}") from None
-    except SPARQLWrapperException as error:
-        raise RemoteError(f"the endpoint {endpoint} failed: {_first_line(error)}") from None
-    except urllib.error.HTTPError as error:
-        if error.code in (401, 403):
-            raise _auth_error(endpoint, error.code) from None
-        raise RemoteError(f"the endpoint {endpoint} answered HTTP {error.code} {error.reason}") from None
-    except (TimeoutError, socket.timeout):
-        raise RemoteError(f"the endpoint {endpoint} did not answer within {timeout:g} s",
-                          hint="try again later, or allow more time with --timeout SECONDS") from None
-    except urllib.error.URLError as error:
-        reason = error.reason
-        if isinstance(reason, (TimeoutError, socket.timeout)):
-            raise RemoteError(f"the endpoint {endpoint} did not answer within {timeout:g} s",
-                              hint="try again later, or allow more time with --timeout SECONDS") from None
-        raise RemoteError(f"cannot reach the endpoint {endpoint}: {reason}",
-                          hint="check the URL and that the server is running") from None
-    except (OSError, ValueError) as error:
-        raise RemoteError(f"cannot reach the endpoint {endpoint}: {error}",
-                          hint="check the URL (http:// or https://) and that the server is running") from None
-
-
-def _auth_error(endpoint: str, status: int) -> RemoteError:
-    what = "needs credentials" if status == 401 else "refused these credentials"
-    return RemoteError(
-        f"the endpoint {endpoint} {what} (HTTP {status})",
-        hint=f"set {ENV_USER} and {ENV_PASSWORD}, or {ENV_TOKEN} for a bearer token",
-    )
-
-
-def _first_line(error: Exception) -> str:
-    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-
-
-def results_from_json(body: bytes, source: str) -> QueryResult:
-    """Read SPARQL 1.1 Query Results JSON (SELECT or ASK)."""
-    import json
-
-    try:
-        document = json.loads(body)
-        if "boolean" in document:
-            return QueryResult("ask", boolean=bool(document["boolean"]))
-        variables = list(document["head"].get("vars", []))
-        rows = [
-            {name: _json_term(value) for name, value in binding.items()}
-            for binding in document["results"]["bindings"]
-        ]
-    except (ValueError, KeyError, TypeError) as error:
-        raise RemoteError(f"{source} did not return SPARQL JSON results: {error}") from None
-    return QueryResult("select", variables=variables, rows=rows)
-
-
-def _json_term(value: dict) -> Term:
-    kind = value["type"]
-    if kind == "uri":
-        return Term("uri", value["value"])
-    if kind == "bnode":
-        return Term("bnode", value["value"])
-    return Term.literal(value["value"], value.get("datatype"), value.get("xml:lang"))
-
-
-def _graph_from_turtle(body: bytes, form: str, source: str) -> QueryResult:
-    import pyoxigraph as ox
-
-    try:
-        triples = [
-            (_oxigraph_term(t.subject), _oxigraph_term(t.predicate), _oxigraph_term(t.object))
-            for t in ox.parse(body, format=ox.RdfFormat.TURTLE)
-        ]
-    except SyntaxError as error:
-        raise RemoteError(f"{source} did not return valid Turtle: {error}") from None
-    return QueryResult(form, triples=triples)

@@ -83,7 +83,7 @@ def check_parameters(query: str, parameters: list[Parameter]) -> None:
         )
 
 
-def bind_by_values(query: str, parameters: list[Parameter]) -> str:
+def bind_parameters(query: str, parameters: list[Parameter]) -> str:
     """For an endpoint only: the query with one `VALUES` row binding every parameter, first in its WHERE clause."""
     if not parameters:
         return query

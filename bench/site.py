@@ -1,0 +1,85 @@
+"""Benchmark the site: how much it adds to `cubakg build`, at 10, 100 and 1,000 articles.
+
+For each size it makes the corpus (bench/corpus.py: the seeds copied and varied),
+builds it in this process with the site, and times the site's part (writing
+`dist/site/` and the w3id redirects, `cubakg.site.build.write_site`) apart from the
+rest of the build, in the same run. Prints wall times, the ratio the issue bounds
+(site ÷ the build without it: at most 0.5), files and bytes written, and the
+process's peak memory. Results are appended to bench/out/site.jsonl.
+
+    python bench/site.py                 # 10 100 1000
+    python bench/site.py 10 100
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+OUT = REPO / "bench" / "out"
+sys.path.insert(0, str(REPO / "src"))
+sys.path.insert(0, str(REPO / "bench"))
+
+
+def measure(size: int) -> dict:
+    from corpus import generate
+
+    import cubakg.site.build as site_build
+    from cubakg.build import build
+
+    project = generate(size, OUT / f"corpus-{size}")
+    spent = {"site": 0.0}
+    write_site = site_build.write_site
+
+    def timed(*args, **kwargs):
+        start = time.perf_counter()
+        try:
+            return write_site(*args, **kwargs)
+        finally:
+            spent["site"] += time.perf_counter() - start
+
+    site_build.write_site = timed
+    try:
+        start = time.perf_counter()
+        summary = build(project, OUT / f"dist-{size}")
+        total = time.perf_counter() - start
+    finally:
+        site_build.write_site = write_site
+    site_dir = OUT / f"dist-{size}" / "site"
+    files = [p for p in site_dir.rglob("*") if p.is_file()]
+    rest = total - spent["site"]
+    return {
+        "articles": size, "triples": summary.triples, "build_s": round(total, 1), "without_site_s": round(rest, 1),
+        "site_s": round(spent["site"], 1), "ratio": round(spent["site"] / rest, 2), "site_files": len(files),
+        "site_mb": round(sum(p.stat().st_size for p in files) / 1e6), "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
+    }
+
+
+def main(sizes: list[int]) -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    print("| articles | triples | build without the site | site | site ÷ build | site files | site MB | peak RSS |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for size in sizes:
+        # Each size in a fresh process, so peak memory is that size's.
+        import subprocess
+
+        done = subprocess.run([sys.executable, __file__, "--one", str(size)], capture_output=True, text=True)
+        if done.returncode != 0:
+            print(done.stderr[-2000:])
+            raise SystemExit(done.returncode)
+        row = json.loads(done.stdout.strip().splitlines()[-1])
+        with open(OUT / "site.jsonl", "a", encoding="utf-8") as log:
+            log.write(json.dumps(row) + "\n")
+        print(f"| {row['articles']:,} | {row['triples']:,} | {row['without_site_s']} s | {row['site_s']} s | "
+              f"{row['ratio']} | {row['site_files']:,} | {row['site_mb']} | {row['peak_mb']:,} MB |", flush=True)
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["--one"]:
+        print(json.dumps(measure(int(sys.argv[2]))))
+    else:
+        main([int(size) for size in sys.argv[1:]] or [10, 100, 1000])

@@ -1,0 +1,75 @@
+"""`cubakg serve`: the release's site and a SPARQL endpoint (Oxigraph) on one local address."""
+
+from __future__ import annotations
+
+import signal
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from cubakg.cli.app import app
+from cubakg.errors import UsageError
+from cubakg.resources import GRAPH_TRIG, RELEASE_DIR
+
+DEFAULT_SERVE_PORT = 7878
+
+
+def interrupt(_signum, _frame) -> None:
+    raise KeyboardInterrupt
+
+
+@app.command(
+    "serve",
+    epilog=(
+        "Example:\n\n"
+        "  cubakg serve --port 7878\n\n"
+        "then open http://127.0.0.1:7878/ in a browser (the site: a page per person, event, article and fact), "
+        "http://127.0.0.1:7878/query to ask in SPARQL, or look up an IRI: "
+        "curl -L -H 'Accept: text/turtle' http://127.0.0.1:7878/id/person/joe-biden. "
+        "Ctrl-C stops the server and deletes its temporary store."
+    ),
+)
+def serve_command(
+    port: int = typer.Option(DEFAULT_SERVE_PORT, "--port", help="TCP port (0 picks a free one).", metavar="PORT"),
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on.", metavar="ADDRESS"),
+    files: Optional[list[Path]] = typer.Option(
+        None, "--file", help="RDF files to load instead of the release's TriG (repeatable).", metavar="FILE"
+    ),
+    site: Path = typer.Option(
+        RELEASE_DIR / "site", "--site", help="The site to serve beside the endpoint.", metavar="DIR",
+        show_default="the release's site/",
+    ),
+) -> None:
+    """Serve the release: its site with content negotiation at /id/…, and SPARQL at /query (named graphs kept)."""
+    from cubakg.serve import SiteServer
+
+    if not 0 <= port <= 65535:
+        raise UsageError(f"--port must be between 0 and 65535, got {port}")
+    to_load = files or [RELEASE_DIR / GRAPH_TRIG]
+    # SIGTERM stops us like Ctrl-C does, so the server and its store are cleaned up. SIGINT
+    # is set too: a shell starting `cubakg serve &` from a script leaves SIGINT ignored.
+    for stop_signal in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(stop_signal, interrupt)
+    server = SiteServer(to_load, site, host=host, port=port, union_default_graph=True)
+    try:
+        server.start()
+        sys.stdout.write(
+            f"SPARQL endpoint: {server.query_url}\n"
+            f"Browser page:    {server.base_url}/\n"
+            f"Graph Store:     {server.store_url}   (pid {server.pid}; Ctrl-C to stop)\n"
+        )
+        if not (site / "index.html").is_file():
+            sys.stdout.write(f"(no site in {site}: build the release with `cubakg build` to browse it)\n")
+        sys.stdout.flush()
+        code = server.wait()
+        if code != 0:
+            from cubakg.errors import RemoteError
+
+            raise RemoteError(f"the Oxigraph server stopped by itself (exit code {code})")
+    except KeyboardInterrupt:
+        sys.stdout.write("stopping the server\n")
+    finally:
+        server.stop()
+    sys.stdout.write("stopped\n")

@@ -1,0 +1,156 @@
+"""The data to validate, in a pyoxigraph store, with every term as the data wrote it.
+
+Quads are loaded by the store's own parser (fast), while a second pass over the same
+bytes, on the other core, notes the literals the store keeps by value and those
+whose lexical form is ill-formed (terms.py, xsd.py). Once all is read, each quad
+whose literal the store rewrote is moved:
+
+- its as-written form, wrapped, to the graph AS_WRITTEN, which the SHACL engine
+  reads (`view()`);
+- its stored form to the graph BY_VALUE, which SPARQL constraints read
+  (`sparql_view()`): a SPARQL query on the data sees numbers by value.
+
+>>> loader = Loader()
+>>> loader.add_bytes(b'<http://e/s> <http://e/p> 1.0, 1.00 .', pyoxigraph.RdfFormat.TURTLE)
+2
+>>> data = loader.finish()
+>>> sorted(str(written(q.object)) for q in data.store.quads_for_pattern(None, None, None, data.as_written_graph))
+['"1.0"^^<http://www.w3.org/2001/XMLSchema#decimal>', '"1.00"^^<http://www.w3.org/2001/XMLSchema#decimal>']
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pyoxigraph
+
+from cubakg.conformance import xsd
+from cubakg.conformance.terms import BY_VALUE, Terms, kept_as_written, stored_forms, wrap, written
+from cubakg.namespaces import XSD
+
+AS_WRITTEN = pyoxigraph.NamedNode("urn:cubakg:validate:as-written")
+BY_VALUE_GRAPH = pyoxigraph.NamedNode("urn:cubakg:validate:by-value")
+INPUT = "input"  # the group of quads read from the user's input; others (the release) have their own graphs
+
+
+def as_written_graph(group: str):
+    return AS_WRITTEN if group == INPUT else pyoxigraph.NamedNode(f"{AS_WRITTEN.value}:{group}")
+
+
+def by_value_graph(group: str):
+    return BY_VALUE_GRAPH if group == INPUT else pyoxigraph.NamedNode(f"{BY_VALUE_GRAPH.value}:{group}")
+# Literals whose datatype's every lexical form is well-formed need no check.
+_NO_CHECK = frozenset({XSD + "string", XSD + "anyURI", "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"})
+
+
+@dataclass
+class Dataset:
+    """The store and what the validator needs to know about it."""
+
+    store: pyoxigraph.Store
+    input_graphs: list  # the graphs holding the input (the default graph and the input's named graphs)
+    terms: Terms
+    ill_formed: set = field(default_factory=set)  # literals (as written) with ill-formed lexical forms
+    written_forms: dict = field(default_factory=dict)  # stored literal → {literals as written}
+    extra_graphs: list = field(default_factory=list)  # graphs validated with the input (ontology axioms, release)
+    as_written_graph: object = AS_WRITTEN
+
+    def view(self) -> list:
+        """The data graph as SHACL sees it: every term as written."""
+        return self.input_graphs + [AS_WRITTEN] + [g for extra in self.extra_graphs for g in self.written_graphs(extra)]
+
+    def sparql_view(self) -> list:
+        """The data graph as a SPARQL store sees it: literals by value."""
+        return self.input_graphs + [BY_VALUE_GRAPH] + [g for extra in self.extra_graphs for g in self.value_graphs(extra)]
+
+    @staticmethod
+    def written_graphs(graph) -> list:
+        """A graph loaded as its own group, with its as-written graph."""
+        return [graph, as_written_graph(graph.value)] if isinstance(graph, pyoxigraph.NamedNode) else [graph]
+
+    @staticmethod
+    def value_graphs(graph) -> list:
+        return [graph, by_value_graph(graph.value)] if isinstance(graph, pyoxigraph.NamedNode) else [graph]
+
+    def input_view(self) -> list:
+        """The input alone, as written (for the extra checks)."""
+        return self.input_graphs + [AS_WRITTEN]
+
+    def as_written(self, term, subject=None, predicate=None):
+        """A term from a query on either view, as the data wrote it (where that is unique)."""
+        term = written(term)
+        forms = self.written_forms.get(term)
+        if forms:
+            if len(forms) == 1:
+                return next(iter(forms))
+        return term
+
+
+class Loader:
+    """Fills a store with quads, each literal the store would rewrite stored wrapped (terms.py)."""
+
+    def __init__(self, store: pyoxigraph.Store | None = None):
+        self.store = store or pyoxigraph.Store()
+        self.wrapped: set = set()  # the literals (as written) stored wrapped
+        self.checked: set = set()  # distinct XSD-typed literals whose lexical form needs a check
+        self.groups: set = set()
+
+    def rewrite(self, quads, group: str = INPUT):
+        """The quads as the store must hold them: a literal it would rewrite goes wrapped to the
+        as-written graph, and as it is (the store then keeps it by value) to the by-value graph."""
+        literal_type, quad_type = pyoxigraph.Literal, pyoxigraph.Quad
+        wrapped, checked = self.wrapped, self.checked
+        as_written, by_value = as_written_graph(group), by_value_graph(group)
+        kept: dict = {}
+        for quad in quads:
+            obj = quad.object
+            if type(obj) is literal_type:
+                datatype = obj.datatype.value
+                if datatype in BY_VALUE:
+                    checked.add(obj)
+                    keep = kept.get(obj)
+                    if keep is None:
+                        keep = kept[obj] = kept_as_written(obj.value, datatype)
+                    if not keep:
+                        wrapped.add(obj)
+                        yield quad_type(quad.subject, quad.predicate, wrap(obj), as_written)
+                        yield quad_type(quad.subject, quad.predicate, obj, by_value)
+                        continue
+                elif datatype not in _NO_CHECK and datatype.startswith(XSD):
+                    checked.add(obj)
+            yield quad
+
+    def add_bytes(self, data: bytes, fmt, base_iri: str | None = None) -> int:
+        """Parse a document into the store; the number of triples it added. Raises SyntaxError/MemoryError."""
+        return self.add_quads(pyoxigraph.parse(data, format=fmt, base_iri=base_iri))
+
+    def add_quads(self, quads, group: str = INPUT) -> int:
+        """Add quads (group INPUT), or triples into the graph named `group` (another group)."""
+        before = len(self.store) - self.size(by_value_graph(group))
+        if group != INPUT:
+            self.groups.add(group)
+            graph = pyoxigraph.NamedNode(group)
+            quads = (pyoxigraph.Quad(q.subject, q.predicate, q.object, graph) for q in quads)
+        self.store.extend(self.rewrite(quads, group))
+        # A wrapped literal is two quads (as written, by value): the by-value copies are not counted.
+        return len(self.store) - self.size(by_value_graph(group)) - before
+
+    def size(self, graph) -> int:
+        rows = self.store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph.value}> {{ ?s ?p ?o }} }}")
+        return int(next(iter(rows))["n"].value)
+
+    def finish(self, input_graphs: list | None = None) -> Dataset:
+        """The Dataset of what was loaded."""
+        store = self.store
+        if input_graphs is None:
+            skip = {pyoxigraph.NamedNode(group) for group in self.groups}
+            skip |= {as_written_graph(group) for group in self.groups} | {by_value_graph(group) for group in self.groups}
+            skip |= {AS_WRITTEN, BY_VALUE_GRAPH}
+            input_graphs = [pyoxigraph.DefaultGraph()] + [g for g in store.named_graphs() if g not in skip]
+        written_forms: dict = {}
+        for literal, value in stored_forms(self.wrapped).items():
+            written_forms.setdefault(value, set()).add(literal)
+        ill_formed = {literal for literal in self.checked if not xsd.well_formed(literal.value, literal.datatype.value)}
+        return Dataset(store=store, input_graphs=list(input_graphs), terms=Terms(any_wrapped=bool(self.wrapped)),
+                       ill_formed=ill_formed, written_forms=written_forms,
+                       extra_graphs=[pyoxigraph.NamedNode(group) for group in sorted(self.groups)])

@@ -1,0 +1,91 @@
+"""One pass over the release's quads: statements by subject, links by object.
+
+Everything the site shows and writes is read from this index; no page runs a
+query or builds a graph of its own. The quads of each subject are sorted once
+here, so every page and file is the same whatever order the quads came in.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Iterable
+
+import pyoxigraph as ox
+
+from cubakg.resources import NS_ID
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+FACT_PREFIX = NS_ID + "fact/"
+
+
+@dataclass
+class SiteIndex:
+    """The quads of the release, grouped for pages."""
+
+    by_subject: dict[str, list[ox.Quad]] = field(default_factory=dict)
+    by_object: dict[str, list[ox.Quad]] = field(default_factory=dict)  # our id/ IRIs only
+    graph_names: set[str] = field(default_factory=set)
+    _properties: dict[str, dict[str, list]] = field(default_factory=dict, repr=False)
+    _triples: dict[str, list[ox.Triple]] = field(default_factory=dict, repr=False)
+    memo: dict[str, dict] = field(default_factory=dict, repr=False)  # per-subject caches of the modules using the index
+
+    @classmethod
+    def of(cls, quads: Iterable[ox.Quad]) -> "SiteIndex":
+        by_subject: dict[str, list[ox.Quad]] = defaultdict(list)
+        by_object: dict[str, list[ox.Quad]] = defaultdict(list)
+        graph_names: set[str] = set()
+        named_node = ox.NamedNode
+        for quad in quads:
+            subject = quad.subject
+            if type(subject) is not named_node:
+                raise ValueError(f"blank node {subject} in the release: every node must have a minted IRI")
+            by_subject[subject.value].append(quad)
+            obj = quad.object
+            if type(obj) is named_node and obj.value.startswith(NS_ID):
+                by_object[obj.value].append(quad)
+            graph = quad.graph_name
+            if type(graph) is named_node:
+                graph_names.add(graph.value)
+        # Sorted by their N-Quads form (written by pyoxigraph, so cheap): any input order gives the same site.
+        for quads_of in by_subject.values():
+            quads_of.sort(key=str)
+        for quads_of in by_object.values():
+            quads_of.sort(key=str)
+        return cls(dict(by_subject), dict(by_object), graph_names)
+
+    def iris(self) -> set[str]:
+        """Every IRI of ours that the quads name, as subject, object or graph."""
+        found = {s for s in self.by_subject if s.startswith(NS_ID)}
+        found.update(self.by_object)
+        found.update(g for g in self.graph_names if g.startswith(NS_ID))
+        return found
+
+    def properties(self, subject: str) -> dict[str, list]:
+        """predicate → the objects of `subject predicate`, each once, in order (computed once per subject)."""
+        found = self._properties.get(subject)
+        if found is None:
+            grouped: dict[str, dict] = {}
+            for quad in self.by_subject.get(subject, ()):
+                grouped.setdefault(quad.predicate.value, {}).setdefault(quad.object, None)
+            found = self._properties[subject] = {p: list(objects) for p, objects in grouped.items()}
+        return found
+
+    def values(self, subject: str, predicate: str) -> list:
+        """The objects of `subject predicate`, each once, in order."""
+        return self.properties(subject).get(predicate, [])
+
+    def types(self, subject: str) -> list[str]:
+        return [t.value for t in self.values(subject, RDF_TYPE) if isinstance(t, ox.NamedNode)]
+
+    def triples(self, subject: str) -> list[ox.Triple]:
+        """The triples of `subject` in every graph, each once, in order (computed once per subject)."""
+        found = self._triples.get(subject)
+        if found is None:
+            found = self._triples[subject] = list(dict.fromkeys(q.triple for q in self.by_subject.get(subject, ())))
+        return found
+
+
+def is_fact(iri: str) -> bool:
+    """An n-ary fact node (`id/fact/{article}/{fact}`)."""
+    return iri.startswith(FACT_PREFIX)

@@ -1,0 +1,532 @@
+"""Render the site: one pass over the quads, templates compiled once, files in memory.
+
+>>> files = render_site(quads, ontology_turtle)           # doctest: +SKIP
+>>> files["id/person/joe-biden.html"][:15]                 # doctest: +SKIP
+b'<!DOCTYPE html>'
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Iterable, Iterator
+
+import pyoxigraph as ox
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+from cubakg.namespaces import PREFIXES
+from cubakg.resources import NS_ID, NS_ONTOLOGY
+from cubakg.site import describe
+from cubakg.site.index import RDF_TYPE, SiteIndex, is_fact
+from cubakg.site.paths import HTML, ONTOLOGY_PAGE, RDF_REPRESENTATIONS, has_own_page, page_of
+from cubakg.site.views import (
+    CKG, DCTERMS, DESCRIPTION_PROPERTIES, OA, PROV, RDFS, SCHEMA, SKOS, Labeller, Link, Views,
+)
+
+MAX_CARDS = 40  # fact cards shown in full per group; the rest are listed as links
+ORG = PREFIXES["org"]
+QB = PREFIXES["qb"]
+VOID = PREFIXES["void"]
+DCAT = PREFIXES["dcat"]
+
+# The facts that link to a resource, under a heading a reader expects: (fact type, property) → heading.
+FACT_HEADINGS = {
+    (CKG + "PostHolding", ORG + "member"): "Posts held",
+    (CKG + "PostHolding", CKG + "post"): "Held by",
+    (CKG + "PostHolding", ORG + "organization"): "Posts held in this organisation",
+    (CKG + "Participation", CKG + "participant"): "Events taken part in",
+    (CKG + "Participation", CKG + "event"): "Participants, by role",
+    (CKG + "Participation", CKG + "onBehalfOf"): "Taking part on its behalf",
+    (CKG + "Statement", CKG + "speaker"): "Statements made",
+    (CKG + "Statement", SCHEMA + "about"): "Statements about it",
+    (CKG + "Statement", CKG + "addressee"): "Statements made to it",
+    (CKG + "Statement", CKG + "reportedBy"): "Statements it reported",
+    (QB + "Observation", QB + "dataSet"): "Observations",
+    (QB + "Observation", CKG + "refArea"): "Figures for this place",
+    (CKG + "PolicyChange", CKG + "actor"): "Policy changes it made",
+    (CKG + "PolicyAnnouncement", CKG + "announcer"): "Announcements it made",
+}
+BACKLINK_HEADINGS = {
+    SCHEMA + "mentions": "Mentioned in",
+    ORG + "heldBy": "Posts held (shortcut)",
+    SCHEMA + "subEvent": "Part of",
+    SCHEMA + "superEvent": "Sub-events",
+    SKOS + "inScheme": "Concepts",
+}
+ROLE = CKG + "role"
+# Links from what was derived from a resource, and from its evidence: an article lists these itself.
+PROVENANCE_LINKS = frozenset({PROV + "wasDerivedFrom", OA + "hasSource"})
+# Shown in the page header, not among the statements.
+HEADER_PROPERTIES = frozenset({RDF_TYPE, PROV + "wasDerivedFrom", *DESCRIPTION_PROPERTIES[:3], RDFS + "label"})
+# …and on a fact's page and card, the summary is its title (one set for both, so a fact's
+# statements are gathered once); an article's text is shown marked.
+SHOWN_ELSEWHERE = HEADER_PROPERTIES | {CKG + "summary", SCHEMA + "text"}
+KINDS = (
+    ("person", "People"), ("group", "Groups of people"), ("org", "Organisations"), ("place", "Places"),
+    ("post", "Posts"), ("event", "Events"), ("policy", "Policies"), ("article", "Articles"),
+    ("concept", "Concept schemes"), ("dataset", "Datasets"), ("structure", "Data structures"),
+)
+COUNTED_KINDS = (("fact", "facts"),)
+
+
+@dataclass
+class SavedAnswer:
+    """A saved query and, where it runs without parameters, its answer (a cubakg.query QueryResult)."""
+
+    name: str
+    title: str
+    question: str
+    text: str
+    parameters: list[str] = field(default_factory=list)
+    result: object | None = None
+    timed_out: bool = False  # not answered within the build's budget
+
+
+def render_site(quads: Iterable[ox.Quad], ontology_turtle: bytes, **options) -> dict[str, bytes]:
+    """The static site of a release: relative path → bytes (see `site_files` for the arguments)."""
+    return dict(sorted(site_files(quads, ontology_turtle, **options)))
+
+
+def site_files(
+    quads: Iterable[ox.Quad],
+    ontology_turtle: bytes,
+    *,
+    void: Iterable[ox.Triple | ox.Quad] = (),
+    saved_queries: Iterable[SavedAnswer] = (),
+    ontology_html: str | None = None,
+    site_url: str | None = None,
+    workers: int = 1,
+) -> Iterator[tuple[str, bytes]]:
+    """The files of the site, (relative path, bytes), one at a time, in a fixed order; the same bytes for
+    the same quads, in any order.
+
+    `quads`: the release (every named graph); `ontology_turtle`: the ontology file;
+    `void`: the dataset description (its `id/dataset/cubakg` gets the landing page);
+    `saved_queries`: the saved queries with their answers (read after the resource pages
+    are rendered, so they may still be computing: `answers.answers_in_background`); `ontology_html`: the
+    ontology's documentation page (a link to its Turtle is added if it has none);
+    `site_url`: where the site is hosted, for `sitemap.xml` (default: `hosting.SITE_URL`);
+    `workers`: processes rendering the resource pages (forked, sharing the index).
+    A caller writing the files as they come never holds the whole site in memory.
+    """
+    from cubakg.site import hosting
+
+    void_quads = [q if isinstance(q, ox.Quad) else ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
+                  for q in void]
+    site = Site(SiteIndex.of(_chain(quads, void_quads)), ontology_turtle)
+    site.plan()
+    # The index holds millions of objects that live until the end: kept out of the cyclic garbage
+    # collector's sight, so its sweeps stay cheap (a third of the rendering time otherwise).
+    gc.freeze()
+    pages: list[str] = []
+
+    def other_files():
+        files = {**site.ontology_files(ontology_html), **site.query_files(list(saved_queries)), **site.static_files()}
+        files["index.html"] = site.home()
+        yield from sorted(files.items())
+
+    try:
+        for path, data in _chain(site.resource_files(workers), other_files()):
+            if path.endswith(".html"):
+                pages.append(path)
+            yield path, data
+        yield "sitemap.xml", site.sitemap(sorted(pages), site_url or hosting.SITE_URL)
+    finally:
+        gc.unfreeze()
+
+
+def _chain(first, second):
+    yield from first
+    yield from second
+
+
+CHUNK = 400  # resources per unit of work for a worker
+_FORKED: "Site | None" = None
+
+
+def _render_chunk(number: int) -> list[tuple[str, bytes]]:
+    files = _FORKED.render_chunk(_FORKED.planned[number * CHUNK:(number + 1) * CHUNK])
+    gc.freeze()
+    return files
+
+
+def environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("cubakg.site", "templates"),
+        autoescape=select_autoescape(["html", "xml", "j2"]),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,
+    )
+    return env
+
+
+def term_labels(ontology_turtle: bytes) -> dict[str, str]:
+    """rdfs:label (English) of every term the ontology defines or declares."""
+    labels: dict[str, str] = {}
+    for triple in ox.parse(ontology_turtle, format=ox.RdfFormat.TURTLE):
+        if triple.predicate.value == RDFS + "label" and isinstance(triple.subject, ox.NamedNode):
+            if triple.object.language in (None, "en"):
+                previous = labels.get(triple.subject.value)
+                labels[triple.subject.value] = min(previous, triple.object.value) if previous else triple.object.value
+    return labels
+
+
+class Site:
+    """The index, the compiled templates and the caches of one rendering."""
+
+    def __init__(self, index: SiteIndex, ontology_turtle: bytes):
+        self.index = index
+        self.ontology_turtle = ontology_turtle
+        self.labeller = Labeller(index, term_labels(ontology_turtle))
+        articles = {s: q.object.value for s, quads in index.by_subject.items() if s.startswith(NS_ID + "article/")
+                    for q in quads if q.predicate.value == DCTERMS + "identifier"}
+        texts = {s: q.object.value for s in articles for q in index.by_subject[s] if q.predicate.value == SCHEMA + "text"}
+        self.env = environment()
+        self.env.globals["m"] = self.env.get_template("macros.html.j2").module
+        self.views = Views(index, self.labeller, texts, articles, self.env.get_template("macros.html.j2").module)
+        dataset = NS_ID + "dataset/cubakg"
+        self.env.globals["dataset_href"] = page_of(dataset).href(HTML) if dataset in index.by_subject else ""
+        self.templates = {name: self.env.get_template(f"{name}.html.j2")
+                          for name in ("resource", "article", "card", "home", "queries", "query", "saved_query")}
+        self._cards: dict[str, Markup] = {}
+        self.parts: dict[str, list[str]] = defaultdict(list)  # page IRI → IRIs described on it
+        self.pages_by_kind: dict[str, list[str]] = defaultdict(list)
+        self.planned: list[str] = []
+
+    # -- resource pages ------------------------------------------------------------------------
+    def plan(self) -> list[str]:
+        """The IRIs with a page of their own, sorted; fills `parts` (what each page also describes)."""
+        own: set[str] = set()
+        for iri in sorted(self.index.iris() | {s for s in self.index.by_subject if s.startswith(NS_ID)}):
+            target = page_of(iri)
+            if target is None:
+                continue
+            if target.fragment:
+                self.parts[NS_ID + target.page[len("id/"):]].append(iri)
+            else:
+                own.add(iri)
+        # A page that only sub-resources point at (say, an article whose graph is named) still gets one.
+        planned = self.planned = sorted(own | set(self.parts))
+        for iri in planned:
+            self.pages_by_kind[page_of(iri).page.split("/")[1]].append(iri)
+        return planned
+
+    def resource_files(self, workers: int = 1) -> Iterator[tuple[str, bytes]]:
+        """Each resource's page, Turtle and JSON-LD, in the order of their IRIs (after `plan`)."""
+        planned = self.planned
+        chunks = [planned[start:start + CHUNK] for start in range(0, len(planned), CHUNK)]
+        if workers > 1 and len(chunks) > 1 and "fork" in multiprocessing.get_all_start_methods():
+            global _FORKED
+            _FORKED = self  # the workers inherit the index and templates: nothing is pickled but results
+            try:
+                with multiprocessing.get_context("fork").Pool(workers) as pool:
+                    for files in pool.imap(_render_chunk, range(len(chunks)), chunksize=1):
+                        yield from files
+            finally:
+                _FORKED = None
+            return
+        for chunk in chunks:
+            yield from self.render_chunk(chunk)
+            gc.freeze()  # the caches the chunk filled are kept to the end too
+
+    def render_chunk(self, iris: list[str]) -> list[tuple[str, bytes]]:
+        files = []
+        for iri in iris:
+            target = page_of(iri)
+            parts = self.parts.get(iri, [])
+            files.append((target.href(HTML), self.page(iri, target.page, parts).encode("utf-8")))
+            written = describe.serialise(self.index, *describe.described(self.index, iri, parts))
+            files.extend((target.page + r.extension, written[r]) for r in RDF_REPRESENTATIONS)
+        return files
+
+    def page(self, iri: str, path: str, parts: list[str]) -> str:
+        views, index = self.views, self.index
+        types = index.types(iri)
+        context = {
+            "page": self.frame(path, self.labeller.label(iri), iri),
+            "iri": iri,
+            "kinds": [views.term_link(t) for t in types],
+            "description": "" if is_fact(iri) else self.description_of(iri),  # a fact's summary is its title
+            "quotes": self.quotes_by_article(iri),
+            "rows": views.rows(iri, SHOWN_ELSEWHERE if is_fact(iri) else HEADER_PROPERTIES | {SCHEMA + "text"}),
+            "fact_groups": self.fact_groups(iri),
+            "backlinks": self.backlinks(iri),
+            "parts": self.part_sections(iri, parts),
+            "schema_org": None,
+        }
+        if path.startswith("id/article/") and path.count("/") == 2:
+            return self.article_page(iri, context, parts)
+        if SCHEMA + "Dataset" in types or QB + "DataSet" in types or VOID + "Dataset" in types:
+            context["schema_org"] = self.dataset_schema_org(iri)
+        return self.templates["resource"].render(context)
+
+    def frame(self, path: str, title: str, iri: str | None = None) -> dict:
+        """What every page's layout needs: where the root is, its title, its alternate representations."""
+        base = "../" * path.count("/") or "./"
+        alternates = [(r.media_type, path + r.extension, r.rdf_format.name) for r in RDF_REPRESENTATIONS] if iri else []
+        return {"path": path, "href": path + ".html", "base": base, "title": title, "iri": iri, "alternates": alternates}
+
+    def description_of(self, iri: str) -> str:
+        for predicate in DESCRIPTION_PROPERTIES:
+            values = [v for v in self.index.values(iri, predicate) if isinstance(v, ox.Literal)]
+            if values:
+                return min(values, key=lambda v: (v.language not in (None, "en"), v.value)).value
+        return ""
+
+    def quotes_by_article(self, iri: str) -> list[tuple[Link, list]]:
+        grouped: dict[str, tuple[Link, list]] = {}
+        for quote in self.views.quotes_of(iri):
+            grouped.setdefault(quote.article.href, (quote.article, []))[1].append(quote)
+        return list(grouped.values())
+
+    def fact_groups(self, iri: str) -> list[dict]:
+        groups: dict[tuple[str, str], list[str]] = {}
+        for quad in self.index.by_object.get(iri, ()):
+            subject = quad.subject.value
+            if not is_fact(subject) or subject == iri or quad.predicate.value in PROVENANCE_LINKS:
+                continue
+            types = self.index.types(subject)
+            kind = next((t for t in types if t.startswith(CKG)), types[0] if types else "")
+            members = groups.setdefault((kind, quad.predicate.value), [])
+            if not members or members[-1] != subject:
+                members.append(subject)
+        out = []
+        for (kind, predicate), facts in groups.items():
+            facts = list(dict.fromkeys(facts))
+            if any(self.index.values(f, ROLE) for f in facts[:1]):
+                facts.sort(key=lambda f: tuple(self.labeller.label(r.value) for r in self.index.values(f, ROLE)))
+            heading = FACT_HEADINGS.get((kind, predicate)) or (
+                f"{self.labeller.term(kind)}s about it" if predicate == SCHEMA + "about"
+                else f"{self.labeller.term(kind)}s with it as {self.labeller.term(predicate)}").capitalize()
+            out.append({
+                "heading": heading, "id": f"facts-{len(out) + 1}", "count": len(facts),
+                "cards": [self.card(f) for f in facts[:MAX_CARDS]],
+                "more": [self.views.link(f) for f in facts[MAX_CARDS:]],
+            })
+        return out
+
+    def card(self, fact: str) -> Markup:
+        """A fact in brief, with its quotes: rendered once, shown on every page that links to it."""
+        cached = self._cards.get(fact)
+        if cached is None:
+            cached = self._cards[fact] = Markup(self.templates["card"].render(
+                fact=self.views.link(fact), kind=self.labeller.kind(fact),
+                rows=self.views.rows(fact, SHOWN_ELSEWHERE), quotes=self.views.quotes_of(fact),
+            ))
+        return cached
+
+    def backlinks(self, iri: str) -> list[dict]:
+        grouped: dict[str, dict[str, Link]] = {}
+        for quad in self.index.by_object.get(iri, ()):
+            subject = quad.subject.value
+            if is_fact(subject) or subject == iri or quad.predicate.value in PROVENANCE_LINKS:
+                continue
+            if not has_own_page(subject):
+                continue
+            grouped.setdefault(quad.predicate.value, {}).setdefault(subject, self.views.link(subject))
+        return [
+            {"heading": BACKLINK_HEADINGS.get(p) or f"Is the {self.labeller.term(p)} of", "links": list(links.values())}
+            for p, links in grouped.items()
+        ]
+
+    def part_sections(self, iri: str, parts: list[str]) -> list[dict]:
+        """The sub-resources described on this page, each under its fragment (evidence is shown with the text)."""
+        sections: dict[str, dict] = {}
+        for part in parts:
+            target = page_of(part)
+            if target.fragment.startswith("ev-"):
+                continue
+            section = sections.setdefault(target.fragment, {"id": target.fragment, "iris": [], "rows": []})
+            section["iris"].append(part)
+            section["rows"].extend(self.views.rows(part, frozenset()))
+            label = self.labeller.label(part)
+            section.setdefault("title", f"Time: “{label}”" if part.startswith(NS_ID + "time/") else label)
+        return list(sections.values())
+
+    # -- articles --------------------------------------------------------------------------------
+    def article_page(self, iri: str, context: dict, parts: list[str]) -> str:
+        views = self.views
+        text = views.texts.get(iri, "")
+        spans = []
+        for part in parts:
+            found = views.span(part) if page_of(part).fragment.startswith("ev-") and part.count("/") == NS_ID.count("/") + 2 else None
+            if found and found[0] == iri:
+                spans.append((found[1], found[2], part))
+        spans.sort()
+        numbers = {part: n for n, (_, _, part) in enumerate(spans, start=1)}
+        evidence = []
+        for start, end, part in spans:
+            supports = list(dict.fromkeys(q.subject.value for q in self.index.by_object.get(part, ())
+                                          if q.predicate.value == PROV + "wasDerivedFrom"))
+            evidence.append({
+                "id": page_of(part).fragment, "n": numbers[part], "iri": part, "exact": text[start:end],
+                "supports": [views.link(s) for s in supports],
+            })
+        derived = [q.subject.value for q in self.index.by_object.get(iri, ()) if q.predicate.value == PROV + "wasDerivedFrom"]
+        facts_here = list(dict.fromkeys(s for s in derived if s != iri))
+        context.update({
+            "segments": marked_segments(text, [(s, e, page_of(p).fragment, numbers[p]) for s, e, p in spans]),
+            "evidence": evidence,
+            "derived": [views.link(f) for f in facts_here],
+            "graph": self.article_graph(iri),
+            "schema_org": self.article_schema_org(iri),
+        })
+        return self.templates["article"].render(context)
+
+    def article_graph(self, iri: str) -> dict:
+        graph = NS_ID + "graph/" + iri.rsplit("/", 1)[-1]
+        return {"iri": graph, "present": graph in self.index.graph_names}
+
+    def article_schema_org(self, iri: str) -> dict:
+        index, label = self.index, self.labeller.label
+
+        def first(predicate: str) -> str | None:
+            found = index.values(iri, predicate)
+            return found[0].value if found else None
+
+        data = {"@context": {"@vocab": SCHEMA}, "@type": "NewsArticle", "@id": iri, "headline": label(iri),
+                "inLanguage": first(SCHEMA + "inLanguage"), "dateCreated": first(SCHEMA + "dateCreated"),
+                "datePublished": first(SCHEMA + "datePublished"), "url": first(SCHEMA + "url"),
+                "isPartOf": {"@id": NS_ID + "dataset/cubakg"}}
+        for key in ("publisher", "author"):
+            agent = first(SCHEMA + key)
+            if agent:
+                data[key] = {"@id": agent, "name": label(agent)}
+        mentions = [{"@id": m.value, "name": label(m.value)} for m in index.values(iri, SCHEMA + "mentions")]
+        if mentions:
+            data["mentions"] = mentions
+        return {k: v for k, v in data.items() if v is not None}
+
+    def dataset_schema_org(self, iri: str) -> dict:
+        index = self.index
+
+        def first(*predicates: str) -> str | None:
+            for predicate in predicates:
+                found = index.values(iri, predicate)
+                if found:
+                    return found[0].value
+            return None
+
+        data = {"@context": {"@vocab": SCHEMA}, "@type": "Dataset", "@id": iri, "name": self.labeller.label(iri),
+                "description": self.description_of(iri) or None, "license": first(DCTERMS + "license"),
+                "version": first(PREFIXES["owl"] + "versionInfo"), "dateModified": first(DCTERMS + "modified"),
+                "creator": first(DCTERMS + "creator")}
+        downloads = [{"@type": "DataDownload", "contentUrl": d.value,
+                      "encodingFormat": (index.values(d.value, DCAT + "mediaType") or [ox.Literal("")])[0].value.rsplit("media-types/", 1)[-1]}
+                     for d in index.values(iri, VOID + "dataDump")]
+        if downloads:
+            data["distribution"] = downloads
+        return {k: v for k, v in data.items() if v is not None}
+
+    # -- home, queries, ontology, static ---------------------------------------------------------------
+    def home(self) -> bytes:
+        kinds = []
+        for key, heading in KINDS:
+            iris = [i for i in self.pages_by_kind.get(key, []) if key != "article" or i.count("/") == NS_ID.count("/") + 1]
+            if key == "concept":
+                iris = [i for i in iris if i.count("/") == NS_ID.count("/") + 1]
+            items = [{"link": self.views.link(i), "search": self.search_text(i)} for i in iris]
+            items.sort(key=lambda item: (item["link"].text.casefold(), item["link"].href))
+            if items:
+                kinds.append({"key": key, "heading": heading, "entries": items})
+        counted = [(len(self.pages_by_kind.get(key, [])), words) for key, words in COUNTED_KINDS]
+        return self.templates["home"].render(
+            page=self.frame("index", "cubakg: US–Cuba migration diplomacy, from the news"), kinds=kinds,
+            counted=counted, dataset=self.views.link(NS_ID + "dataset/cubakg") if NS_ID + "dataset/cubakg" in self.index.by_subject else None,
+        ).encode("utf-8")
+
+    def search_text(self, iri: str) -> str:
+        words = [self.labeller.label(iri)]
+        words += [v.value for v in self.index.values(iri, SKOS + "altLabel")]
+        return " ".join(dict.fromkeys(words)).casefold()
+
+    def query_files(self, saved: list[SavedAnswer]) -> dict[str, bytes]:
+        from cubakg.site.tables import result_table
+
+        files: dict[str, bytes] = {}
+        entries = []
+        for query in sorted(saved, key=lambda q: q.name):
+            path = f"queries/{query.name}"
+            table = result_table(query.result, self.views) if query.result is not None else None
+            files[path + ".html"] = self.templates["saved_query"].render(
+                page=self.frame(path, query.title), query=query, table=table).encode("utf-8")
+            files[path + ".rq"] = query.text.encode("utf-8")
+            entries.append(query)
+        files["queries/index.html"] = self.templates["queries"].render(
+            page=self.frame("queries/index", "Saved queries"), queries=entries).encode("utf-8")
+        prefixes = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
+        files["query.html"] = self.templates["query"].render(
+            page=self.frame("query", "Ask the graph (SPARQL)"), prefixes=prefixes,
+            saved=[{"name": q.name, "title": q.title, "text": q.text} for q in sorted(saved, key=lambda q: q.name)
+                   if not q.parameters],
+        ).encode("utf-8")
+        return files
+
+    def ontology_files(self, ontology_html: str | None) -> dict[str, bytes]:
+        """The ontology in Turtle (as written), N-Triples and JSON-LD, and its page with links to them."""
+        triples = list(ox.parse(self.ontology_turtle, format=ox.RdfFormat.TURTLE))
+        files = {f"{ONTOLOGY_PAGE}.ttl": self.ontology_turtle}
+        for representation in RDF_REPRESENTATIONS:
+            if representation.extension != ".ttl":
+                files[ONTOLOGY_PAGE + representation.extension] = ox.serialize(triples, format=representation.rdf_format)
+        if ontology_html is None:
+            from rdflib import Graph
+
+            from cubakg.ontology_doc import render_html
+
+            ontology_html = render_html(Graph().parse(data=self.ontology_turtle, format="turtle"))
+        files[f"{ONTOLOGY_PAGE}.html"] = with_alternates(ontology_html, self.frame(ONTOLOGY_PAGE, "", NS_ONTOLOGY)).encode("utf-8")
+        return files
+
+    def static_files(self) -> dict[str, bytes]:
+        from importlib.resources import files as package_files
+
+        static = package_files("cubakg.site") / "static"
+        return {f"static/{name}": (static / name).read_bytes() for name in ("site.css", "site.js", "favicon.svg")}
+
+    def sitemap(self, paths: list[str], site_url: str) -> bytes:
+        pages = [p for p in paths if p.endswith(".html")]
+        return self.env.get_template("sitemap.xml.j2").render(site_url=site_url, pages=pages).encode("utf-8")
+
+
+def with_alternates(html: str, frame: dict) -> str:
+    """The ontology page with `<link rel="alternate">` to its RDF and a visible line linking them.
+
+    The documentation page itself comes from `cubakg.ontology_doc` (one ontology
+    page for the project); the site only adds the links to the data.
+    """
+    if 'rel="alternate"' in html:  # the ontology page already links its data (cubakg.ontology_doc)
+        return html
+    links = "".join(f'<link rel="alternate" type="{media}" href="{href}" title="{name}">\n'
+                    for media, href, name in frame["alternates"])
+    visible = " · ".join(f'<a href="{href}">{name}</a>' for _, href, name in frame["alternates"])
+    html = html.replace("</head>", links + "</head>", 1)
+    return html.replace("</h1>", f'</h1>\n<p class="alternates">This ontology as data: {visible}</p>', 1)
+
+
+def marked_segments(text: str, spans: list[tuple[int, int, str, int]]) -> list[tuple[str, str, int, list]]:
+    """The text cut where evidence spans start or end: (piece, the spans covering it, depth, spans ending there).
+
+    Spans may nest and overlap, and HTML elements may not, so each piece gets one
+    `<mark>` naming every span it lies in; a numbered link follows each span's end.
+    (Tuples, not dicts: an article has hundreds of pieces, and the template unpacks them.)
+    """
+    cuts = sorted({0, len(text), *(s for s, _, _, _ in spans), *(e for _, e, _, _ in spans)})
+    ends: dict[int, list[tuple[str, int]]] = defaultdict(list)
+    by_start: dict[int, list] = defaultdict(list)
+    for span in spans:
+        ends[span[1]].append((span[2], span[3]))
+        by_start[span[0]].append(span)
+    segments, open_spans = [], []
+    for left, right in zip(cuts, cuts[1:]):
+        open_spans = [s for s in open_spans if s[1] > left] + by_start.get(left, [])
+        covering = " ".join(s[2] for s in open_spans)
+        segments.append((text[left:right], covering, min(len(open_spans), 3),
+                         sorted(ends.get(right, ()), key=lambda x: x[1])))
+    return segments

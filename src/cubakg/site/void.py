@@ -1,0 +1,74 @@
+"""What the dataset description says about publication: endpoint, examples, links, publisher, access.
+
+Added to the VoID + DCAT triples that `describe.describe_release` makes, by one
+call, so that the description of the data and of its publication stay apart:
+
+    void = describe.describe_release(stats, files, ontology)
+    add_publication(void, store)
+"""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+
+from cubakg import mint
+from cubakg.namespaces import DCAT, DCTERMS, OWL_NS, RDF_TYPE, RDFS, VOID
+from cubakg.resources import NS_ID
+from cubakg.site.paths import PUBLIC_BASE
+from cubakg.terms import en, integer, iri, text
+
+# `cubakg serve` answers SPARQL here; a user's own store has its own address (docs/loading.md).
+SERVE_ENDPOINT = "http://127.0.0.1:7878/query"
+PUBLISHER = "The cubakg team"
+WIKIDATA_ENTITY = "http://www.wikidata.org/entity/"
+WIKIDATA = "https://www.wikidata.org/"
+NEWS_ARTICLE = "https://schema.org/NewsArticle"
+EXAMPLE_KINDS = ("person", "event", "article", "fact")
+
+
+def add_publication(void: set[tuple[str, str, str]], store: ox.Store) -> None:
+    """Add to `void` (triples as the build writes them) the endpoint, example and root resources,
+    the linkset of `owl:sameAs` links to Wikidata, the publisher, landing page and access URLs.
+
+    `store` holds the release (any graphs); it is read, never changed.
+    """
+    release = mint.RELEASE_DATASET
+
+    def add(subject: str, predicate: str, obj: str) -> None:
+        void.add((subject, predicate, obj))
+
+    add(release, VOID.sparqlEndpoint, iri(SERVE_ENDPOINT))
+    add(release, RDFS + "comment", en(
+        f"The SPARQL endpoint is that of `cubakg serve` on this machine ({SERVE_ENDPOINT}); loaded into "
+        "another store (`cubakg load`), the release answers at that store's address."))
+    add(release, DCTERMS.publisher, text(PUBLISHER))
+    add(release, DCAT.landingPage, iri(PUBLIC_BASE))
+    typed = sorted({quad.subject.value for quad in store.quads_for_pattern(None, ox.NamedNode(RDF_TYPE), None)
+                    if isinstance(quad.subject, ox.NamedNode) and quad.subject.value.startswith(NS_ID)})
+    for kind in EXAMPLE_KINDS:
+        example = next((s for s in typed if s.startswith(f"{NS_ID}{kind}/")), None)
+        if example:
+            add(release, VOID.exampleResource, iri(example))
+    articles = {q.subject.value for q in store.quads_for_pattern(None, ox.NamedNode(RDF_TYPE), ox.NamedNode(NEWS_ARTICLE))}
+    for article in sorted(articles):
+        add(release, VOID.rootResource, iri(article))
+    links = {(q.subject.value, q.object.value) for q in store.quads_for_pattern(None, ox.NamedNode(OWL_NS.sameAs), None)
+             if isinstance(q.object, ox.NamedNode) and q.object.value.startswith(WIKIDATA_ENTITY)}
+    if links:
+        linkset = f"{release}/linkset/wikidata"
+        add(release, VOID.subset, iri(linkset))
+        add(linkset, RDF_TYPE, iri(VOID.Linkset))
+        add(linkset, RDFS + "label", en("owl:sameAs links to Wikidata"))
+        add(linkset, VOID.linkPredicate, iri(OWL_NS.sameAs))
+        add(linkset, VOID.subjectsTarget, iri(release))
+        add(linkset, VOID.objectsTarget, iri(WIKIDATA))
+        add(linkset, VOID.triples, integer(len(links)))
+        add(WIKIDATA, RDF_TYPE, iri(VOID.Dataset))
+        add(WIKIDATA, DCTERMS.title, en("Wikidata"))
+        add(WIKIDATA, VOID.uriSpace, text(WIKIDATA_ENTITY))
+    for subject, predicate, obj in list(void):
+        if predicate == DCAT.downloadURL:
+            add(subject, DCAT.accessURL, obj)
+
+
+__all__ = ["add_publication"]

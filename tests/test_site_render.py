@@ -1,0 +1,66 @@
+"""`cubakg.site.render_site` on its own: determinism, escaping, overlapping evidence, the IRI table."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+import pytest
+
+from cubakg.site import render_site
+from cubakg.site.paths import page_of
+from cubakg.site.render import marked_segments
+from conftest import REPO_ROOT, release_dir
+
+ID = "https://w3id.org/cubakg/id/"
+ONTOLOGY = (REPO_ROOT / "ontology" / "cubakg.ttl").read_bytes()
+
+
+@pytest.fixture(scope="module")
+def release_quads():
+    return list(ox.parse(path=str(release_dir() / "cubakg.trig"), format=ox.RdfFormat.TRIG))
+
+
+def test_the_same_quads_in_any_order_give_the_same_bytes(release_quads):
+    first = render_site(release_quads, ONTOLOGY, ontology_html="<html><head></head><body><h1>o</h1></body></html>")
+    again = render_site(list(reversed(release_quads)), ONTOLOGY,
+                        ontology_html="<html><head></head><body><h1>o</h1></body></html>")
+    assert list(first) == list(again)
+    assert [name for name in first if first[name] != again[name]] == []
+
+
+def test_text_from_the_data_is_escaped():
+    person = ox.NamedNode(ID + "person/mallory")
+    graph = ox.NamedNode(ID + "graph/shared")
+    label = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+    quads = [ox.Quad(person, label, ox.Literal("<script>alert('x')</script> & co", language="en"), graph)]
+    page = render_site(quads, ONTOLOGY, ontology_html="<html><head></head><body><h1>o</h1></body></html>")[
+        "id/person/mallory.html"].decode()
+    assert "<script>alert" not in page and "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; co" in page
+
+
+def test_overlapping_spans_are_cut_into_pieces_each_naming_its_spans():
+    # "abcdefghij": A covers cdef (2-6), B covers efgh (4-8), C covers ef (4-6).
+    segments = marked_segments("abcdefghij", [(2, 6, "A", 1), (4, 6, "C", 2), (4, 8, "B", 3)])
+    pieces = [(text, sorted(spans.split())) for text, spans, _, _ in segments]
+    assert pieces == [("ab", []), ("cd", ["A"]), ("ef", ["A", "B", "C"]), ("gh", ["B"]), ("ij", [])]
+    ends = {text: [n for _, n in ending] for text, _, _, ending in segments}
+    assert ends["ef"] == [1, 2] and ends["gh"] == [3] and ends["ab"] == []
+
+
+@pytest.mark.parametrize("iri, page, fragment", [
+    (ID + "person/joe-biden", "id/person/joe-biden", ""),
+    (ID + "article/003_x/section-one", "id/article/003_x/section-one", ""),
+    (ID + "evidence/003_x/10-20", "id/article/003_x", "ev-10-20"),
+    (ID + "evidence/003_x/10-20/position", "id/article/003_x", "ev-10-20"),
+    (ID + "time/003_x/round/since/beginning/description", "id/article/003_x", "time-round-since"),
+    (ID + "time/003_x/round/when", "id/article/003_x", "time-round-when"),
+    (ID + "graph/outside-knowledge", "id/dataset/cubakg", "graph-outside-knowledge"),
+])
+def test_where_an_iri_is_described(iri, page, fragment):
+    target = page_of(iri)
+    assert (target.page, target.fragment) == (page, fragment)
+
+
+@pytest.mark.parametrize("iri", [ID + "person/../../etc/passwd", ID + "person/a b", ID, "https://example.org/id/x",
+                                 ID + "person//x"])
+def test_iris_that_cannot_be_a_file_have_no_page(iri):
+    assert page_of(iri) is None
