@@ -8,7 +8,6 @@
 from __future__ import annotations
 
 import hashlib
-import io
 import os
 import subprocess
 import sys
@@ -60,30 +59,10 @@ def copy_corpus(source_trig: Path, articles: int, out_dir: Path) -> Path:
 
 
 def cubakg_in_process(*arguments: str, stdin: str = "") -> subprocess.CompletedProcess:
-    """`cubakg ARGUMENTS…` through `cubakg.cli.main`, without the half second a new process costs.
+    """`cubakg ARGUMENTS…` in the test process (cli_support.run_in_process); stdout and stderr as text."""
+    from cli_support import run_in_process
 
-    stdout is bytes (csv line ends untouched), stderr text.
-    """
-    from cubakg.cli import main
-
-    out, err = io.BytesIO(), io.BytesIO()
-    saved = sys.argv, sys.stdin, sys.stdout, sys.stderr
-    sys.argv = ["cubakg", *arguments]
-    sys.stdin = io.StringIO(stdin)
-    sys.stdout = io.TextIOWrapper(out, encoding="utf-8", write_through=True)
-    sys.stderr = io.TextIOWrapper(err, encoding="utf-8", write_through=True)
-    try:
-        try:
-            main()
-            code = 0
-        except SystemExit as leaving:
-            code = leaving.code if isinstance(leaving.code, int) else (0 if leaving.code is None else 1)
-        sys.stdout.flush()
-        sys.stderr.flush()
-        stdout, stderr = out.getvalue(), err.getvalue()
-    finally:
-        sys.argv, sys.stdin, sys.stdout, sys.stderr = saved
-    return subprocess.CompletedProcess(["cubakg", *arguments], code, stdout, stderr.decode("utf-8", "replace"))
+    return run_in_process(*arguments, stdin=stdin.encode("utf-8"))
 
 
 def cubakg_process(*arguments: str, env: dict[str, str] | None = None, **options) -> subprocess.Popen:

@@ -35,7 +35,7 @@ SERVICE_CASES = json.loads((CASES / "service-cases.json").read_text(encoding="ut
 
 def cubakg(*args: str, env: dict[str, str] | None = None, timeout: float = 60, raw: bool = False,
            stdin: str = "") -> subprocess.CompletedProcess:
-    """Run the CLI in-process with `env` set for the call; `raw` keeps stdout as bytes, line ends untouched."""
+    """Run the CLI in-process with `env` set for the call; `raw` keeps stdout's line ends untouched."""
     saved = dict(os.environ)
     os.environ.update(env or {})
     try:
@@ -44,7 +44,7 @@ def cubakg(*args: str, env: dict[str, str] | None = None, timeout: float = 60, r
         os.environ.clear()
         os.environ.update(saved)
     if not raw:
-        done.stdout = done.stdout.decode("utf-8").replace("\r\n", "\n")
+        done.stdout = done.stdout.replace("\r\n", "\n")
     return done
 
 
@@ -235,7 +235,7 @@ def test_csv_reads_back_with_the_csv_module(tmp_path):
     query = write_query(tmp_path, SELECT_ALL_KINDS)
     done = cubakg("query", str(query), "--data", str(MINI), "--format", "csv", raw=True)
     assert done.returncode == 0, done.stderr
-    text = done.stdout.decode("utf-8")
+    text = done.stdout
     assert text.endswith("\r\n") and text.count("\r\n") == 2  # SPARQL CSV ends lines with CRLF
     table = list(csv.reader(io.StringIO(text, newline="")))
     assert table == [

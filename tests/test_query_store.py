@@ -141,19 +141,19 @@ def test_limit_and_offset_page_through_the_ordered_rows(corpus):
 def _csv_rows(*arguments: str) -> list[list[str]]:
     done = cubakg_in_process(*arguments, "--format", "csv")
     assert done.returncode == 0, done.stderr
-    return list(csv.reader(io.StringIO(done.stdout.decode("utf-8"), newline="")))[1:]
+    return list(csv.reader(io.StringIO(done.stdout, newline="")))[1:]
 
 
 def test_the_table_says_how_many_rows_it_left_out(corpus):
     done = cubakg_in_process("query", "cq10", "--release", str(corpus))
     assert done.returncode == 0, done.stderr
-    lines = done.stdout.decode("utf-8").rstrip("\n").split("\n")
+    lines = done.stdout.rstrip("\n").split("\n")
     total = len(_csv_rows("query", "cq10", "--release", str(corpus)))
     assert total > 100
     assert len(lines) == 2 + 100 + 1  # header, rule, the first 100 rows, the footer
     assert lines[-1].startswith(f"(100 of {total:,} rows shown, {total - 100:,} left out")
     limited = cubakg_in_process("query", "cq10", "--release", str(corpus), "--limit", "150")
-    assert limited.stdout.decode("utf-8").rstrip("\n").split("\n")[-1] == "(150 rows)"
+    assert limited.stdout.rstrip("\n").split("\n")[-1] == "(150 rows)"
 
 
 def test_a_query_with_its_own_limit_refuses_another(tmp_path):
