@@ -129,7 +129,7 @@ def bench_size(size: int, timeout: float, with_data: bool, rebuild: bool) -> dic
     corpus, dist = OUT / f"corpus-{size}", OUT / f"queries-dist-{size}"
     logs = OUT / f"queries-{size}"
     logs.mkdir(parents=True, exist_ok=True)
-    if not (corpus / "seeds").is_dir() or len(list((corpus / "seeds").glob("*.txt"))) != size:
+    if not corpus_is_current(corpus, size):
         generate(size, corpus)
     timings = logs / "build.json"
     fresh = timings.is_file() and (dist / "cubakg.trig").is_file() and timings.stat().st_mtime > max(
@@ -166,6 +166,15 @@ def bench_size(size: int, timeout: float, with_data: bool, rebuild: bool) -> dic
         print(f"  {size} articles: {query.name}: {_cell(row['store'])} ({row['rows']} rows)", flush=True)
     return {"articles": size, "quads": _quads(dist), "build": build, **built, "make_store": store,
             "open_and_trivial": opening, "queries": queries, "when": time.strftime("%Y-%m-%d %H:%M")}
+
+
+def corpus_is_current(corpus: Path, size: int) -> bool:
+    """Whether `corpus` holds `size` articles made from the seeds, ontology and shapes as they are now."""
+    made = list((corpus / "seeds").glob("*")) if (corpus / "seeds").is_dir() else []
+    if len([path for path in made if path.suffix == ".txt"]) != size:
+        return False
+    sources = [path for part in ("seeds", "ontology", "shapes") for path in (REPO / part).rglob("*") if path.is_file()]
+    return max(path.stat().st_mtime for path in sources) < min(path.stat().st_mtime for path in made)
 
 
 def _rows(path: Path) -> int | None:
