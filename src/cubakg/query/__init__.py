@@ -19,7 +19,6 @@ from cubakg.errors import InputError, Location, UsageError
 from cubakg.query.analysis import analyse, declared_prefixes, ends_with_solution_modifiers, may_call_service, refuse_service
 from cubakg.query.engines import ENGINES, materialize, open_files, open_release, run_oxigraph, run_rdflib
 from cubakg.query.formats import FORMATS, TABLE_ROWS, check_format_name, plain_table, read_table, result_form, write
-from cubakg.query.remote import run_remote
 from cubakg.query.results import QueryResult, Term
 from cubakg.query.saved import SavedQuery, find_saved_query, load_saved_queries, read_saved_query, render_index
 from cubakg.query.sparql_text import Parameter, bind_parameters, check_parameters, parse_parameter
@@ -148,6 +147,7 @@ def run_text(
 
 def _run_on_endpoint(text: str, source: str, parameters: list[Parameter], endpoint: str, timeout: float) -> Answer:
     from cubakg.query.engines import from_result
+    from cubakg.query.remote import run_remote  # imported here: its HTTP client costs a tenth of a second
 
     shape = analyse(text, source)
     bound = bind_parameters(text, parameters)
