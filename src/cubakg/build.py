@@ -262,7 +262,7 @@ def check_sheet(sheet_path: Path, shapes: Path | None = None, ontology_path: Pat
             continue
         severity = finding.severity.rsplit("#", 1)[-1]
         path = f" {compact(finding.path[1:-1])}" if finding.path and finding.path.startswith("<") else ""
-        findings.append(SheetFinding(where.get(focus, str(target.source.location("article"))), severity,
+        findings.append(SheetFinding(where.get(focus, str(target.source.key_location("article"))), severity,
                                      f"{compact(focus)}{path}: {finding.message}"))
     return SheetCheck(sheet_path, len(target.sheet.facts), findings)
 
@@ -287,7 +287,7 @@ def _locations(article) -> dict[str, str]:
     """IRI → file:line of the fact that made it (its node, evidence, times)."""
     from cubakg import mint
 
-    where: dict[str, str] = {article.iri: str(article.sheet.source.location("article"))}
+    where: dict[str, str] = {article.iri: str(article.sheet.source.key_location("article"))}
     for record in article.facts:
         line = str(record.location())
         evidence = [(e, mint.quote_selector_iri(e), mint.position_selector_iri(e)) for e in record.evidence]
