@@ -172,3 +172,42 @@ def test_a_ten_article_corpus_builds_byte_identically_twice(tmp_path):
     build(project, tmp_path / "dist2")
     assert first.triples > 0 and len(first.articles) == 10
     assert tree_digest(tmp_path / "dist1") == tree_digest(tmp_path / "dist2")
+
+
+SECOND_HEADLINE = """  - id: second-headline
+    kind: headline
+    text: "WASHINGTON, November 15"
+    evidence:
+      - "WASHINGTON, November 15"
+
+"""
+
+
+def test_validate_command_checks_sheets(tmp_path):
+    """The command over check_sheet: a clean sheet passes, a shape violation names the fact's
+    article line, a quote not in the article is exit 3 with its line."""
+    import json
+
+    from cli_support import run_in_process
+
+    project = copy_project(tmp_path / "project")
+    add_fixture_article(project)
+    sheet = project / "seeds" / f"{FIXTURE_ID}.yaml"
+    clean = run_in_process("validate", str(sheet))
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    assert "1 sheet(s), 11 facts: 0 violations" in clean.stderr
+
+    text = sheet.read_text(encoding="utf-8")
+    # A second headline: an article has at most one schema:headline (cks:ArticleShape-headline).
+    sheet.write_text(text.replace("  - id: dateline", SECOND_HEADLINE + "  - id: dateline", 1), encoding="utf-8")
+    twice = run_in_process("validate", str(sheet), "--format", "json")
+    assert twice.returncode == 1, twice.stderr
+    findings = json.loads(twice.stdout)["sheets"][0]["findings"]
+    violations = [f for f in findings if f["severity"] == "Violation"]
+    assert violations and any("schema:headline" in f["message"] for f in violations), findings
+    assert all(f["location"].endswith(f"{FIXTURE_ID}.yaml:4") for f in violations), violations  # `article:`
+
+    sheet.write_text(text.replace("the State Department said", "the State Department says"), encoding="utf-8")
+    broken = run_in_process("validate", str(sheet))
+    assert broken.returncode == 3
+    assert "quote not found" in broken.stderr and f"{FIXTURE_ID}.yaml:30" in broken.stderr, broken.stderr

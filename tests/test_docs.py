@@ -11,7 +11,7 @@ Each fenced block is checked by its language:
   `cubakg …` command is parsed by cubakg's own argument parser, so each command and
   option exists and takes the values given. A usage synopsis
   (`cubakg load --endpoint URL [--graph IRI | …]`) has its option names checked.
-- `python`: compiles. `yaml`: parses.
+- `python`: compiles. `yaml` and `ini` (a server's configuration): parse.
 - Output shown (no language, `text`) is not code; `sql` is for a Virtuoso server.
 
 Beyond parsing, per file:
@@ -48,7 +48,7 @@ TURTLE = {"turtle", "ttl", "trig"}
 SPARQL = {"sparql", "rq"}
 SHELL = {"sh", "bash", "shell", "console"}
 NOT_CODE = {"", "text", "sql"}  # output shown; SQL for Virtuoso's isql
-KNOWN = TURTLE | SPARQL | SHELL | NOT_CODE | {"python", "yaml"}
+KNOWN = TURTLE | SPARQL | SHELL | NOT_CODE | {"python", "yaml", "ini"}
 
 FENCE = re.compile(r"^```(?P<lang>[\w-]*)[^\n]*\n(?P<body>.*?)^```[ \t]*$", re.M | re.S)
 MARKER = re.compile(r"<!--\s*(?P<kind>doc-test|tested):\s*(?P<text>[^>]*?)\s*-->\s*$")
@@ -144,6 +144,12 @@ def parse_sparql(block: Block) -> None:
             pytest.fail(f"{block.id}: the example is neither a SPARQL query nor an update: {query_error}", pytrace=False)
 
 
+def parse_ini(block: Block) -> None:
+    import configparser
+
+    configparser.ConfigParser(strict=True).read_string(block.body, source=block.id)
+
+
 def parse_yaml(block: Block) -> None:
     import yaml
 
@@ -151,7 +157,7 @@ def parse_yaml(block: Block) -> None:
 
 
 PARSERS = {**{lang: parse_rdf for lang in TURTLE}, **{lang: parse_sparql for lang in SPARQL},
-           "python": lambda block: compile(block.body, block.id, "exec"), "yaml": parse_yaml}
+           "python": lambda block: compile(block.body, block.id, "exec"), "yaml": parse_yaml, "ini": parse_ini}
 
 
 @pytest.mark.parametrize("block", of(set(PARSERS)))

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -85,18 +84,15 @@ def build(project_dir: Path, out_dir: Path | None = None, progress: Progress | N
                 say(f"emitting RDF: {done:,} of {len(articles):,} articles")
         nquads = assembly.finish()
 
-        # SHACL runs on a thread while the files are written: the engine's queries run in
-        # pyoxigraph without holding the GIL. Nothing reaches out_dir before it passes.
+        # SHACL runs in another process while the files are written; nothing reaches
+        # out_dir before it passes. It reads the union of the graphs, written first.
         say(f"validating {assembly.stats.triples:,} triples with SHACL, writing the release")
-        def check():
-            data = validate.load_store(nquads)
-            return data, validate.shacl_check(data, project.shapes, ontology)
-
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            checking = pool.submit(check)
-            write_graph_files(assembly)
-            write_other_files(staging, ontology, project)
-            data, outcome = checking.result()
+        assembly.write_ntriples(res.GRAPH_NTRIPLES)
+        checking = validate.start_check(staging.root / res.GRAPH_NTRIPLES, project.shapes, ontology)
+        write_graph_files(assembly)
+        write_other_files(staging, ontology, project)
+        release = release_store(staging.root / res.GRAPH_TRIG)
+        outcome = checking.result()
         if not outcome.conforms:
             raise NonConformingError(
                 f"the built graph does not conform to {project.shapes.relative_to(project.root)}: "
@@ -105,15 +101,15 @@ def build(project_dir: Path, out_dir: Path | None = None, progress: Progress | N
             )
         staging.write(res.SHACL_REPORT, publish.turtle(validate.report_triples(outcome), publish.REPORT_PREFIXES))
         void = describe.describe_release(assembly.stats, staging.files, ontology)
-        add_publication(void, data.store)  # the site issue's additions: endpoint, examples, links, publisher
+        add_publication(void, release)  # the site issue's additions: endpoint, examples, links, publisher
         staging.write(res.DESCRIPTION, publish.turtle(void, describe.VOID_PREFIXES))
         # Temporary wiring of the site (issue 13) until the publish stage calls render_site itself.
-        write_site(data.store, staging, ontology.data)
+        write_site(release, staging, ontology.data)
         files = sorted(staging.files)
         staging.commit()
 
     facts_by_kind = Counter(record.fact.kind for article in articles for record in article.facts)
-    question, answer = example_answer(data)
+    question, answer = example_answer(release)
     return BuildSummary(
         out_dir=out_dir, triples=assembly.stats.triples,
         articles={article.id: len(article.facts) for article in articles},
@@ -142,8 +138,7 @@ def _assemble_article(index: int):
 
 
 def write_graph_files(assembly) -> None:
-    """The graph in N-Triples, Turtle, TriG and JSON-LD."""
-    assembly.write_ntriples(res.GRAPH_NTRIPLES)
+    """The graph in Turtle, TriG and JSON-LD, after N-Triples (`Assembly.write_ntriples`)."""
     assembly.write_turtle(res.GRAPH_TURTLE, res.GRAPH_NTRIPLES)
     assembly.write_trig(res.GRAPH_TRIG)
     assembly.write_jsonld(res.GRAPH_JSONLD)
@@ -191,8 +186,17 @@ SELECT DISTINCT ?name ?post WHERE {
 """
 
 
-def example_answer(data) -> tuple[str, list[str]]:
-    rows = data.query(EXAMPLE_QUERY)
+def release_store(trig: Path):
+    """The release just written, in a fresh store: what the site and the example answer read."""
+    import pyoxigraph
+
+    store = pyoxigraph.Store()
+    store.bulk_load(path=trig, format=pyoxigraph.RdfFormat.TRIG)
+    return store
+
+
+def example_answer(store) -> tuple[str, list[str]]:
+    rows = store.query(EXAMPLE_QUERY, use_default_graph_as_union=True)
     return EXAMPLE_QUESTION, [row["name"].value + (f" — {row['post'].value}" if row["post"] else "") for row in rows]
 
 
@@ -258,7 +262,7 @@ def check_sheet(sheet_path: Path, shapes: Path | None = None, ontology_path: Pat
             continue
         severity = finding.severity.rsplit("#", 1)[-1]
         path = f" {compact(finding.path[1:-1])}" if finding.path and finding.path.startswith("<") else ""
-        findings.append(SheetFinding(where.get(focus, str(target.source.location("article"))), severity,
+        findings.append(SheetFinding(where.get(focus, str(target.source.key_location("article"))), severity,
                                      f"{compact(focus)}{path}: {finding.message}"))
     return SheetCheck(sheet_path, len(target.sheet.facts), findings)
 
@@ -283,7 +287,7 @@ def _locations(article) -> dict[str, str]:
     """IRI → file:line of the fact that made it (its node, evidence, times)."""
     from cubakg import mint
 
-    where: dict[str, str] = {article.iri: str(article.sheet.source.location("article"))}
+    where: dict[str, str] = {article.iri: str(article.sheet.source.key_location("article"))}
     for record in article.facts:
         line = str(record.location())
         evidence = [(e, mint.quote_selector_iri(e), mint.position_selector_iri(e)) for e in record.evidence]

@@ -77,20 +77,74 @@ class DataStore:
 
 
 def load_store(data: list[Quad] | list[Path]) -> DataStore:
-    """Quads, or N-Quads files, into a fresh in-memory store."""
+    """Quads, or N-Triples/N-Quads files, into a fresh in-memory store."""
     import pyoxigraph
 
     from cubakg.conformance.dataset import Loader
 
     loader = Loader()
-    sources = [Path(item).read_bytes() for item in data] if data and isinstance(data[0], Path) else [nquads(data)]
-    for source in sources:
-        loader.add_bytes(source, pyoxigraph.RdfFormat.N_QUADS)
+    if data and isinstance(data[0], Path):
+        for path in data:
+            fmt = pyoxigraph.RdfFormat.N_TRIPLES if path.suffix == ".nt" else pyoxigraph.RdfFormat.N_QUADS
+            loader.add_bytes(path.read_bytes(), fmt)
+    else:
+        loader.add_bytes(nquads(data), pyoxigraph.RdfFormat.N_QUADS)
     dataset = loader.finish()
     return DataStore(dataset.store, dataset)
 
 
-def shacl_check(data: DataStore, shapes_path: Path, ontology: Ontology) -> ShaclOutcome:
+class Check:
+    """A SHACL check of the build, running in a worker process while the build writes its files."""
+
+    def __init__(self, process=None, connection=None, outcome: "ShaclOutcome | None" = None):
+        self._process, self._connection, self._outcome = process, connection, outcome
+
+    def result(self) -> "ShaclOutcome":
+        if self._outcome is None:
+            try:
+                kind, value = self._connection.recv()
+            except EOFError:
+                raise RuntimeError(f"the SHACL check stopped (exit code {self._process.exitcode})") from None
+            finally:
+                self._process.join()
+            if kind == "error":
+                raise value
+            self._outcome = value
+        return self._outcome
+
+
+def start_check(ntriples: Path, shapes_path: Path, ontology: Ontology) -> Check:
+    """Validate the union of the graphs (an N-Triples file) in another process, when one can
+    be forked: pyoxigraph holds Python's lock while a query's answers are read, so only a
+    process runs beside the build's own writing. The data is one default graph, so that no
+    pattern has to be looked up in every article's graph."""
+    import multiprocessing
+    import os
+    import threading
+
+    if not hasattr(os, "fork") or threading.active_count() > 1:
+        return Check(outcome=shacl_check(load_store([ntriples]), shapes_path, ontology))
+    context = multiprocessing.get_context("fork")
+    receiving, sending = context.Pipe(duplex=False)
+    process = context.Process(target=_check_and_send, args=(sending, ntriples, shapes_path, ontology.path), daemon=True)
+    process.start()
+    sending.close()
+    return Check(process, receiving)
+
+
+def _check_and_send(connection, ntriples: Path, shapes_path: Path, ontology_path: Path) -> None:
+    try:
+        outcome = shacl_check(load_store([ntriples]), shapes_path, Ontology(ontology_path), fork=True)
+        connection.send(("ok", outcome))
+    except BaseException as error:  # noqa: BLE001 - every failure goes back to the build, which reports it
+        from cubakg.errors import CubakgError
+
+        connection.send(("error", error if isinstance(error, CubakgError) else RuntimeError(f"{type(error).__name__}: {error}")))
+    finally:
+        connection.close()
+
+
+def shacl_check(data: DataStore, shapes_path: Path, ontology: Ontology, fork: bool = False) -> ShaclOutcome:
     """Validate the union of the store's graphs against the shapes; the ontology supplies
     rdfs:subClassOf for class targets, as `cubakg validate` does."""
     import pyoxigraph
@@ -101,8 +155,8 @@ def shacl_check(data: DataStore, shapes_path: Path, ontology: Ontology) -> Shacl
     load_ontology(data.store, ontology.path)
     dataset.extra_graphs.append(pyoxigraph.NamedNode(AXIOMS_GRAPH))
     shapes_graph = read_shapes([shapes_path])
-    # No second process: the build runs this on a thread, and a process with threads must not fork.
-    results, _ = run_engine(shapes_graph, dataset, [], fork=False)
+    # A second process only where asked: a process running threads must not fork.
+    results, _ = run_engine(shapes_graph, dataset, [], fork=fork)
     findings = sorted({_finding(result, shapes_graph) for result in results}, key=lambda f: f.key)
     return ShaclOutcome(findings)
 

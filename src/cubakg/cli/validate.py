@@ -23,9 +23,14 @@ Examples:
 
   curl -s https://example.org/export.nt | cubakg validate - --input-format ntriples
 
+  cubakg validate seeds/my-article.yaml          (a fact sheet, as the build would)
+
 Inputs: .ttl .nt .nq .trig .jsonld .rdf/.xml/.owl (or --input-format); a
 directory means every RDF file under it; - reads standard input (Turtle unless
---input-format says otherwise). Exit codes: 0 conforms, 1 does not conform,
+--input-format says otherwise). A fact sheet (.yaml in a seeds folder) is checked
+as the build would check it, with its article and the registry beside it:
+anchoring, keys, dates, coverage and the shapes on the facts it would emit,
+nothing written. Exit codes: 0 conforms, 1 does not conform,
 2 usage error, 3 unreadable or unparseable input, 4 internal error. The exit
 code follows --severity; a report's sh:conforms is SHACL's (no result at all).
 """
@@ -64,6 +69,12 @@ def run(paths, input_format, shapes, with_graph, output_format, severity, verbos
     output_format = output_format.lower()
     if output_format not in ("text", "json", "turtle"):
         raise UsageError(f"unknown --format {output_format!r}", hint="use text, json or turtle")
+    sheets = [p for p in paths or [] if p.lower().endswith((".yaml", ".yml"))]
+    if sheets:
+        if len(sheets) != len(paths) or shapes or with_graph or input_format:
+            raise UsageError("fact sheets are checked on their own",
+                             hint="give only .yaml sheets (no RDF files, --shapes, --with-graph or --input-format)")
+        return check_sheets(sheets, output_format, severity.lower())
     chatty = verbose or sys.stderr.isatty()
     progress = (lambda message: sys.stderr.write(f"cubakg validate: {message}…\n")) if chatty else None
     outcome = validate(
@@ -82,3 +93,39 @@ def run(paths, input_format, shapes, with_graph, output_format, severity, verbos
             sys.stderr.writelines(f"note: {note}\n" for note in outcome.notes)
         sys.stderr.write(summary_line(outcome) + "\n")
     return outcome.passes
+
+
+SEVERITY_RANK = {"Violation": 3, "Warning": 2, "Info": 1}
+
+
+def check_sheets(paths: list[str], output_format: str, severity: str) -> bool:
+    """Each fact sheet checked as the build would; findings as `file:line: severity: message`."""
+    import json
+    from pathlib import Path
+
+    from cubakg.build import check_sheet
+    from cubakg.errors import UsageError
+
+    if output_format == "turtle":
+        raise UsageError("a fact sheet's check has no SHACL report", hint="use --format text or json")
+    threshold = {"violation": 3, "warning": 2, "info": 1}.get(severity)
+    if threshold is None:
+        raise UsageError(f"unknown --severity {severity!r}", hint="use violation, warning or info")
+    checks = [check_sheet(Path(path)) for path in paths]
+    findings = [(check, finding) for check in checks for finding in check.findings]
+    passes = all(SEVERITY_RANK.get(f.severity, 3) < threshold for _, f in findings)
+    if output_format == "json":
+        document = {"conforms": not findings, "passes": passes, "sheets": [
+            {"path": str(check.path), "facts": check.facts,
+             "findings": [{"location": f.location, "severity": f.severity, "message": f.message} for f in check.findings]}
+            for check in checks]}
+        sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    else:
+        for _check, finding in findings:
+            sys.stdout.write(f"{finding.location}: {finding.severity}: {finding.message}\n")
+    counts = {name: sum(1 for _, f in findings if f.severity == name) for name in SEVERITY_RANK}
+    facts = sum(check.facts for check in checks)
+    verdict = "passes" if passes else "does not pass"
+    sys.stderr.write(f"{len(checks)} sheet(s), {facts} facts: {counts['Violation']} violations, "
+                     f"{counts['Warning']} warnings — {verdict} (--severity {severity})\n")
+    return passes
