@@ -225,3 +225,21 @@ def test_a_cache_folder_that_cannot_hold_the_store_is_an_input_error(corpus, tmp
 def test_one_place_to_query_at_a_time(corpus):
     done = cubakg_in_process("query", "overview", "--release", str(corpus), "--data", str(corpus / "cubakg.trig"))
     assert done.returncode == 2 and "only one of" in done.stderr
+
+
+def test_the_build_leaves_the_store_of_its_release_ready(tmp_path, monkeypatch):
+    """`cubakg build` makes the store as it publishes, keyed by the files it wrote."""
+    import shutil
+
+    from cubakg.build import build
+    from cubakg.query.store import store_path
+
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("CUBAKG_CACHE_DIR", str(cache))
+    out = tmp_path / "dist"
+    build(REPO, out)
+    made = [p for p in (cache / "stores").iterdir() if p.is_dir()]
+    shutil.rmtree(cache / "checksums")  # the key again from the files' bytes, not from what the build noted
+    assert made == [store_path(out)]
+    done = cubakg_in_process("query", "overview", "--release", str(out), "--format", "csv")
+    assert done.returncode == 0 and "making it" not in done.stderr

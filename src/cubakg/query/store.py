@@ -1,7 +1,7 @@
 """An on-disk Oxigraph store for a release: made once, then opened read-only by every query.
 
     from cubakg.query.store import prepare_store, open_store
-    prepare_store(Path("dist"))            # what `cubakg build` calls after writing dist/
+    prepare_store(Path("dist"))            # what `cubakg build` does before publishing dist/
     store = open_store(Path("dist"))       # what `cubakg query` uses; makes the store if missing
 
 The store is a RocksDB folder in the user's cache ($CUBAKG_CACHE_DIR, else the
@@ -32,6 +32,7 @@ import os
 import shutil
 import tempfile
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -96,28 +97,34 @@ def store_path(release_dir: Path) -> Path:
     return cache_dir() / "stores" / store_key(graphs)
 
 
-def store_key(graphs: ReleaseGraphs) -> str:
-    """A name that changes with the content of the files, the store layout and pyoxigraph's version."""
+def store_key(graphs: ReleaseGraphs, checksums: Mapping[str, str] | None = None) -> str:
+    """A name that changes with the content of the files, the store layout and pyoxigraph's version.
+
+    `checksums` gives the SHA-256 of files by name where the caller knows it (the
+    build hashes what it writes), sparing a second reading of a large release.
+    """
     import pyoxigraph
 
+    known = checksums or {}
     digest = hashlib.sha256(f"cubakg-store {STORE_LAYOUT} pyoxigraph {pyoxigraph.__version__}\n".encode())
     for role, path in (("named", graphs.named), ("merged", graphs.merged)):
         if path:
-            digest.update(f"{role} {path.name} {file_sha256(path)}\n".encode())
+            digest.update(f"{role} {path.name} {known.get(path.name) or file_sha256(path)}\n".encode())
     return digest.hexdigest()[:32]
 
 
-def prepare_store(release_dir: Path, progress=None) -> Path:
+def prepare_store(release_dir: Path, progress=None, checksums: Mapping[str, str] | None = None) -> Path:
     """Make the store of the release in `release_dir` unless it exists; return its folder.
 
-    `cubakg build` calls it after writing the release, so the first query is fast;
-    `open_store` calls it too, so a release without a store (the one packaged with
-    cubakg, or one copied from elsewhere) gets one on first use. `progress(message)`
-    hears of each step of making one.
+    `cubakg build` makes it from the release it is about to publish (its site is
+    read from it), so the first query is fast; `open_store` calls it too, so a
+    release without a store (the one packaged with cubakg, or one copied from
+    elsewhere) gets one on first use. `progress(message)` hears of each step of
+    making one; `checksums` as for `store_key`.
     """
     graphs = release_graphs(release_dir)
     stores = cache_dir() / "stores"
-    final = stores / store_key(graphs)
+    final = stores / store_key(graphs, checksums)
     if final.is_dir():
         return final
     try:
@@ -137,9 +144,9 @@ def prepare_store(release_dir: Path, progress=None) -> Path:
     return final
 
 
-def open_store(release_dir: Path):
+def open_store(release_dir: Path, progress=None, checksums: Mapping[str, str] | None = None):
     """The release's store, opened read-only (made first if it does not exist yet)."""
-    path = prepare_store(release_dir)
+    path = prepare_store(release_dir, progress, checksums)
     with contextlib.suppress(OSError):
         os.utime(path)  # the last use, which decides which old stores are removed first
     return _read_only(str(path))
@@ -265,7 +272,7 @@ def file_sha256(path: Path) -> str:
     except OSError as error:
         raise InputError(f"cannot read the release graph: {error.strerror}", location=Location(str(path))) from None
     identity = [status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns]
-    memo = cache_dir() / "checksums" / (hashlib.sha256(str(path).encode()).hexdigest()[:32] + ".json")
+    memo = _memo(path)
     with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
         remembered = json.loads(memo.read_text(encoding="utf-8"))
         if remembered["path"] == str(path) and remembered["identity"] == identity:
@@ -275,9 +282,26 @@ def file_sha256(path: Path) -> str:
             digest = hashlib.file_digest(handle, "sha256").hexdigest()
     except OSError as error:
         raise InputError(f"cannot read the release graph: {error.strerror}", location=Location(str(path))) from None
+    _remember(memo, path, identity, digest)
+    return digest
+
+
+def remember_sha256(path: Path, digest: str) -> None:
+    """Note the SHA-256 of a file just written (by the build), so a query does not read it again."""
+    path = Path(path).resolve()
+    with contextlib.suppress(OSError):
+        status = path.stat()
+        identity = [status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns]
+        _remember(_memo(path), path, identity, digest)
+
+
+def _memo(path: Path) -> Path:
+    return cache_dir() / "checksums" / (hashlib.sha256(str(path).encode()).hexdigest()[:32] + ".json")
+
+
+def _remember(memo: Path, path: Path, identity: list, digest: str) -> None:
     with contextlib.suppress(OSError):  # a cache that cannot be written only costs time
         memo.parent.mkdir(parents=True, exist_ok=True)
         scratch = memo.with_name(f".{memo.name}.{os.getpid()}")
         scratch.write_text(json.dumps({"path": str(path), "identity": identity, "sha256": digest}), encoding="utf-8")
         os.replace(scratch, memo)
-    return digest
