@@ -6,7 +6,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: release test bench bench-build bench-draft bench-load bench-site docs install install-test clean-venv
+.PHONY: release test bench bench-build bench-draft bench-load bench-site bench-queries docs install install-test clean-venv
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ bench: install-test
 # `cubakg build` of corpora of 10, 100 and 1,000 articles beside the pyoxigraph floor (README, Performance).
 bench-build: install-test
 	$(BIN)/python bench/build.py 10 100 1000
+
+# Saved queries at 10, 100 and 1,000 articles: the release's store beside --data (docs/querying.md).
+bench-queries: install-test
+	$(BIN)/python bench/queries.py 10 100 1000
 
 # `cubakg draft` on each seed article, scored against its curated sheet (docs/drafting.md).
 bench-draft: install-test

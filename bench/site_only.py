@@ -1,6 +1,6 @@
 """The site alone at one size, on a release already built: `python bench/site_only.py dist-dir-or-trig`.
 
-Loads the release's TriG into a pyoxigraph store (as the build holds it), then times
+Opens the release's query store (made first if need be, as the build does), then times
 what the build's site step does: answering the saved queries (in the background),
 rendering every page with two workers, and writing each file with its SHA-256 (as
 the build's staging folder does), into a temporary folder. Prints wall time, CPU
@@ -16,7 +16,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import pyoxigraph as ox
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
@@ -25,18 +24,18 @@ sys.path.insert(0, str(REPO / "src"))
 def main(trig: Path) -> None:
     from cubakg.query import load_saved_queries
     from cubakg.site.answers import answers_in_background
-    from cubakg.site.build import WORKERS
+    from cubakg.query.store import open_store
+    from cubakg.site.build import WORKERS, named_graph_quads
     from cubakg.site.render import site_files
 
     start = time.perf_counter()
-    store = ox.Store()
-    store.bulk_load(path=str(trig), format=ox.RdfFormat.TRIG)
+    store = open_store(trig.parent)  # the release's query store, as `cubakg build` gives the site
     loaded = time.perf_counter() - start
     ontology = (REPO / "ontology" / "cubakg.ttl").read_bytes()
     with tempfile.TemporaryDirectory(dir=REPO / "bench" / "out") as out:
         start, cpu = time.perf_counter(), time.process_time()
         files = size = 0
-        for path, data in site_files(store.quads_for_pattern(None, None, None), ontology,
+        for path, data in site_files(named_graph_quads(store), ontology,
                                      saved_queries=answers_in_background(load_saved_queries(), store),
                                      workers=WORKERS):
             target = Path(out) / path

@@ -81,3 +81,12 @@ def release_graph(dist_dir: Path):
     graph = rdflib.Graph()
     graph.parse(path, format="turtle")
     return graph
+
+
+@pytest.fixture(scope="session", autouse=True)
+def query_store_cache(tmp_path_factory):
+    """`cubakg query` keeps the release's store in a cache folder: the tests' own, never the user's."""
+    path = tmp_path_factory.mktemp("cubakg-cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CUBAKG_CACHE_DIR", str(path))
+        yield path

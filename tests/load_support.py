@@ -12,7 +12,6 @@
 from __future__ import annotations
 
 import atexit
-import io
 import os
 import secrets
 import shutil
@@ -24,7 +23,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
-from contextlib import contextmanager, redirect_stderr, redirect_stdout
+from contextlib import contextmanager
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -78,24 +77,14 @@ def environment(env: dict[str, str]):
 
 
 def cli(*args: str, env: dict[str, str] | None = None) -> Done:
-    """`cubakg ARGS` in this process. HOME is a fresh empty folder unless `env` gives one."""
-    from cubakg.cli import main
+    """`cubakg ARGS` in this process, in exactly the environment `cubakg_env(env)`; HOME is a
+    fresh empty folder unless `env` gives one."""
+    from cli_support import run_in_process
 
-    out, err = io.StringIO(), io.StringIO()
     with tempfile.TemporaryDirectory(prefix="cubakg-home-") as home:
-        full_env = cubakg_env({"HOME": home, **(env or {})})
-        saved_argv = sys.argv
-        sys.argv = ["cubakg", *args]
-        try:
-            with environment(full_env), redirect_stdout(out), redirect_stderr(err):
-                try:
-                    main()
-                    code = 0
-                except SystemExit as exit_:
-                    code = exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1)
-        finally:
-            sys.argv = saved_argv
-    return Done(code, out.getvalue(), err.getvalue())
+        with environment(cubakg_env({"HOME": home, **(env or {})})):
+            done = run_in_process(*args)
+    return Done(done.returncode, done.stdout, done.stderr)
 
 
 def run_cubakg(*args: str, env: dict[str, str] | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
@@ -649,9 +638,13 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 
 def virtuoso_term(term: dict) -> dict:
     """A SPARQL JSON term as Virtuoso's differs from the standard, normalised: Virtuoso gives
-    booleans as "1"/"0" (same value as "true"/"false")."""
+    booleans as "1"/"0" (same value as "true"/"false"), and year-month durations in months."""
     if term.get("datatype") == XSD + "boolean" and term.get("value") in ("1", "0"):
         return {**term, "value": "true" if term["value"] == "1" else "false"}
+    if term.get("datatype") == XSD + "duration" and term.get("value", "").isdigit():
+        # Virtuoso 7.2 gives a year-month duration as its number of months ("12" for "P1Y").
+        years, months = divmod(int(term["value"]), 12)
+        return {**term, "value": "P" + (f"{years}Y" if years else "") + (f"{months}M" if months or not years else "")}
     return term
 
 

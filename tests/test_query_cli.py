@@ -1,8 +1,10 @@
-"""`cubakg query` and `cubakg queries` as a user runs them: through a subprocess.
+"""`cubakg query` and `cubakg queries` as a user runs them, in the test process (the same entry
+point as the console script; a subprocess only where the process itself is the point).
 
 Covers SERVICE refusal (with a listener proving nothing left the machine), parse
 errors with line:column, unknown names, every output format read back with a
-standard reader, and endpoints that are down, slow, or want credentials.
+standard reader, a query on standard input, "no results" on standard error, and
+endpoints that are down, slow, or want credentials.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from pathlib import Path
 
 import pytest
 
+from query_support import cubakg_in_process
+
 REPO = Path(__file__).resolve().parents[1]
 CASES = Path(__file__).parent / "queries"
 MINI = CASES / "mini.trig"
@@ -29,16 +33,27 @@ ID = "https://w3id.org/cubakg/id/"
 SERVICE_CASES = json.loads((CASES / "service-cases.json").read_text(encoding="utf-8"))
 
 
-def cubakg(*args: str, env: dict[str, str] | None = None, timeout: float = 60,
-           raw: bool = False) -> subprocess.CompletedProcess:
-    """Run the CLI as a user would; the checkout's src/ is importable even when not installed.
+def cubakg(*args: str, env: dict[str, str] | None = None, timeout: float = 60, raw: bool = False,
+           stdin: str = "") -> subprocess.CompletedProcess:
+    """Run the CLI in-process with `env` set for the call; `raw` keeps stdout's line ends untouched."""
+    saved = dict(os.environ)
+    os.environ.update(env or {})
+    try:
+        done = cubakg_in_process(*args, stdin=stdin)
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    if not raw:
+        done.stdout = done.stdout.replace("\r\n", "\n")
+    return done
 
-    `raw` keeps stdout as bytes, line ends untouched.
-    """
-    environment = {**os.environ, **(env or {})}
-    environment["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO / "src"), os.environ.get("PYTHONPATH")]))
-    return subprocess.run([sys.executable, "-m", "cubakg", *args], capture_output=True, text=not raw,
-                          env=environment, timeout=timeout, cwd=REPO)
+
+def cubakg_subprocess(*args: str) -> subprocess.CompletedProcess:
+    """`python -m cubakg` in its own process; the checkout's src/ is importable even when not installed."""
+    environment = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO / "src"),
+                                                                             os.environ.get("PYTHONPATH")]))}
+    return subprocess.run([sys.executable, "-m", "cubakg", *args], capture_output=True, text=True,
+                          env=environment, timeout=60, cwd=REPO)
 
 
 def write_query(tmp_path: Path, text: str, name: str = "q.rq") -> Path:
@@ -91,7 +106,7 @@ def listener():
 
 
 def test_query_help_shows_an_example():
-    done = cubakg("query", "--help")
+    done = cubakg_subprocess("query", "--help")  # also: `python -m cubakg` works like `cubakg`
     assert done.returncode == 0
     assert "cubakg query entity --param entity=" in done.stdout
     assert "CUBAKG_ENDPOINT_TOKEN" in done.stdout
@@ -220,7 +235,7 @@ def test_csv_reads_back_with_the_csv_module(tmp_path):
     query = write_query(tmp_path, SELECT_ALL_KINDS)
     done = cubakg("query", str(query), "--data", str(MINI), "--format", "csv", raw=True)
     assert done.returncode == 0, done.stderr
-    text = done.stdout.decode("utf-8")
+    text = done.stdout
     assert text.endswith("\r\n") and text.count("\r\n") == 2  # SPARQL CSV ends lines with CRLF
     table = list(csv.reader(io.StringIO(text, newline="")))
     assert table == [
@@ -371,7 +386,7 @@ class RecordingEndpoint(http.server.BaseHTTPRequestHandler):
 def endpoint():
     handler = type("Handler", (RecordingEndpoint,), {"seen_authorization": []})
     server = http.server.HTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     yield server, handler, f"http://127.0.0.1:{server.server_address[1]}/query"
     server.shutdown()
@@ -416,6 +431,7 @@ def test_the_cli_gives_the_same_json_through_a_real_oxigraph_server():
     assert remote.returncode == 0 and local.returncode == 0, remote.stderr + local.stderr
     assert json.loads(remote.stdout) == json.loads(local.stdout)
     assert len(json.loads(local.stdout)["results"]["bindings"]) == 5
+    assert {row["entity"]["value"] for row in json.loads(local.stdout)["results"]["bindings"]} == {"De Cossio"}
 
 
 @pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
@@ -435,6 +451,31 @@ def test_a_hostile_parameter_through_the_cli_matches_nothing_and_breaks_nothing(
                   "--format", "json")
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["results"]["bindings"] == []
+
+
+def test_a_query_on_standard_input():
+    done = cubakg("query", "-", "--data", str(MINI), "--format", "csv",
+                  stdin="SELECT ?id WHERE { ?a <http://purl.org/dc/terms/identifier> ?id } ORDER BY ?id")
+    assert done.returncode == 0, done.stderr
+    assert list(csv.reader(io.StringIO(done.stdout))) == [["id"], ["000_test"], ["003_test"]]
+
+
+@pytest.mark.parametrize("output_format", ["table", "csv", "tsv", "json"])
+def test_an_empty_answer_says_no_results_on_standard_error(output_format):
+    done = cubakg("query", "entity", "--param", "entity=nobody by this name", "--data", str(MINI),
+                  "--format", output_format)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == "no results\n"
+    if output_format == "json":
+        assert json.loads(done.stdout)["results"]["bindings"] == []
+    found = cubakg("query", "entity", "--param", "entity=De Cossio", "--data", str(MINI), "--format", output_format)
+    assert found.returncode == 0 and found.stderr == ""
+
+
+def test_a_release_folder_without_a_graph_is_an_input_error(tmp_path):
+    done = cubakg("query", "overview", "--release", str(tmp_path))
+    assert done.returncode == 3
+    assert "cubakg.trig" in done.stderr and "Traceback" not in done.stderr
 
 
 @pytest.mark.skipif(not (REPO / "dist" / "cubakg.trig").is_file(), reason="no release in dist/")

@@ -1,8 +1,17 @@
 """Each competency question's saved query, run on the release, gives the answer the articles support.
 
 The expected answers are written here by hand from the two articles (seeds/*.txt),
-docs/competency-questions.md and the registry's labels, not copied from a run.
-The release under test is $CUBAKG_RELEASE_DIR, else dist/.
+docs/competency-questions.md and the registry's labels, not copied from a run. The
+queries run as `cubakg query NAME` runs them: on the release's on-disk store. The
+release under test is $CUBAKG_RELEASE_DIR, else dist/.
+
+Three expectations changed when the queries were rewritten to answer a corpus of any
+size (issue 15), each said where it is tested: cq10 asks for people in more than one
+article (with two articles, the people in both); cq11 needs the fact it is asked
+about (listing every quote of a corpus is article-facts' job, article by article);
+overview no longer counts triples (a distinct count of every triple of a 1,000-article
+corpus takes seconds; void.ttl states it). Parameters are bound by substitution, which
+keeps the value in the answer: rows compared across parameter spellings leave it out.
 """
 
 from __future__ import annotations
@@ -29,9 +38,14 @@ pytestmark = pytest.mark.skipif(not TRIG.is_file(), reason=f"no release at {RELE
 
 
 def rows(name: str, *params: str) -> list[dict[str, str]]:
-    """The query's rows on the release, each value as a plain string."""
-    answer = run_query(name, [parse_parameter(p) for p in params], data=[TRIG])
+    """The query's rows on the release's store, each value as a plain string."""
+    answer = run_query(name, [parse_parameter(p) for p in params], release=RELEASE)
     return [{key: term.value for key, term in row.items()} for row in answer.result.rows]
+
+
+def without(column: str, found: list[dict[str, str]]) -> list[dict[str, str]]:
+    """The rows without one column: the parameter's value as given, which differs between spellings."""
+    return [{key: value for key, value in row.items() if key != column} for row in found]
 
 
 def article_text(article_iri: str) -> str:
@@ -192,11 +206,12 @@ def test_cq09_events_dated_relative_to_one_another():
     assert {r["other"] for r in found} == {WASHINGTON_ROUND}
 
 
-def test_cq10_people_in_both_articles():
-    found = rows("cq10-people-in-both-articles")
-    # Barack Obama is named only in 003 ("his predecessor Barack Obama"); 000 says "The Obama
-    # administration" and never names him.
+def test_cq10_people_in_more_than_one_article():
+    # For two articles, "in more than one article" is "in both". Barack Obama is named only in
+    # 003 ("his predecessor Barack Obama"); 000 says "The Obama administration" and never names him.
+    found = rows("cq10-people-in-several-articles")
     assert {r["name"] for r in found} == {"Carlos Fernandez de Cossio", "Joe Biden", "Donald Trump"}
+    assert {r["articles"] for r in found} == {"2"}
     roles = {(r["name"], r["article"], r.get("role")) for r in found}
     assert ("Carlos Fernandez de Cossio", A003, "participant: head of delegation") in roles
     assert ("Carlos Fernandez de Cossio", A000, "participant: host") in roles
@@ -206,19 +221,30 @@ def test_cq10_people_in_both_articles():
         assert {r["article"] for r in found if r["name"] == name} == {A000, A003}
 
 
-def test_cq11_every_quote_is_at_its_offsets_in_its_article():
-    found = rows("cq11-evidence")
-    assert found
+def test_cq10_keeps_its_former_name():
+    assert rows("cq10-people-in-both-articles") == rows("cq10-people-in-several-articles")
+
+
+@pytest.mark.parametrize("article", [A000, A003], ids=["000", "003"])
+def test_cq11_every_quote_of_every_fact_is_at_its_offsets_in_its_article(article):
+    # Every node with evidence in the article (article-facts lists them), asked about one by one.
     texts = {A000: article_text(A000), A003: article_text(A003)}
-    for r in found:
-        assert texts[r["article"]][int(r["start"]):int(r["end"])] == r["exact"]
-        assert r["matchesText"] == "true"
+    nodes = {r["node"] for r in rows("article-facts", f"article=<{article}>")}
+    assert nodes
+    for node in sorted(nodes):
+        found = rows("cq11-evidence", f"fact=<{node}>")
+        assert found and {r["node"] for r in found} == {node}
+        assert article in {r["article"] for r in found}
+        for r in found:
+            assert texts[r["article"]][int(r["start"]):int(r["end"])] == r["exact"]
+            assert r["matchesText"] == "true"
 
 
 def test_cq11_fact_parameter_by_iri_or_id_name():
     by_iri = rows("cq11-evidence", f"fact=<{WASHINGTON_ROUND}>")
     by_name = rows("cq11-evidence", "fact=id:event/talks-round-washington-2022-04")
-    assert by_iri == by_name
+    assert without("fact", by_iri) == without("fact", by_name)
+    assert {r["fact"] for r in by_name} == {"id:event/talks-round-washington-2022-04"}
     assert {r["node"] for r in by_iri} == {WASHINGTON_ROUND}
     assert {r["article"] for r in by_iri} == {A000, A003}
     assert any("American and Cuban officials are due to meet in Washington on Thursday" in r["exact"] for r in by_iri)
@@ -246,13 +272,9 @@ def test_cq13_routes():
     assert {r.get("destination") for r in found} == {"United States"}
 
 
-def test_overview_counts_the_articles_and_the_distinct_triples():
-    import pyoxigraph as ox
-
+def test_overview_counts_the_articles_and_the_instances_of_classes():
     found = rows("overview")
-    triples = [r for r in found if r["kind"] == "triples"]
-    distinct = {(q.subject, q.predicate, q.object) for q in ox.parse(path=str(TRIG))}
-    assert [int(r["count"]) for r in triples] == [len(distinct)]
+    assert {r["kind"] for r in found} == {"instances of class", "nodes derived from article"}
     classes = {r["item"]: int(r["count"]) for r in found if r["kind"] == "instances of class"}
     assert classes["https://schema.org/NewsArticle"] == 2
     assert classes["https://w3id.org/cubakg/ontology#TalksRound"] == 2
@@ -262,7 +284,8 @@ def test_overview_counts_the_articles_and_the_distinct_triples():
 def test_entity_by_label_alias_or_iri():
     by_alias = rows("entity", "entity=De Cossio")
     by_iri = rows("entity", f"entity=<{COSSIO}>")
-    assert by_alias == by_iri
+    assert without("entity", by_alias) == without("entity", by_iri)
+    assert {r["entity"] for r in by_alias} == {"De Cossio"}
     assert {r["match"] for r in by_alias} == {COSSIO}
     incoming = {(r["property"], r["value"]) for r in by_alias if r["direction"] == "in"}
     assert ("http://www.w3.org/ns/org#heldBy", ID + "post/cuba-deputy-foreign-minister") in incoming
@@ -277,8 +300,9 @@ def test_article_facts_follow_the_text():
     assert starts == sorted(starts)
     for r in found:
         assert text[int(r["start"]):int(r["end"])] == r["exact"]
-    assert rows("article-facts", "article=003_04d8b4ff46bc92ce") == found
-    assert rows("article-facts", f"article=<{A003}>") == found
+    assert {r["articleId"] for r in found} == {"003_04d8b4ff46bc92ce"}
+    assert without("article", rows("article-facts", "article=003_04d8b4ff46bc92ce")) == without("article", found)
+    assert without("article", rows("article-facts", f"article=<{A003}>")) == without("article", found)
     # The headline is the first words of the text.
     assert found[0]["exact"].startswith("US and Cuban officials to hold talks amid tensions over migration")
 

@@ -1,10 +1,11 @@
-"""The table's readable forms: prefixed names, and cutting long values."""
+"""The table's readable forms: prefixed names, cutting long values, and fitting a terminal."""
 
 from __future__ import annotations
 
 import pytest
 
-from cubakg.query.formats import KNOWN_PREFIXES, cut, cut_middle, shorten
+from cubakg.namespaces import PREFIXES as KNOWN_PREFIXES
+from cubakg.query.formats import Cell, Table, cut, cut_middle, fitting_cap, plain_table, shorten
 
 
 @pytest.mark.parametrize(
@@ -51,3 +52,25 @@ def test_literals_are_cut_at_the_end(text, width, expected):
 )
 def test_iris_are_cut_in_the_middle(text, width, expected):
     assert cut_middle(text, width) == expected
+
+
+@pytest.mark.parametrize(
+    "widths, room, cap",
+    [
+        ([10, 20, 30], 60, None),  # fits as it is
+        ([10, 20, 30], 50, 20),  # the widest cut to the next: 10 + 20 + 20
+        ([10, 20, 30], 40, 15),  # 10 + 15 + 15
+        ([4, 50, 50], 20, 8),  # 4 + 8 + 8
+        ([40, 40, 40], 10, 6),  # never below six characters, even if it still does not fit
+    ],
+)
+def test_the_widest_columns_are_cut_to_fit(widths, room, cap):
+    assert fitting_cap(widths, room) == cap
+
+
+def test_a_table_fitted_to_a_terminal_keeps_every_line_within_its_width():
+    table = Table(["who", "what"], [[Cell("https://w3id.org/cubakg/id/person/joe-biden" * 2, "iri"),
+                                     Cell("a long literal " * 10)]], 1)
+    text = plain_table(table, cell_width=60, total_width=50)
+    assert all(len(line) <= 50 for line in text.splitlines())
+    assert "…" in text

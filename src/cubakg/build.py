@@ -57,6 +57,7 @@ class Project:
 def build(project_dir: Path, out_dir: Path | None = None, progress: Progress | None = None) -> BuildSummary:
     """Build the release of the project in `project_dir` into `out_dir` (default dist/)."""
     from cubakg import anchor, describe, emit, jsonld, mint, parallel, publish, read, resolve, validate
+    from cubakg.query.store import open_store, remember_sha256
     from cubakg.site.build import write_site
     from cubakg.site.void import add_publication
 
@@ -91,7 +92,10 @@ def build(project_dir: Path, out_dir: Path | None = None, progress: Progress | N
         checking = validate.start_check(staging.root / res.GRAPH_NTRIPLES, project.shapes, ontology)
         write_graph_files(assembly)
         write_other_files(staging, ontology, project)
-        release = release_store(staging.root / res.GRAPH_TRIG)
+        # The query store of the release, made now: the site and the VoID read it, and the
+        # first `cubakg query` finds it ready. It is keyed by the files' checksums, so a
+        # build that fails below leaves only an unused store in the cache.
+        release = open_store(staging.root, progress=say, checksums=graph_checksums(staging))
         outcome = checking.result()
         if not outcome.conforms:
             raise NonConformingError(
@@ -107,6 +111,8 @@ def build(project_dir: Path, out_dir: Path | None = None, progress: Progress | N
         write_site(release, staging, ontology.data)
         files = sorted(staging.files)
         staging.commit()
+    for name, digest in graph_checksums(staging).items():
+        remember_sha256(out_dir / name, digest)
 
     facts_by_kind = Counter(record.fact.kind for article in articles for record in article.facts)
     question, answer = example_answer(release)
@@ -186,17 +192,13 @@ SELECT DISTINCT ?name ?post WHERE {
 """
 
 
-def release_store(trig: Path):
-    """The release just written, in a fresh store: what the site and the example answer read."""
-    import pyoxigraph
-
-    store = pyoxigraph.Store()
-    store.bulk_load(path=trig, format=pyoxigraph.RdfFormat.TRIG)
-    return store
+def graph_checksums(staging) -> dict[str, str]:
+    """The SHA-256 of the graph files the query store is made from, as the build wrote them."""
+    return {name: staging.files[name].sha256 for name in (res.GRAPH_TRIG, res.GRAPH_NTRIPLES) if name in staging.files}
 
 
 def example_answer(store) -> tuple[str, list[str]]:
-    rows = store.query(EXAMPLE_QUERY, use_default_graph_as_union=True)
+    rows = store.query(EXAMPLE_QUERY)
     return EXAMPLE_QUESTION, [row["name"].value + (f" — {row['post'].value}" if row["post"] else "") for row in rows]
 
 

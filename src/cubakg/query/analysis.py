@@ -1,12 +1,17 @@
-"""Read a query before running it: its form, whether it calls SERVICE, and where it fails to parse.
+"""Read a query before running it: its form, whether it calls SERVICE, its prefixes, where it fails to parse.
 
-We parse with rdflib's SPARQL parser and inspect the parse tree, never the text,
-so `SERVICE` inside a comment or a string does not count and one written in any
-case or spacing does.
+The full reading parses with rdflib's SPARQL parser and inspects the parse tree,
+never the text, so `SERVICE` inside a comment or a string does not count and one
+written in any case or spacing does. That parser is slow to load (about half a
+second), so a local query on Oxigraph takes it only when it must: when the word
+SERVICE appears outside comments, strings and IRIs, when Oxigraph cannot parse the
+query (rdflib's messages point at the mistake), or for --limit/--offset on a query
+that may have its own. Everything else comes from cheap readings of the text.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from cubakg.errors import InputError, Location, UsageError
@@ -37,17 +42,17 @@ def analyse(query: str, source: str) -> QueryShape:
     """Parse `query` (read from `source`, for messages) and describe it."""
     parsed = parse(query, source)
     body = parsed[1]
-    prefixes = _declared_prefixes(parsed[0])
+    prefixes = _prologue_prefixes(parsed[0])
     _refuse_undeclared_prefixes(parsed, prefixes, query, source)
     return QueryShape(
         form=FORMS.get(body.name, "select"),
         calls_service=_contains(parsed, "ServiceGraphPattern"),
-        orders=body.get("orderby") is not None,
+        orders="orderby" in body,  # (CompValue.get returns the key itself when it is absent)
         prefixes=prefixes,
     )
 
 
-def _declared_prefixes(prologue) -> dict[str, str]:
+def _prologue_prefixes(prologue) -> dict[str, str]:
     """The query's PREFIX declarations, for printing its results with the same names."""
     return {
         str(declaration.get("prefix") or ""): str(declaration["iri"])
@@ -110,6 +115,50 @@ def _pname_prefixes(node) -> set[str]:
         for child in node:
             found |= _pname_prefixes(child)
     return found
+
+
+def may_call_service(query: str) -> bool:
+    """False only when the query certainly has no SERVICE clause: the keyword is nowhere in its syntax.
+
+    A `\\u` escape could spell the keyword, so a query holding one is read in full.
+    """
+    from cubakg.query.sparql_text import masked
+
+    return bool(SERVICE_WORD.search(masked(query))) or "\\u" in query.lower()
+
+
+SERVICE_WORD = re.compile(r"(?<![\w?$:])service(?![\w:])", re.IGNORECASE)
+# The prologue: comments, BASE and PREFIX declarations, before the query form.
+PROLOGUE_ITEM = re.compile(
+    r"\s*(?:#[^\n]*(?:\n|$)|BASE\s*<[^>]*>|PREFIX\s+(?P<prefix>[^\s:]*):\s*<(?P<iri>[^>]*)>)", re.IGNORECASE)
+
+
+def declared_prefixes(query: str) -> dict[str, str]:
+    """The PREFIX declarations of the query's prologue, read without a parser: `{"ckg": "https://…#"}`."""
+    prefixes: dict[str, str] = {}
+    position = 0
+    while match := PROLOGUE_ITEM.match(query, position):
+        if match.end() == position:
+            break
+        if match.group("iri") is not None:
+            prefixes[match.group("prefix")] = match.group("iri")
+        position = match.end()
+    return prefixes
+
+
+def ends_with_solution_modifiers(query: str, source: str) -> bool:
+    """Whether the query already ends with LIMIT, OFFSET or a trailing VALUES block."""
+    from cubakg.query.sparql_text import masked
+
+    if not re.search(r"\b(LIMIT|OFFSET|VALUES)\b", masked(query), re.IGNORECASE):
+        return False
+    body = parse(query, source)[1]
+    return "limitoffset" in body or "valuesClause" in body
+
+
+def orders(query: str) -> bool:
+    """Whether the query has ORDER BY (its rows come in a stated order)."""
+    return analyse(query, "<query>").orders
 
 
 def refuse_service(shape: QueryShape, source: str) -> None:

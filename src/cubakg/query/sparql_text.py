@@ -1,9 +1,13 @@
-"""Safe edits to SPARQL text: RDF terms written with escaping, and parameters bound by VALUES.
+"""Query parameters (`--param name=value`), and the little reading of SPARQL text they need.
 
-A parameter value is never pasted into the query. It becomes one RDF term, written
-with SPARQL's escaping rules, inside a `VALUES` block that is inserted right after
-the `{` that opens the query's WHERE clause. Finding that brace needs a small
-lexer that skips comments, strings and IRIs, so text inside them cannot mislead it.
+Locally a parameter is never written into the query: it is handed to the engine as
+an RDF term (pyoxigraph's `substitutions`, rdflib's `initBindings`), so no value can
+change what the query says. The SPARQL 1.1 Protocol has no way to send a binding,
+so for a remote endpoint, and only there, the term is written into the text: one
+`VALUES` row placed right after the `{` that opens the WHERE clause, the term
+written by pyoxigraph with N-Triples escaping. Finding that brace takes a small
+lexer that skips comments, strings and IRIs, so text inside them cannot mislead it;
+the same lexer tells which variables a query mentions.
 """
 
 from __future__ import annotations
@@ -24,8 +28,77 @@ UNICODE_ESCAPE = re.compile(r"\\[uU]")
 
 
 @dataclass(frozen=True)
+class Parameter:
+    """A `--param name=value`: the variable's name and the RDF term (a pyoxigraph NamedNode or Literal)."""
+
+    name: str
+    term: object
+
+
+def parse_parameter(argument: str) -> Parameter:
+    """Read `name=value`. A value written `<…>` is an IRI; anything else is a string literal."""
+    import pyoxigraph as ox
+
+    name, separator, value = argument.partition("=")
+    name = name.strip().lstrip("?$")
+    if not separator or not VARIABLE_NAME.match(name):
+        raise UsageError(
+            f"bad --param {argument!r}: expected name=value",
+            hint='e.g. --param entity="Joe Biden" or --param entity=<https://w3id.org/cubakg/id/person/joe-biden>',
+        )
+    if value.startswith("<") and value.endswith(">") and len(value) >= 2:
+        try:
+            return Parameter(name, ox.NamedNode(value[1:-1]))
+        except ValueError as error:
+            raise UsageError(
+                f"not a valid absolute IRI: {value} ({error})",
+                hint='an IRI has a scheme (https:) and no spaces or any of <>"{}|^`\\, '
+                     "e.g. <https://w3id.org/cubakg/id/person/joe-biden>",
+            ) from None
+    if UNICODE_ESCAPE.search(value):
+        # A remote query carries the value as text, where SPARQL reads \u escapes even after
+        # a backslash, and engines differ on it (rdflib turns "\\u0022" into a quote): such a
+        # value could not be sent faithfully, so it is refused everywhere alike.
+        raise UsageError(
+            f"--param {name}: a value cannot contain a backslash followed by u or U",
+            hint="write the character itself instead of a \\u escape",
+        )
+    return Parameter(name, ox.Literal(value))
+
+
+def check_parameters(query: str, parameters: list[Parameter]) -> None:
+    """Each parameter once, each naming a variable the query mentions."""
+    names = [p.name for p in parameters]
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        raise UsageError(f"--param given more than once for: {', '.join(duplicates)}")
+    if not parameters:
+        return
+    mentioned = variables_in(query)
+    unknown = [n for n in names if n not in mentioned]
+    if unknown:
+        raise UsageError(
+            f"the query has no variable ?{unknown[0]} to bind",
+            hint=f"its variables are: {', '.join('?' + v for v in sorted(mentioned)) or 'none'}",
+        )
+
+
+def bind_parameters(query: str, parameters: list[Parameter]) -> str:
+    """For an endpoint only: the query with one `VALUES` row binding every parameter, first in its WHERE clause."""
+    if not parameters:
+        return query
+    insert_at = where_clause_opening(query)
+    header = " ".join(f"?{p.name}" for p in parameters)
+    row = " ".join(str(p.term) for p in parameters)  # N-Triples syntax, which SPARQL reads alike
+    return f"{query[:insert_at]}\n  VALUES ({header}) {{ ({row}) }}\n{query[insert_at:]}"
+
+
+# --- the lexer ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
 class Token:
-    kind: str  # "brace-open", "brace-close", "word", "variable", "other"
+    kind: str  # "brace-open", "brace-close", "word", "variable"
     text: str
     start: int
 
@@ -50,11 +123,8 @@ def tokens(query: str) -> list[Token]:
         elif char in "?$" and (match := VARIABLE.match(query, position)):
             found.append(Token("variable", match.group(1), position))
             position = match.end()
-        elif char == "{":
-            found.append(Token("brace-open", char, position))
-            position += 1
-        elif char == "}":
-            found.append(Token("brace-close", char, position))
+        elif char in "{}":
+            found.append(Token("brace-open" if char == "{" else "brace-close", char, position))
             position += 1
         elif match := WORD.match(query, position):
             found.append(Token("word", match.group(0), position))
@@ -129,78 +199,3 @@ def where_clause_opening(query: str) -> int:
                     return after[0].start + 1
                 break
     raise UsageError("the CONSTRUCT query has no WHERE clause `{ … }` to bind parameters in")
-
-
-# --- RDF terms -----------------------------------------------------------------
-
-_STRING_ESCAPES = {
-    "\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f",
-}
-
-
-def string_literal(value: str) -> str:
-    """A SPARQL string literal for any text; quotes, backslashes and line breaks escaped."""
-    return '"' + "".join(_STRING_ESCAPES.get(char, char) for char in value) + '"'
-
-
-def iri_term(iri: str) -> str:
-    """A SPARQL IRI term; refuses characters an IRI cannot hold rather than escaping them."""
-    if not IRIREF.fullmatch(f"<{iri}>"):
-        raise UsageError(
-            f"not a valid IRI: <{iri}>",
-            hint="an IRI cannot contain spaces or any of <>\"{}|^`\\",
-        )
-    if ":" not in iri:
-        raise UsageError(f"not an absolute IRI: <{iri}>", hint="write the full IRI, e.g. <https://w3id.org/cubakg/id/person/joe-biden>")
-    return f"<{iri}>"
-
-
-@dataclass(frozen=True)
-class Parameter:
-    """A `--param name=value`: the variable name and the term written as SPARQL."""
-
-    name: str
-    term: str
-
-
-def parse_parameter(argument: str) -> Parameter:
-    """Read `name=value`. A value written `<…>` is an IRI; anything else is a string literal."""
-    name, separator, value = argument.partition("=")
-    name = name.strip().lstrip("?$")
-    if not separator or not VARIABLE_NAME.match(name):
-        raise UsageError(
-            f"bad --param {argument!r}: expected name=value",
-            hint='e.g. --param entity="Joe Biden" or --param entity=<https://w3id.org/cubakg/id/person/joe-biden>',
-        )
-    if value.startswith("<") and value.endswith(">") and len(value) >= 2:
-        return Parameter(name, iri_term(value[1:-1]))
-    if UNICODE_ESCAPE.search(value):
-        # SPARQL reads \u escapes even in escaped text, and engines differ on it (rdflib
-        # turns "\\u0022" into a quote), so such a value could not be bound faithfully.
-        raise UsageError(
-            f"--param {name}: a value cannot contain a backslash followed by u or U",
-            hint="write the character itself instead of a \\u escape",
-        )
-    return Parameter(name, string_literal(value))
-
-
-def bind_parameters(query: str, parameters: list[Parameter]) -> str:
-    """The query with one `VALUES` row binding every parameter, first thing in its WHERE clause."""
-    if not parameters:
-        return query
-    names = [p.name for p in parameters]
-    duplicates = sorted({n for n in names if names.count(n) > 1})
-    if duplicates:
-        raise UsageError(f"--param given more than once for: {', '.join(duplicates)}")
-    mentioned = variables_in(query)
-    unknown = [n for n in names if n not in mentioned]
-    if unknown:
-        raise UsageError(
-            f"the query has no variable ?{unknown[0]} to bind",
-            hint=f"its variables are: {', '.join('?' + v for v in sorted(mentioned)) or 'none'}",
-        )
-    insert_at = where_clause_opening(query)
-    header = " ".join(f"?{p.name}" for p in parameters)
-    row = " ".join(p.term for p in parameters)
-    values = f"\n  VALUES ({header}) {{ ({row}) }}\n"
-    return query[:insert_at] + values + query[insert_at:]

@@ -20,13 +20,13 @@ TOTAL_BUDGET_S = 8.0  # for all of them: past it, the rest are listed without an
 def _answer(store, text: str, connection) -> None:
     from cubakg.query.engines import _from_oxigraph
 
-    answer = store.query(text, use_default_graph_as_union=True)
+    answer = store.query(text)
     connection.send(_from_oxigraph(answer, "construct"))
     connection.close()
 
 
 def saved_answers(queries, store, budget_s: float = BUDGET_S) -> list[SavedAnswer]:
-    """Each saved query with its answer on `store` (queries see the union of its graphs).
+    """Each saved query with its answer on `store` (queries see its default graph, the merge of the release's graphs, as `cubakg query` does).
 
     Queries that need a parameter, or that outrun the budget, are listed without an answer.
     """
@@ -93,7 +93,7 @@ def _within_budget(store, text: str, budget_s: float, context):
     if context is None:  # no fork (not on Linux or macOS): answer in this process
         from cubakg.query.engines import _from_oxigraph
 
-        return _from_oxigraph(store.query(text, use_default_graph_as_union=True), "construct")
+        return _from_oxigraph(store.query(text), "construct")
     receiving, sending = context.Pipe(duplex=False)
     worker = context.Process(target=_answer, args=(store, text, sending), daemon=True)
     worker.start()

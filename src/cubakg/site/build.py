@@ -29,9 +29,14 @@ def write_site(store: ox.Store, staging, ontology_turtle: bytes) -> None:
     written = Path(staging.root)
     void = ox.parse((written / res.DESCRIPTION).read_bytes(), format=ox.RdfFormat.TURTLE)
     for path, data in site_files(
-        store.quads_for_pattern(None, None, None), ontology_turtle, void=void,
+        named_graph_quads(store), ontology_turtle, void=void,
         saved_queries=answers_in_background(load_saved_queries(), store),
         ontology_html=(written / res.ONTOLOGY_DOC).read_text(encoding="utf-8"), workers=WORKERS,
     ):
         staging.write(f"{SITE_DIR}/{path}", data)
     staging.write(W3ID_FILE, w3id_htaccess())
+
+
+def named_graph_quads(store: ox.Store):
+    """The quads of the release's named graphs (the query store's default graph is their merge)."""
+    return (quad for quad in store.quads_for_pattern(None, None, None) if not isinstance(quad.graph_name, ox.DefaultGraph))

@@ -43,16 +43,16 @@ def add_publication(void: set[tuple[str, str, str]], store: ox.Store) -> None:
         "another store (`cubakg load`), the release answers at that store's address."))
     add(release, DCTERMS.publisher, text(PUBLISHER))
     add(release, DCAT.landingPage, iri(PUBLIC_BASE))
-    typed = sorted({quad.subject.value for quad in store.quads_for_pattern(None, ox.NamedNode(RDF_TYPE), None)
+    typed = sorted({quad.subject.value for quad in store.quads_for_pattern(None, ox.NamedNode(RDF_TYPE), None, ox.DefaultGraph())
                     if isinstance(quad.subject, ox.NamedNode) and quad.subject.value.startswith(NS_ID)})
     for kind in EXAMPLE_KINDS:
         example = next((s for s in typed if s.startswith(f"{NS_ID}{kind}/")), None)
         if example:
             add(release, VOID.exampleResource, iri(example))
-    articles = {q.subject.value for q in store.quads_for_pattern(None, ox.NamedNode(RDF_TYPE), ox.NamedNode(NEWS_ARTICLE))}
+    articles = {q.subject.value for q in store.quads_for_pattern(None, ox.NamedNode(RDF_TYPE), ox.NamedNode(NEWS_ARTICLE), ox.DefaultGraph())}
     for article in sorted(articles):
         add(release, VOID.rootResource, iri(article))
-    links = {(q.subject.value, q.object.value) for q in store.quads_for_pattern(None, ox.NamedNode(OWL_NS.sameAs), None)
+    links = {(q.subject.value, q.object.value) for q in store.quads_for_pattern(None, ox.NamedNode(OWL_NS.sameAs), None, ox.DefaultGraph())
              if isinstance(q.object, ox.NamedNode) and q.object.value.startswith(WIKIDATA_ENTITY)}
     if links:
         linkset = f"{release}/linkset/wikidata"
