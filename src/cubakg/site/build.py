@@ -39,4 +39,5 @@ def write_site(store: ox.Store, staging, ontology_turtle: bytes) -> None:
 
 def named_graph_quads(store: ox.Store):
     """The quads of the release's named graphs (the query store's default graph is their merge)."""
-    return (quad for quad in store.quads_for_pattern(None, None, None) if not isinstance(quad.graph_name, ox.DefaultGraph))
+    for graph in store.named_graphs():
+        yield from store.quads_for_pattern(None, None, None, graph)
