@@ -42,8 +42,15 @@ sys.path.insert(0, str(REPO / "bench"))
 
 
 def measure(command: list[str], output: Path, timeout: float) -> dict:
-    """Run a command, its stdout to a file; wall seconds, peak RSS (MB), exit code."""
+    """Run a command, its stdout to a file; wall seconds, peak RSS (MB), exit code.
+
+    `peak_mb` is the largest single process's peak resident set (from wait4);
+    `tree_peak_mb` the peak, sampled every 50 ms, of the proportional set size
+    summed over the process and all its descendants (pages shared after a fork
+    counted once), which is what a command with worker processes holds in all.
+    """
     started = time.perf_counter()
+    tree_peak = 0
     with output.open("wb") as sink, open(os.devnull, "wb") as quiet:
         process = subprocess.Popen(command, stdout=sink, stderr=quiet, cwd=REPO, start_new_session=True,
                                    env=dict(os.environ, PYTHONPATH=str(REPO / "src")))
@@ -56,9 +63,27 @@ def measure(command: list[str], output: Path, timeout: float) -> dict:
                 os.killpg(process.pid, signal.SIGKILL)
                 os.wait4(process.pid, 0)
                 return {"seconds": None, "peak_mb": None, "exit": None, "timed_out": timeout}
+            tree_peak = max(tree_peak, tree_pss_kb(process.pid))
             time.sleep(0.05)
     return {"seconds": round(time.perf_counter() - started, 2), "peak_mb": round(usage.ru_maxrss / 1024),
-            "exit": os.waitstatus_to_exitcode(status)}
+            "tree_peak_mb": round(tree_peak / 1024) or None, "exit": os.waitstatus_to_exitcode(status)}
+
+
+def tree_pss_kb(pid: int) -> int:
+    """The proportional set size (kB) of process `pid` and its descendants (Linux; 0 elsewhere)."""
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            for line in Path(f"/proc/{current}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1])
+                    break
+            for task in Path(f"/proc/{current}/task").iterdir():
+                todo += [int(child) for child in (task / "children").read_text().split()]
+        except (OSError, ValueError):
+            continue  # gone meanwhile, or not Linux
+    return total
 
 
 def data_file(label: str) -> Path:

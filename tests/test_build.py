@@ -72,6 +72,16 @@ def test_two_builds_are_byte_identical(fresh_build, tmp_path):
     assert tree_digest(first) == tree_digest(second)
 
 
+def test_a_build_without_the_site_writes_the_same_release_less_the_site(fresh_build, tmp_path):
+    _, full = fresh_build
+    lean = tmp_path / "dist"
+    result = run_build(ROOT, "--out", str(lean), "--no-site", hash_seed=3)
+    assert result.returncode == 0, result.stderr
+    site_parts = ("site/", "w3id/")
+    expected = {name: digest for name, digest in tree_digest(full).items() if not name.startswith(site_parts)}
+    assert tree_digest(lean) == expected
+
+
 def test_build_prints_a_summary_and_an_answer(fresh_build):
     result, _ = fresh_build
     sheets = [p for p in (ROOT / "seeds").glob("*.yaml") if p.name != "registry.yaml"]

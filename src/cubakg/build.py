@@ -54,8 +54,14 @@ class Project:
         return self.root / "shapes" / res.SHAPES_FILE.name
 
 
-def build(project_dir: Path, out_dir: Path | None = None, progress: Progress | None = None) -> BuildSummary:
-    """Build the release of the project in `project_dir` into `out_dir` (default dist/)."""
+def build(project_dir: Path, out_dir: Path | None = None, progress: Progress | None = None,
+          site: bool = True) -> BuildSummary:
+    """Build the release of the project in `project_dir` into `out_dir` (default dist/).
+
+    `site=False` leaves out the browsable site (site/ and w3id/): on a large corpus it
+    costs more than the rest of the build, and the graph files, queries and store do
+    not need it.
+    """
     from cubakg import anchor, describe, emit, jsonld, mint, parallel, publish, read, resolve, validate
     from cubakg.query.store import open_store, remember_sha256
     from cubakg.site.build import write_site
@@ -107,8 +113,9 @@ def build(project_dir: Path, out_dir: Path | None = None, progress: Progress | N
         void = describe.describe_release(assembly.stats, staging.files, ontology)
         add_publication(void, release)  # the site issue's additions: endpoint, examples, links, publisher
         staging.write(res.DESCRIPTION, publish.turtle(void, describe.VOID_PREFIXES))
-        # Temporary wiring of the site (issue 13) until the publish stage calls render_site itself.
-        write_site(release, staging, ontology.data)
+        if site:
+            say("writing the site")
+            write_site(release, staging, ontology.data)
         files = sorted(staging.files)
         staging.commit()
     for name, digest in graph_checksums(staging).items():
