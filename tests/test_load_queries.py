@@ -46,19 +46,11 @@ ONE_GRAPH = "https://example.org/cubakg-all"
 VIRTUOSO_DEVIATIONS = {
     "article-facts": "Virtuoso 7.2 evaluates FILTER(STRSTARTS(…) || sameTerm(?kind, qb:Observation)) as false "
                      "where only sameTerm holds: observations lose their kind",
-    "cq08-visa-policy-changes": "Virtuoso 7.2 gives STR() of an unbound variable as \"\" instead of an error, "
-                                "so COALESCE(CONCAT(\"after \", STR(?unbound)), …) yields \"after \"",
     "cq07-statements-by-speaker": "Virtuoso 7.2 returns no rows where the speaker is found by an OPTIONAL whose "
                                   "FILTER reads ?who, bound by a BIND before it (a LeftJoin filter sees both "
                                   "sides); Oxigraph and rdflib answer",
     "entity": "Virtuoso 7.2 returns no rows where the entity is found by an OPTIONAL whose FILTER reads ?who, "
               "bound by a BIND before it (as cq07); Oxigraph and rdflib answer",
-    "purposes": "Virtuoso 7.2 gives STR() of an unbound variable as \"\" instead of an error, so "
-                "COALESCE(?label, CONCAT(…, STR(?unbound), …), ?summary) yields \":  \" instead of the summary",
-    "periods": "Virtuoso 7.2 gives STR() of an unbound variable as \"\" instead of an error, "
-               "so COALESCE(…, CONCAT(\"within \", STR(?unbound)), …) yields \"within \"",
-    "timeline": "Virtuoso 7.2 gives STR() of an unbound variable as \"\" instead of an error, "
-                "so COALESCE(CONCAT(\"after \", STR(?unbound)), …) yields \"after \"",
     "cq11-evidence": "Virtuoso 7.2's SPARQL compiler rejects FILTER(!BOUND(?fact) || sameTerm(?node, ?fact) …) "
                      "when ?fact is never bound (error SP031)",
 }
