@@ -243,3 +243,19 @@ def test_the_build_leaves_the_store_of_its_release_ready(tmp_path, monkeypatch):
     assert made == [store_path(out)]
     done = cubakg_in_process("query", "overview", "--release", str(out), "--format", "csv")
     assert done.returncode == 0 and "making it" not in done.stderr
+
+
+def test_a_build_whose_cache_cannot_hold_the_store_still_publishes(tmp_path, monkeypatch):
+    """The store is a convenience: the build warns and reads the release in memory instead."""
+    from cubakg.build import build
+
+    blocked = tmp_path / "cache-is-a-file"
+    blocked.write_text("not a folder")
+    monkeypatch.setenv("CUBAKG_CACHE_DIR", str(blocked))
+    out = tmp_path / "dist"
+    summary = build(REPO, out)
+    assert any("cannot make the query store" in note for note in summary.notes)
+    assert (out / "cubakg.trig").is_file() and (out / "site" / "index.html").is_file()
+    assert summary.example_answer  # read from the release in memory
+    site = sorted(path.relative_to(out) for path in (out / "site").rglob("*") if path.is_file())
+    assert site and all((out / name).read_bytes() == (RELEASE / name).read_bytes() for name in site)

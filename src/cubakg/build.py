@@ -63,7 +63,7 @@ def build(project_dir: Path, out_dir: Path | None = None, progress: Progress | N
     not need it.
     """
     from cubakg import anchor, describe, emit, jsonld, mint, parallel, publish, read, resolve, validate
-    from cubakg.query.store import open_store, remember_sha256
+    from cubakg.query.store import remember_sha256
     from cubakg.site.build import write_site
     from cubakg.site.void import add_publication
 
@@ -98,10 +98,7 @@ def build(project_dir: Path, out_dir: Path | None = None, progress: Progress | N
         checking = validate.start_check(staging.root / res.GRAPH_NTRIPLES, project.shapes, ontology)
         write_graph_files(assembly)
         write_other_files(staging, ontology, project)
-        # The query store of the release, made now: the site and the VoID read it, and the
-        # first `cubakg query` finds it ready. It is keyed by the files' checksums, so a
-        # build that fails below leaves only an unused store in the cache.
-        release = open_store(staging.root, progress=say, checksums=graph_checksums(staging))
+        release = query_store(staging, say, notes)
         outcome = checking.result()
         if not outcome.conforms:
             raise NonConformingError(
@@ -197,6 +194,28 @@ SELECT DISTINCT ?name ?post WHERE {
   OPTIONAL { ?postNode org:heldBy ?person ; rdfs:label ?post }
 } ORDER BY ?name ?post
 """
+
+
+def query_store(staging, say, notes: list[str]):
+    """The query store of the release, made now: the site and the VoID read it, and the
+    first `cubakg query` finds it ready. It is keyed by the files' checksums, so a build
+    that fails later leaves only an unused store in the cache. Where the cache cannot
+    hold it, the release is read into memory instead and `cubakg query` makes the store
+    on first use: the store is a convenience, never a reason for a build to fail."""
+    import pyoxigraph
+
+    from cubakg.errors import InputError
+    from cubakg.query.store import open_store
+
+    try:
+        return open_store(staging.root, progress=say, checksums=graph_checksums(staging))
+    except InputError as error:
+        notes.append(f"{error.message} ({error.hint}); the query store will be made on the first `cubakg query`")
+    store = pyoxigraph.Store()
+    store.bulk_load(path=str(staging.root / res.GRAPH_TRIG), format=pyoxigraph.RdfFormat.TRIG)
+    store.bulk_load(path=str(staging.root / res.GRAPH_NTRIPLES), format=pyoxigraph.RdfFormat.N_TRIPLES,
+                    to_graph=pyoxigraph.DefaultGraph())
+    return store
 
 
 def graph_checksums(staging) -> dict[str, str]:
