@@ -20,6 +20,7 @@ whose literal the store rewrote is moved:
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 
 import pyoxigraph
@@ -30,6 +31,7 @@ from cubakg.namespaces import XSD
 
 AS_WRITTEN = pyoxigraph.NamedNode("urn:cubakg:validate:as-written")
 BY_VALUE_GRAPH = pyoxigraph.NamedNode("urn:cubakg:validate:by-value")
+TRANSACTION_QUADS = 200_000  # quads added to the store in one transaction
 INPUT = "input"  # the group of quads read from the user's input; others (the release) have their own graphs
 
 
@@ -131,7 +133,10 @@ class Loader:
             self.groups.add(group)
             graph = pyoxigraph.NamedNode(group)
             quads = (pyoxigraph.Quad(q.subject, q.predicate, q.object, graph) for q in quads)
-        self.store.extend(self.rewrite(quads, group))
+        rewritten = self.rewrite(quads, group)
+        # In pieces: one transaction for a whole large input held about a gigabyte more.
+        while chunk := list(itertools.islice(rewritten, TRANSACTION_QUADS)):
+            self.store.extend(chunk)
         # A wrapped literal is two quads (as written, by value): the by-value copies are not counted.
         return len(self.store) - self.size(by_value_graph(group)) - before
 
