@@ -25,7 +25,7 @@ def main(trig: Path) -> None:
     from cubakg.query import load_saved_queries
     from cubakg.site.answers import answers_in_background
     from cubakg.query.store import open_store
-    from cubakg.site.build import WORKERS, named_graph_quads
+    from cubakg.site.build import WORKERS, release_quads
     from cubakg.site.render import site_files
 
     start = time.perf_counter()
@@ -35,7 +35,7 @@ def main(trig: Path) -> None:
     with tempfile.TemporaryDirectory(dir=REPO / "bench" / "out") as out:
         start, cpu = time.perf_counter(), time.process_time()
         files = size = 0
-        for path, data in site_files(named_graph_quads(store), ontology,
+        for path, data in site_files(release_quads(trig.parent), ontology,
                                      saved_queries=answers_in_background(load_saved_queries(), store),
                                      workers=WORKERS):
             target = Path(out) / path

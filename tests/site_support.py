@@ -113,6 +113,18 @@ def release_store():
     return store
 
 
+@functools.lru_cache(maxsize=1)
+def release_dataset():
+    """The release (TriG) and its VoID in one rdflib Dataset, every term as written (a pyoxigraph
+    store keeps some literals by value: "1775"^^xsd:nonNegativeInteger as an xsd:integer)."""
+    import rdflib
+
+    dataset = rdflib.Dataset(default_union=True)
+    dataset.parse(release_dir() / "cubakg.trig", format="trig")
+    dataset.default_context.parse(release_dir() / "void.ttl", format="turtle")
+    return dataset
+
+
 def graph_iris() -> set[str]:
     """Every IRI of ours in the release and its VoID: subjects, objects and graph names."""
     import pyoxigraph as ox

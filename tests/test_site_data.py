@@ -1,7 +1,7 @@
 """Each page's data is the resource's description drawn from the release.
 
-The description (docs/publishing.md) is rebuilt here with SPARQL from the release's
-TriG and VoID, independently of the site's code, and compared by isomorphism with
+The description (docs/publishing.md) is rebuilt here with SPARQL (rdflib, which keeps
+every term as written) from the release's TriG and VoID, independently of the site's code, and compared by isomorphism with
 the page's Turtle; the JSON-LD beside it must hold the same triples. The schema.org
 JSON-LD embedded in article and dataset pages must parse offline and agree with the graph.
 """
@@ -15,7 +15,7 @@ import rdflib
 from rdflib.compare import graph_diff, to_isomorphic
 
 from cubakg.site.paths import page_of
-from site_support import ID, all_pages, graph_iris, release_store, site_dir
+from site_support import ID, all_pages, graph_iris, release_dataset, site_dir
 
 DESCRIPTION = """
 PREFIX prov: <http://www.w3.org/ns/prov#>
@@ -53,12 +53,10 @@ def own_pages() -> dict[str, list[str]]:
 
 
 def expected_description(iri: str, parts: list[str]) -> rdflib.Graph:
-    import pyoxigraph as ox
-
     query = DESCRIPTION.replace("PARTS", " ".join(f"<{p}>" for p in parts) or "<urn:none>").replace("PAGE", f"<{iri}>")
-    answer = release_store().query(query, use_default_graph_as_union=True)
     graph = rdflib.Graph()
-    graph.parse(data=ox.serialize(answer, format=ox.RdfFormat.N_TRIPLES).decode(), format="nt")
+    for triple in release_dataset().query(query):
+        graph.add(triple)
     return graph
 
 

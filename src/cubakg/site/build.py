@@ -29,7 +29,7 @@ def write_site(store: ox.Store, staging, ontology_turtle: bytes) -> None:
     written = Path(staging.root)
     void = ox.parse((written / res.DESCRIPTION).read_bytes(), format=ox.RdfFormat.TURTLE)
     for path, data in site_files(
-        named_graph_quads(store), ontology_turtle, void=void,
+        release_quads(written), ontology_turtle, void=void,
         saved_queries=answers_in_background(load_saved_queries(), store),
         ontology_html=(written / res.ONTOLOGY_DOC).read_text(encoding="utf-8"), workers=WORKERS,
     ):
@@ -37,7 +37,7 @@ def write_site(store: ox.Store, staging, ontology_turtle: bytes) -> None:
     staging.write(W3ID_FILE, w3id_htaccess())
 
 
-def named_graph_quads(store: ox.Store):
-    """The quads of the release's named graphs (the query store's default graph is their merge)."""
-    for graph in store.named_graphs():
-        yield from store.quads_for_pattern(None, None, None, graph)
+def release_quads(release_dir: Path):
+    """The quads of the release's named graphs, read from its TriG: parsing the file is six
+    times faster than reading them back from the on-disk query store."""
+    return ox.parse(path=str(Path(release_dir) / res.GRAPH_TRIG), format=ox.RdfFormat.TRIG)
