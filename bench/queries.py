@@ -5,7 +5,7 @@ For each size the corpus (bench/corpus.py, cached in bench/out/) is built by
 the build spends writing the release is known. Then, each in a fresh process, with
 wall time and peak memory (the process's maximum resident set, from wait4):
 
-- making the store (`prepare_store`, what `cubakg build` calls after writing);
+- making the store (`prepare_store`, what `cubakg build` does before it publishes);
 - opening the store and answering a trivial query (`cubakg query -`);
 - every saved query with the store ready (`cubakg query NAME --release DIST --format csv`);
 - the same query through `--data DIST/cubakg.trig`, what answering cost before the

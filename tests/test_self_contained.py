@@ -1,4 +1,4 @@
-"""The repository needs nothing beside it: a user's clone has no ../shared.
+"""The repository needs nothing beside it: a user's clone has no team folder next to it.
 
 `.ci/run` proves it by running `make test` in a copy of the clone with nothing beside
 it; these checks say where, when a file starts reaching outside again.

@@ -98,7 +98,8 @@ def build(project_dir: Path, out_dir: Path | None = None, progress: Progress | N
         checking = validate.start_check(staging.root / res.GRAPH_NTRIPLES, project.shapes, ontology)
         write_graph_files(assembly)
         write_other_files(staging, ontology, project)
-        release = query_store(staging, say, notes)
+        checksums = graph_checksums(staging)
+        release = query_store(staging, checksums, say, notes)
         outcome = checking.result()
         if not outcome.conforms:
             raise NonConformingError(
@@ -115,7 +116,7 @@ def build(project_dir: Path, out_dir: Path | None = None, progress: Progress | N
             write_site(release, staging, ontology.data)
         files = sorted(staging.files)
         staging.commit()
-    for name, digest in graph_checksums(staging).items():
+    for name, digest in checksums.items():
         remember_sha256(out_dir / name, digest)
 
     facts_by_kind = Counter(record.fact.kind for article in articles for record in article.facts)
@@ -196,7 +197,7 @@ SELECT DISTINCT ?name ?post WHERE {
 """
 
 
-def query_store(staging, say, notes: list[str]):
+def query_store(staging, checksums: dict[str, str], say, notes: list[str]):
     """The query store of the release, made now: the site and the VoID read it, and the
     first `cubakg query` finds it ready. It is keyed by the files' checksums, so a build
     that fails later leaves only an unused store in the cache. Where the cache cannot
@@ -205,16 +206,14 @@ def query_store(staging, say, notes: list[str]):
     import pyoxigraph
 
     from cubakg.errors import InputError
-    from cubakg.query.store import open_store
+    from cubakg.query.store import fill, open_store, release_graphs
 
     try:
-        return open_store(staging.root, progress=say, checksums=graph_checksums(staging))
+        return open_store(staging.root, progress=say, checksums=checksums)
     except InputError as error:
         notes.append(f"{error.message} ({error.hint}); the query store will be made on the first `cubakg query`")
     store = pyoxigraph.Store()
-    store.bulk_load(path=str(staging.root / res.GRAPH_TRIG), format=pyoxigraph.RdfFormat.TRIG)
-    store.bulk_load(path=str(staging.root / res.GRAPH_NTRIPLES), format=pyoxigraph.RdfFormat.N_TRIPLES,
-                    to_graph=pyoxigraph.DefaultGraph())
+    fill(store, release_graphs(staging.root))
     return store
 
 

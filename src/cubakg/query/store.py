@@ -174,14 +174,7 @@ def _make(final: Path, graphs: ReleaseGraphs, say) -> None:
     building = Path(tempfile.mkdtemp(prefix=f".{final.name}-", dir=final.parent))
     try:
         store = pyoxigraph.Store(str(building / "db"))
-        if graphs.named:
-            say(f"query store: loading the named graphs of {graphs.named.name}")
-            _bulk_load(store, graphs.named)
-        say("query store: their merge as the default graph")
-        if graphs.merged:
-            _bulk_load(store, graphs.merged, to_graph=pyoxigraph.DefaultGraph())
-        else:
-            merge_into_default_graph(store, building / "merged.nt")
+        fill(store, graphs, say, scratch=building / "merged.nt")
         # Bulk loading leaves overlapping files; compacted, every lookup reads one level
         # instead of each file (half the time for a saved query on 1,000 articles).
         say("query store: compacting")
@@ -203,17 +196,26 @@ def _make(final: Path, graphs: ReleaseGraphs, say) -> None:
 LOAD_CHUNK = 100_000
 
 
-def _bulk_load(store, path: Path, to_graph=None) -> None:
+def fill(store, graphs: ReleaseGraphs, say=lambda message: None, scratch: Path | None = None) -> None:
+    """Load the release's named graphs into `store`, and their merge as its default graph
+    (read from the merged file, else computed, through `scratch` for a store on disk)."""
+    if graphs.named:
+        say(f"query store: loading the named graphs of {graphs.named.name}")
+        _bulk_load(store, graphs.named)
+    say("query store: their merge as the default graph")
+    if graphs.merged:
+        _bulk_load(store, graphs.merged)  # a file of triples: read into the default graph
+    else:
+        merge_into_default_graph(store, scratch)
+
+
+def _bulk_load(store, path: Path) -> None:
     import itertools
 
     import pyoxigraph
 
-    fmt = rdf_formats.by_path(path)
     try:
-        quads = pyoxigraph.parse(path=str(path), format=fmt)
-        # A file of triples is read into the default graph already: no new quads to make.
-        if to_graph is not None and (fmt.supports_datasets or not isinstance(to_graph, pyoxigraph.DefaultGraph)):
-            quads = (pyoxigraph.Quad(q.subject, q.predicate, q.object, to_graph) for q in quads)
+        quads = pyoxigraph.parse(path=str(path), format=rdf_formats.by_path(path))
         while chunk := list(itertools.islice(quads, LOAD_CHUNK)):
             store.bulk_extend(chunk)
     except SyntaxError as error:
@@ -286,7 +288,7 @@ def file_sha256(path: Path) -> str:
         status = path.stat()
     except OSError as error:
         raise InputError(f"cannot read the release graph: {error.strerror}", location=Location(str(path))) from None
-    identity = [status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns]
+    identity = _identity(status)
     memo = _memo(path)
     with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
         remembered = json.loads(memo.read_text(encoding="utf-8"))
@@ -305,9 +307,12 @@ def remember_sha256(path: Path, digest: str) -> None:
     """Note the SHA-256 of a file just written (by the build), so a query does not read it again."""
     path = Path(path).resolve()
     with contextlib.suppress(OSError):
-        status = path.stat()
-        identity = [status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns]
-        _remember(_memo(path), path, identity, digest)
+        _remember(_memo(path), path, _identity(path.stat()), digest)
+
+
+def _identity(status) -> list[int]:
+    """What changes whenever a file is rewritten (its change time even at the same size and mtime)."""
+    return [status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns]
 
 
 def _memo(path: Path) -> Path:
