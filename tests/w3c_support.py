@@ -10,6 +10,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyoxigraph
 import rdflib
 from rdflib import RDF, Namespace, URIRef
 
@@ -26,16 +27,21 @@ logging.getLogger("rdflib.term").setLevel(logging.CRITICAL)  # the suites hold i
 
 
 def parse_as_written(path: Path | None = None, data: str | None = None, fmt: str = "turtle") -> rdflib.Graph:
-    """An rdflib graph with every literal as written (rdflib normalises "4.0" and the like by default)."""
+    """An rdflib graph with every literal as written.
+
+    rdflib normalises "4.0" and the like unless told not to, and its Turtle parser turns
+    the integer token `01` into "1" even then; so the document is read by pyoxigraph,
+    which keeps each token's lexical form (RDF 1.1 Turtle §7.2), and handed to rdflib
+    as N-Triples, which rdflib reads as written.
+    """
+    formats = {"turtle": pyoxigraph.RdfFormat.TURTLE, "nt": pyoxigraph.RdfFormat.N_TRIPLES}
+    triples = pyoxigraph.parse(data.encode("utf-8") if path is None else None, path=None if path is None else str(path),
+                               format=formats[fmt], base_iri=path.resolve().as_uri() if path is not None else None)
+    ntriples = pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.N_TRIPLES)
     normalise = rdflib.NORMALIZE_LITERALS
     rdflib.NORMALIZE_LITERALS = False
     try:
-        graph = rdflib.Graph()
-        if path is not None:
-            graph.parse(path, format=fmt, publicID=path.resolve().as_uri())
-        else:
-            graph.parse(data=data, format=fmt)
-        return graph
+        return rdflib.Graph().parse(data=ntriples, format="nt")
     finally:
         rdflib.NORMALIZE_LITERALS = normalise
 

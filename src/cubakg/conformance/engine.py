@@ -72,6 +72,10 @@ def show(term) -> str:
     return str(term)
 
 
+def _literals(graph: Graph):
+    return (o for _, _, o in graph.triples if type(o) is pyoxigraph.Literal)
+
+
 class Engine:
     """Validates the data of a `dataset.Dataset` against a shapes `Graph`."""
 
@@ -80,6 +84,10 @@ class Engine:
         self.dataset = dataset
         self.store = dataset.store
         self.terms = dataset.terms
+        if not self.terms.any_wrapped and any(self.terms.in_store(t) != t for t in _literals(graph)):
+            # A literal the store keeps by value, written in the shapes (a target node, say): it
+            # reaches the store and the queries wrapped, so they must unwrap even if the data has none.
+            self.terms.any_wrapped = True
         self.options = {"default_graph": dataset.view()}
         self._shapes: dict = {}
         self._conformance: dict = {}
