@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from pathlib import Path
 
 import pyoxigraph
 
@@ -144,3 +145,95 @@ def patch_pyshacl() -> None:
 
 
 patch_pyshacl()
+
+
+# -- Apache Jena 4.5 (Debian's) on the same case ----------------------------------------------------
+#
+# A second, independent engine. Where Jena 4.5's answer is not the spec's, the case is not
+# compared (`jena_departure` says why); there are three such places, each with its section.
+
+JENA = Path(__file__).resolve().parents[1] / "tools" / "jena"
+
+
+def jena_installed() -> bool:
+    return JENA.exists() and Path("/usr/share/java/jena-core.jar").exists()
+
+
+def jena(case, folder: Path) -> tuple[bool, Counter]:
+    """Jena's `shacl validate` on the case (its data and shapes written to `folder`)."""
+    import subprocess
+
+    from cubakg.conformance.fallback import report_conforms
+
+    data, shapes = folder / "data.ttl", folder / "shapes.ttl"
+    data.write_text(case.data, encoding="utf-8")
+    shapes.write_text(case.shapes, encoding="utf-8")
+    done = subprocess.run([str(JENA), "shacl", "validate", "--shapes", str(shapes), "--data", str(data)],
+                          capture_output=True, text=True, timeout=120)
+    report = parse_as_written(data=done.stdout)
+    found = normalised(report_multiset(report, with_value=True))
+    return report_conforms(report), found
+
+
+def jena_departure(case) -> str | None:
+    """Why Jena 4.5's answer to this case need not be the spec's, or None."""
+    import rdflib
+
+    shapes, data = parse_as_written(data=case.shapes), parse_as_written(data=case.data)
+    sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+    property_shapes = set(shapes.subjects(sh.path, None))
+    if any((shape, sh.closed, None) in shapes for shape in property_shapes):
+        # §4.8.1: a result for each triple "that has a value node as its subject"; for a property
+        # shape those are the values of its path. Jena reports other triples (so does TopBraid's
+        # engine, TopQuadrant/shacl#171; pyshacl and this engine follow the text).
+        return "sh:closed on a property shape"
+    if any((shape, sh.property, None) in shapes for shape in property_shapes):
+        # §4.7.2: "for each value node v", v is validated against the nested property shape; for a
+        # property shape the value nodes are the values of its path. Jena 4.5 validates the focus node.
+        return "sh:property on a property shape"
+    compares = any(True for p in ("minInclusive", "minExclusive", "maxInclusive", "maxExclusive", "lessThan",
+                                  "lessThanOrEquals") for _ in shapes.triples((None, sh[p], None)))
+    if compares and any(isinstance(o, rdflib.Literal) and str(o.datatype) in _STRING_DERIVED for o in data.objects()):
+        # §4.3 and §4.5.3 compare with SPARQL's operators, whose table (SPARQL 1.1 §17.3) orders simple
+        # literals and xsd:string only; Jena also orders types derived from xsd:string (xsd:token …).
+        return "an ordering of a type derived from xsd:string"
+    looks_up_literals = any(True for _ in shapes.triples((None, sh.inversePath, None))) or \
+        any(True for _ in shapes.triples((None, sh.hasValue, None)))
+    if looks_up_literals and _same_value_twice(list(data.objects()) + list(shapes.objects())):
+        # RDF 1.1 §3.3: two literals are the same term only if lexical form, datatype and language
+        # are; SHACL reads the data graph as such terms. Jena 4.5's in-memory graph finds a literal
+        # by value ("1"^^xsd:integer finds "1.0"^^xsd:decimal, "1"^^xsd:boolean finds "true"):
+        # an inverse path from a literal, or sh:hasValue, then finds triples the data does not have.
+        return "two different literals with one value, looked up"
+    return None
+
+
+_STRING_DERIVED = {XSD + name for name in (
+    "normalizedString", "token", "language", "NMTOKEN", "Name", "NCName", "ID", "IDREF", "ENTITY")}
+_NUMERIC = {XSD + name for name in (
+    "integer", "decimal", "float", "double", "nonPositiveInteger", "negativeInteger", "long", "int", "short", "byte",
+    "nonNegativeInteger", "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte", "positiveInteger")}
+
+
+def _same_value_twice(terms) -> bool:
+    """Whether two different literals among `terms` have one value (numbers compared across types)."""
+    from decimal import Decimal, InvalidOperation
+
+    import rdflib
+
+    from cubakg.conformance.terms import stored_forms
+
+    literals = {t for t in terms if isinstance(t, rdflib.Literal) and t.datatype is not None}
+    keys: dict = {}
+    others = []
+    for literal in literals:
+        if str(literal.datatype) in _NUMERIC:
+            try:
+                keys.setdefault(("number", Decimal(str(literal).strip())), set()).add(literal)
+                continue
+            except InvalidOperation:
+                pass
+        others.append(pyoxigraph.Literal(str(literal), datatype=pyoxigraph.NamedNode(str(literal.datatype))))
+    for written, stored in stored_forms(others).items():
+        keys.setdefault(("stored", stored), set()).add(written)
+    return any(len(same) > 1 for same in keys.values())
