@@ -213,10 +213,17 @@ class PatternComponent(Component):
     parameter, name, message = "pattern", "PatternConstraintComponent", 'Value does not match pattern "{argument}"'
 
     def condition(self, ctx, shape, argument, var):
-        from cubakg.conformance.engine import sparql_string
+        from cubakg.conformance.engine import ShapesError, show, sparql_string
 
         flags = shape.one("flags")
         arguments = sparql_string(argument.value) + (f", {sparql_string(flags.value)}" if flags is not None else "")
+        # §4.4.3: sh:pattern and sh:flags must be valid arguments of SPARQL's REGEX; where they are
+        # not, REGEX has no value for any string, and every value would be reported as not matching.
+        probe = next(iter(pyoxigraph.Store().query(f'SELECT (REGEX("", {arguments}) AS ?ok) {{}}')))
+        if probe["ok"] is None:
+            raise ShapesError(f"shape {show(shape.node)}: sh:pattern {sparql_string(argument.value)}"
+                              + (f" with sh:flags {sparql_string(flags.value)}" if flags is not None else "")
+                              + " cannot be read by SPARQL's REGEX (XPath regular expressions; flags s, m, i, x, q)")
         return f"(!isBlank({var}) && REGEX(STR({var}), {arguments}))"
 
 

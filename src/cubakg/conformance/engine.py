@@ -349,9 +349,18 @@ class Engine:
         return {term for term in terms if known[term]}
 
     def shape_condition(self, node, var: str, depth: int = 0) -> str | None:
-        """A SPARQL expression true when the term in `var` conforms to the shape; None where there is none."""
-        if depth > 6:
+        """A SPARQL expression true when the term in `var` conforms to the shape; None where there is none
+        (then the shape is evaluated instead: a shape that refers to itself has no finite expression)."""
+        compiling = self._local.__dict__.setdefault("compiling", set())
+        if depth > 6 or node in compiling:
             return None
+        compiling.add(node)
+        try:
+            return self._shape_condition(node, var, depth)
+        finally:
+            compiling.discard(node)
+
+    def _shape_condition(self, node, var: str, depth: int) -> str | None:
         shape = self.shape(node)
         if shape.deactivated:
             return "true"
