@@ -198,6 +198,9 @@ def run_engine(shapes_graph, dataset, notes: list[str], beside=None, fork: bool 
     from cubakg.conformance.engine import Engine, ShapesError
     from cubakg.conformance.terms import written
 
+    from cubakg.conformance.sparql import refuse_remote_queries
+
+    refuse_remote_queries(shapes_graph)
     beside = beside or (lambda: None)
     engine = Engine(shapes_graph, dataset)
     try:

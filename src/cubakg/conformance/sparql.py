@@ -13,12 +13,34 @@ import re
 
 import pyoxigraph
 
-from cubakg.conformance.engine import NeedsFallback, pick_message
+from cubakg.conformance.engine import NeedsFallback, ShapesError, pick_message, show
 from cubakg.conformance.results import Result
 from cubakg.conformance.shapes import TRUE, sh
 from cubakg.namespaces import SH
 
 COMPONENT = SH + "SPARQLConstraintComponent"
+
+
+# Where the shapes graph may hold SPARQL that an engine runs (SHACL-SPARQL and SHACL-AF).
+QUERY_PREDICATES = frozenset(SH + name for name in ("select", "ask", "construct", "update"))
+
+
+def refuse_remote_queries(graph) -> None:
+    """Validation never reaches the network: SPARQL in the shapes that may call SERVICE is refused.
+
+    Checked before anything runs, for the engine and the pyshacl fallback alike (SHACL §5 lets
+    a shapes graph carry any SPARQL; a SERVICE clause would make validating data a request to
+    whatever endpoint the shapes name).
+    """
+    from cubakg.errors import InputError
+    from cubakg.query.analysis import may_call_service
+
+    for subject, predicate, text in graph.triples:
+        if predicate.value in QUERY_PREDICATES and type(text) is pyoxigraph.Literal and may_call_service(text.value):
+            raise InputError(
+                f"the SPARQL of {show(subject)} ({predicate.value.rsplit('#', 1)[-1]}) calls a remote endpoint with "
+                "SERVICE; cubakg validate never reaches the network",
+                hint="remove the SERVICE clause, and validate the data it would fetch as a file of its own")
 
 
 def check_sparql(graph, constraint) -> None:
@@ -46,7 +68,11 @@ def evaluate_sparql(ctx, shape, focus, constraint) -> list[Result]:
     query = prefixes(graph, constraint) + text[:brace + 1] + " " + focus.pattern + " " + text[brace + 1:]
     template = pick_message(graph.objects(constraint, sh("message"))) or pick_message(shape.messages)
     ctx.queries += 1
-    solutions = ctx.store.query(query, default_graph=ctx.dataset.sparql_view())
+    try:
+        solutions = ctx.store.query(query, default_graph=ctx.dataset.sparql_view())
+    except SyntaxError as error:  # the shape's own text: the focus pattern joined to it is well-formed
+        raise ShapesError(f"the SPARQL constraint {show(constraint)} of shape {show(shape.node)} does not parse: "
+                          f"{str(error).splitlines()[0][:200]}") from None
     variables = list(solutions.variables)
     results = []
     for row in solutions:
