@@ -84,3 +84,79 @@ def test_sparql_goes_to_the_endpoint(served):
     assert response.status == 200 and json.loads(body)["boolean"] is True
     response, body = get(served, "/query?query=" + urllib.parse.quote(query), "application/sparql-results+json")
     assert response.status == 200 and json.loads(body)["boolean"] is True
+
+
+SERVICE_QUERY = "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }"
+
+
+@pytest.mark.parametrize("how", ["get", "post-query", "post-form"])
+def test_a_query_calling_service_is_refused(served, how):
+    """The endpoint answers from the release: a request must not make it fetch from other hosts."""
+    if how == "get":
+        response, body = get(served, "/query?query=" + urllib.parse.quote(SERVICE_QUERY), "application/sparql-results+json")
+    elif how == "post-query":
+        response, body = get(served, "/query", "application/sparql-results+json", "POST", SERVICE_QUERY.encode(),
+                             {"Content-Type": "application/sparql-query"})
+    else:
+        response, body = get(served, "/query", "application/sparql-results+json", "POST",
+                             urllib.parse.urlencode({"query": SERVICE_QUERY}).encode(),
+                             {"Content-Type": "application/x-www-form-urlencoded"})
+    assert response.status == 400
+    assert b"SERVICE" in body and b"--allow-service" in body
+
+
+def test_the_endpoint_is_read_only(served):
+    response, _ = get(served, "/update", "", "POST", b"INSERT DATA { <http://e/s> <http://e/p> <http://e/o> }",
+                      {"Content-Type": "application/sparql-update"})
+    assert response.status == 403
+    ask = "ASK { <http://e/s> <http://e/p> <http://e/o> }"
+    response, body = get(served, "/query?query=" + urllib.parse.quote(ask), "application/sparql-results+json")
+    assert json.loads(body)["boolean"] is False
+
+
+def test_the_default_graph_is_the_merge_of_the_release(served):
+    """As in `cubakg query`: a triple stated in several article graphs is one triple, counted once."""
+    from site_support import release_dir
+
+    merged = {(q.subject, q.predicate, q.object) for q in ox.parse(path=str(release_dir() / "cubakg.trig"),
+                                                                  format=ox.RdfFormat.TRIG)}
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    response, body = get(served, "/query?query=" + urllib.parse.quote(count), "application/sparql-results+json")
+    assert int(json.loads(body)["results"]["bindings"][0]["n"]["value"]) == len(merged)
+
+
+@pytest.mark.parametrize("allow", [False, True])
+def test_allow_service_passes_the_query_on(tmp_path, allow):
+    """With `allow_service` the query goes to the SPARQL server as it came; without, it never leaves."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    from werkzeug.test import Client
+
+    from cubakg.serve import site_app
+
+    received = []
+
+    class Endpoint(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - the http.server hook
+            received.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Type", "application/sparql-results+json")
+            self.end_headers()
+            self.wfile.write(b'{"head": {"vars": []}, "results": {"bindings": []}}')
+
+        def log_message(self, *args):
+            pass
+
+    endpoint = HTTPServer(("127.0.0.1", 0), Endpoint)
+    threading.Thread(target=endpoint.serve_forever, daemon=True).start()
+    try:
+        client = Client(site_app(tmp_path, f"http://127.0.0.1:{endpoint.server_port}", allow_service=allow))
+        response = client.get("/query", query_string={"query": SERVICE_QUERY},
+                              headers={"Accept": "application/sparql-results+json"})
+    finally:
+        endpoint.shutdown()
+    assert response.status_code == (200 if allow else 400)
+    assert len(received) == (1 if allow else 0)
+    if allow:
+        assert urllib.parse.parse_qs(urllib.parse.urlsplit(received[0]).query)["query"] == [SERVICE_QUERY]

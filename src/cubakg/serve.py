@@ -87,7 +87,9 @@ class OxigraphServer(Addresses):
     """A context manager: an Oxigraph server on `host:port` with `files` loaded.
 
     `port=0` picks a free port. `union_default_graph=True` makes queries without
-    `GRAPH` see every named graph (TriG loads keep their graphs). Exposes `.base_url`, `.query_url`, `.update_url`,
+    `GRAPH` see every named graph (TriG loads keep their graphs; a triple in two graphs
+    is then seen twice). `read_only=True` refuses updates and Graph Store writes.
+    Exposes `.base_url`, `.query_url`, `.update_url`,
     `.store_url` (Graph Store Protocol) and `.pid` while running.
     """
 
@@ -99,8 +101,10 @@ class OxigraphServer(Addresses):
         binary: Path | None = None,
         startup_timeout: float = STARTUP_TIMEOUT_S,
         union_default_graph: bool = False,
+        read_only: bool = False,
     ) -> None:
         self.files = [Path(f) for f in files]
+        self.read_only = read_only
         self.host = host
         self.port = port
         self.binary = binary
@@ -133,7 +137,8 @@ class OxigraphServer(Addresses):
                     hint="choose another --port, or --port 0 for a free one",
                 )
             self._log_file = open(self.store_dir.parent / f"{self.store_dir.name}.log", "w+b")
-            command = [str(binary), "serve", "--location", str(self.store_dir), "--bind", f"{self.host}:{self.port}"]
+            command = [str(binary), "serve-read-only" if self.read_only else "serve", "--location", str(self.store_dir),
+                       "--bind", f"{self.host}:{self.port}"]
             if self.union_default_graph:
                 command.append("--union-default-graph")
             # Own session: a Ctrl-C on the terminal reaches us, and we stop the
@@ -238,14 +243,16 @@ SPARQL_PATHS = ("/query", "/update", "/store")
 PROXY_TIMEOUT_S = 300
 
 
-def site_app(site_dir: Path, sparql_base: str):
+def site_app(site_dir: Path, sparql_base: str, allow_service: bool = False):
     """A WSGI application: the static site with content negotiation, and SPARQL passed to `sparql_base`.
 
     `/id/…` and `/ontology` answer 303 See Other to the representation the Accept
     header prefers (HTML, Turtle, N-Triples, JSON-LD), at the page of the resource
     or, for a sub-resource, of the resource that describes it (`site.paths`).
     `/query` opened in a browser (no `query` parameter, HTML preferred) is the site's
-    query page; every other `/query`, `/update` and `/store` request goes to Oxigraph.
+    query page; every other `/query`, `/update` and `/store` request goes to Oxigraph,
+    except a query that may call SERVICE, refused unless `allow_service`: a request to
+    this server must not make it fetch from other hosts.
     """
     from werkzeug.exceptions import NotFound
     from werkzeug.middleware.http_proxy import ProxyMiddleware
@@ -299,6 +306,11 @@ def site_app(site_dir: Path, sparql_base: str):
                     return response(environ, start_response)
             forward = to_oxigraph.get(path)
             if forward is not None:
+                if path == "/query" and not allow_service and _may_call_service(request, environ):
+                    return Response(
+                        "SERVICE is not answered here: this endpoint answers from the release alone and does not "
+                        "reach other hosts (start it with `cubakg serve --allow-service` to allow it)\n",
+                        status=400, content_type="text/plain; charset=utf-8")(environ, start_response)
                 return forward(environ, start_response)
         response = None
         if path == "/":
@@ -318,6 +330,26 @@ def site_app(site_dir: Path, sparql_base: str):
     return app
 
 
+def _may_call_service(request, environ) -> bool:
+    """Whether the SPARQL query of a /query request (GET `query`, a form or a sparql-query body)
+    may call SERVICE. The body is read, then given back to the request for the proxy."""
+    import io
+    import urllib.parse
+
+    from cubakg.query.analysis import may_call_service
+
+    texts = request.args.getlist("query")
+    if request.method == "POST":
+        body = request.get_data(cache=True)
+        environ["wsgi.input"] = io.BytesIO(body)
+        environ["CONTENT_LENGTH"] = str(len(body))
+        if request.mimetype == "application/x-www-form-urlencoded":
+            texts += urllib.parse.parse_qs(body.decode("utf-8", "replace")).get("query", [])
+        else:
+            texts.append(body.decode("utf-8", "replace"))
+    return any(may_call_service(text) for text in texts)
+
+
 def _with_charset(media: str) -> str:
     return f"{media}; charset=utf-8" if media.startswith("text/") or media.endswith(("json", "+xml", "/xml")) else media
 
@@ -328,8 +360,10 @@ class SiteServer(Addresses):
     `.base_url`, `.query_url`, `.store_url` and `.pid` (Oxigraph's) as OxigraphServer has them.
     """
 
-    def __init__(self, files, site_dir: Path, host: str = "127.0.0.1", port: int = 0, **oxigraph_options) -> None:
+    def __init__(self, files, site_dir: Path, host: str = "127.0.0.1", port: int = 0, allow_service: bool = False,
+                 **oxigraph_options) -> None:
         self.site_dir = Path(site_dir)
+        self.allow_service = allow_service
         self.host = host
         self.port = port
         self.oxigraph = OxigraphServer(files, host="127.0.0.1", port=0, **oxigraph_options)
@@ -354,7 +388,7 @@ class SiteServer(Addresses):
                              hint="choose another --port, or --port 0 for a free one")
         self.oxigraph.start()
         try:
-            self._server = make_server(self.host, self.port, site_app(self.site_dir, self.oxigraph.base_url),
+            self._server = make_server(self.host, self.port, site_app(self.site_dir, self.oxigraph.base_url, self.allow_service),
                                        threaded=True, request_handler=QuietHandler)
         except OSError as error:
             self.oxigraph.stop()

@@ -11,7 +11,7 @@ import typer
 
 from cubakg.cli.app import app
 from cubakg.errors import UsageError
-from cubakg.resources import GRAPH_TRIG, RELEASE_DIR
+from cubakg.resources import GRAPH_NTRIPLES, GRAPH_TRIG, RELEASE_DIR
 
 DEFAULT_SERVE_PORT = 7878
 
@@ -41,18 +41,26 @@ def serve_command(
         RELEASE_DIR / "site", "--site", help="The site to serve beside the endpoint.", metavar="DIR",
         show_default="the release's site/",
     ),
+    allow_service: bool = typer.Option(
+        False, "--allow-service", help="Let queries call remote endpoints with SERVICE (refused by default: "
+        "a request to this server would make it fetch from other hosts)."),
 ) -> None:
-    """Serve the release: its site with content negotiation at /id/…, and SPARQL at /query (named graphs kept)."""
+    """Serve the release: its site with content negotiation at /id/…, and SPARQL at /query (read-only; named
+    graphs kept, the default graph their merge as `cubakg query` has it)."""
     from cubakg.serve import SiteServer
 
     if not 0 <= port <= 65535:
         raise UsageError(f"--port must be between 0 and 65535, got {port}")
-    to_load = files or [RELEASE_DIR / GRAPH_TRIG]
+    # The release: its named graphs (TriG) and, as the default graph, their merge (N-Triples), so
+    # that every query answers as `cubakg query` does. Other files: the default graph is the union
+    # of their graphs (where a triple is in two graphs, it is seen twice).
+    to_load = files or [RELEASE_DIR / GRAPH_TRIG, RELEASE_DIR / GRAPH_NTRIPLES]
     # SIGTERM stops us like Ctrl-C does, so the server and its store are cleaned up. SIGINT
     # is set too: a shell starting `cubakg serve &` from a script leaves SIGINT ignored.
     for stop_signal in (signal.SIGINT, signal.SIGTERM):
         signal.signal(stop_signal, interrupt)
-    server = SiteServer(to_load, site, host=host, port=port, union_default_graph=True)
+    server = SiteServer(to_load, site, host=host, port=port, allow_service=allow_service,
+                        union_default_graph=bool(files), read_only=True)
     try:
         server.start()
         sys.stdout.write(
