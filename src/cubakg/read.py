@@ -162,12 +162,22 @@ def _load_yaml(path: Path) -> tuple[Any, SourceMap]:
         where = Location(str(path), mark.line + 1, mark.column + 1) if mark else Location(str(path))
         raise InputError(f"malformed YAML: {error.problem or error.context}", where) from None
     source = SourceMap(path, text, root)
-    _reject_duplicate_keys(root, path)
+    _reject_duplicate_keys(root, path, set())
     return data, source
 
 
-def _reject_duplicate_keys(node: yaml.Node | None, path: Path) -> None:
-    """PyYAML keeps the last of two equal keys silently; a sheet must not."""
+def _reject_duplicate_keys(node: yaml.Node | None, path: Path, visited: set[int]) -> None:
+    """PyYAML keeps the last of two equal keys silently; a sheet must not. Nor may it reuse a
+    node through a YAML alias (`*name`): a few lines of aliases of aliases stand for more
+    values than any machine holds, and every later stage would walk them all."""
+    if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
+        if id(node) in visited:
+            raise InputError(
+                f"the value that starts at line {node.start_mark.line + 1} is used again through a YAML alias (*name)",
+                Location(str(path), node.start_mark.line + 1),
+                hint="write each list or mapping out where it is used: sheets and the registry take no aliases of them",
+            )
+        visited.add(id(node))
     if isinstance(node, yaml.MappingNode):
         seen: dict[str, int] = {}
         for key_node, value_node in node.value:
@@ -178,10 +188,10 @@ def _reject_duplicate_keys(node: yaml.Node | None, path: Path) -> None:
                     Location(str(path), line),
                 )
             seen[key_node.value] = line
-            _reject_duplicate_keys(value_node, path)
+            _reject_duplicate_keys(value_node, path, visited)
     elif isinstance(node, yaml.SequenceNode):
         for item in node.value:
-            _reject_duplicate_keys(item, path)
+            _reject_duplicate_keys(item, path, visited)
 
 
 PATTERN_HINTS = {
