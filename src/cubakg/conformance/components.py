@@ -17,6 +17,8 @@ sh:class values has two constraints); other parameters are read from the shape.
 
 from __future__ import annotations
 
+import functools
+
 import pyoxigraph
 
 from cubakg.conformance import paths
@@ -219,12 +221,17 @@ class PatternComponent(Component):
         arguments = sparql_string(argument.value) + (f", {sparql_string(flags.value)}" if flags is not None else "")
         # §4.4.3: sh:pattern and sh:flags must be valid arguments of SPARQL's REGEX; where they are
         # not, REGEX has no value for any string, and every value would be reported as not matching.
-        probe = next(iter(pyoxigraph.Store().query(f'SELECT (REGEX("", {arguments}) AS ?ok) {{}}')))
-        if probe["ok"] is None:
+        if not _regex_arguments_valid(arguments):
             raise ShapesError(f"shape {show(shape.node)}: sh:pattern {sparql_string(argument.value)}"
                               + (f" with sh:flags {sparql_string(flags.value)}" if flags is not None else "")
                               + " cannot be read by SPARQL's REGEX (XPath regular expressions; flags s, m, i, x, q)")
         return f"(!isBlank({var}) && REGEX(STR({var}), {arguments}))"
+
+
+@functools.lru_cache(maxsize=256)
+def _regex_arguments_valid(arguments: str) -> bool:
+    """Whether `REGEX(str, arguments)` has a value, as Oxigraph reads the pattern and flags."""
+    return next(iter(pyoxigraph.Store().query(f'SELECT (REGEX("", {arguments}) AS ?ok) {{}}')))["ok"] is not None
 
 
 @component
