@@ -351,7 +351,9 @@ class Engine:
     def shape_condition(self, node, var: str, depth: int = 0) -> str | None:
         """A SPARQL expression true when the term in `var` conforms to the shape; None where there is none
         (then the shape is evaluated instead: a shape that refers to itself has no finite expression)."""
-        compiling = self._local.__dict__.setdefault("compiling", set())
+        compiling = getattr(self._local, "compiling", None)
+        if compiling is None:
+            compiling = self._local.compiling = set()  # the shapes being compiled, in this thread
         if depth > 6 or node in compiling:
             return None
         compiling.add(node)
