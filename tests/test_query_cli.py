@@ -484,3 +484,14 @@ def test_without_data_the_release_is_queried():
     assert done.returncode == 0, done.stderr
     values = {row[1] for row in csv.reader(io.StringIO(done.stdout))}
     assert {"220,000", "16,531"} <= values  # the two record figures of the articles
+
+
+def test_control_characters_in_the_data_are_shown_escaped_in_a_table(tmp_path):
+    """A literal holding ESC sequences (clear the screen, set the window title) must not reach the terminal as such."""
+    query = write_query(tmp_path, 'SELECT ?v WHERE { VALUES ?v { "a\\u001b[2Jb\\u001b]0;title\\u0007c" } }')
+    done = cubakg("query", str(query), "--data", str(MINI))
+    assert done.returncode == 0, done.stderr
+    assert "\x1b" not in done.stdout and "\x07" not in done.stdout
+    assert "a\\u001B[2Jb\\u001B]0;title\\u0007c" in done.stdout
+    done = cubakg("query", str(query), "--data", str(MINI), "--format", "csv")  # data formats keep the data
+    assert "\x1b[2J" in done.stdout

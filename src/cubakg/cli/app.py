@@ -82,4 +82,4 @@ def report_error(error: CubakgError) -> None:
     else:
         import sys
 
-        sys.stderr.write(text + "\n")
+        sys.stderr.write(console.printable(text) + "\n")

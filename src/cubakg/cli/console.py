@@ -26,6 +26,7 @@ IRIs are shown with the prefixes of `cubakg.namespaces` (or those given):
 
 from __future__ import annotations
 
+import re
 import sys
 from dataclasses import dataclass
 from functools import cache
@@ -59,10 +60,25 @@ def theme() -> "Theme":
 
 
 def escape(text: str) -> str:
-    """`text` with rich markup (`[bold]`) taken literally."""
+    """`text` with rich markup (`[bold]`) taken literally, and printable (see `printable`)."""
     from rich.markup import escape as rich_escape
 
-    return rich_escape(text)
+    return rich_escape(printable(text))
+
+
+# Control characters but line feed and tab: ESC (\x1b) and its kin would be read by the terminal
+# as commands (clear the screen, set the title, move the cursor), and they can come from any data.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    r"""`text` with each control character but line feed and tab written as an escape, so that
+    words from data (a literal, a message from a shapes file) cannot drive the terminal.
+
+    >>> printable("red\x1b[31m")
+    'red\\u001B[31m'
+    """
+    return _CONTROL.sub(lambda match: f"\\u{ord(match.group()):04X}", text)
 
 
 @dataclass(frozen=True)
@@ -102,7 +118,7 @@ def say(text: str, style: str | None = None) -> None:
     if console.is_terminal:
         console.print(escape(text), style=style or "")
     else:
-        sys.stdout.write(text + "\n")
+        sys.stdout.write(printable(text) + "\n")
 
 
 def on_terminal(stream: TextIO | None = None) -> bool:
@@ -122,7 +138,7 @@ def note(message: str, style: str = "muted") -> None:
     if console.is_terminal:
         console.print(escape(message), style=style)
     else:
-        sys.stderr.write(message + "\n")
+        sys.stderr.write(printable(message) + "\n")
         sys.stderr.flush()
 
 
@@ -163,8 +179,9 @@ def elide_middle(text: str, width: int) -> str:
 
 
 def one_line(text: str) -> str:
-    """Whitespace runs (line breaks included) as single spaces: a cell stays on its row."""
-    return " ".join(text.split())
+    """Whitespace runs (line breaks included) as single spaces, control characters escaped: a
+    cell stays on its row."""
+    return printable(" ".join(text.split()))
 
 
 def plain_table(columns: Sequence[str], rows: Iterable[Sequence[CellLike]], max_cell: int = 0) -> str:

@@ -9,6 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from cubakg.cli import console
 from cubakg.cli.app import app
 
 DRAFT_HELP = """Draft the fact sheet of a new article, to review rather than type.
@@ -86,7 +87,7 @@ def coverage_command(
     from cubakg.errors import EXIT_NONCONFORMING
 
     text, complete = sheet_coverage(sheet)
-    sys.stdout.write(text)
+    sys.stdout.write(console.printable(text))
     if not complete:
         sys.exit(EXIT_NONCONFORMING)
 

@@ -7,6 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from cubakg.cli import console
 from cubakg.cli.app import app
 
 VALIDATE_HELP = """Check RDF data against the cubakg model before it reaches the graph.
@@ -84,7 +85,8 @@ def run(paths, input_format, shapes, with_graph, output_format, severity, verbos
     )
     from cubakg.conformance.report import render
 
-    sys.stdout.write(render(outcome, output_format))
+    report = render(outcome, output_format)
+    sys.stdout.write(console.printable(report) if output_format == "text" else report)
     sys.stdout.flush()
     if output_format != "text":
         from cubakg.conformance.report import summary_line
@@ -122,7 +124,7 @@ def check_sheets(paths: list[str], output_format: str, severity: str) -> bool:
         sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
     else:
         for _check, finding in findings:
-            sys.stdout.write(f"{finding.location}: {finding.severity}: {finding.message}\n")
+            sys.stdout.write(console.printable(f"{finding.location}: {finding.severity}: {finding.message}") + "\n")
     counts = {name: sum(1 for _, f in findings if f.severity == name) for name in SEVERITY_RANK}
     facts = sum(check.facts for check in checks)
     verdict = "passes" if passes else "does not pass"
