@@ -78,8 +78,7 @@ def build(project_dir: Path, out_dir: Path | None = None, progress: Progress | N
     articles, notes = anchor.anchor(sheets)
     say("resolving keys, dates and figures")
     articles, index = resolve.resolve(articles, registry)
-    minter = mint.Minter(index)
-    articles = mint.mint(articles, minter)
+    minter = mint.Minter(index)  # each article is minted where it is emitted, in the emitting processes
     say("emitting RDF")
     with publish.Staging(out_dir) as staging:
         assembly = publish.Assembly(staging, jsonld.jsonld_context(ontology))
@@ -143,7 +142,7 @@ def _assemble_article(index: int):
     from cubakg import emit, mint, parallel, publish
 
     job: ArticleJob = parallel.state()
-    article = job.articles[index]
+    article = mint.mint_article(job.articles[index], job.minter)
     return publish.assemble_article(emit.emit_one(article, job.minter), article.graph, mint.own_nodes(article.id),
                                     job.compactor)
 

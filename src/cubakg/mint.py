@@ -174,22 +174,24 @@ def _fact_node(record: FactRecord, minter: Minter) -> str:
 
 def mint(articles: list[ArticleRecord], minter: Minter) -> list[ArticleRecord]:
     """Each article and fact record with its IRIs: node, evidence, times, named graph."""
+    return [mint_article(article, minter) for article in articles]
+
+
+def mint_article(article: ArticleRecord, minter: Minter) -> ArticleRecord:
+    """One article and its fact records with their IRIs (each article on its own: in any process)."""
     outside = graph_iri("outside-knowledge")
-    minted = []
-    for article in articles:
-        graph = graph_iri(article.id)
-        facts = tuple(
-            dataclasses.replace(
-                record,
-                iri=_fact_node(record, minter),
-                evidence=tuple(evidence_iri(article.id, span.start, span.end) for span in record.spans),
-                time_nodes={slot: time_iri(article.id, record.fact.id, slot) for slot in record.times},
-                graph=outside if record.fact.outside else graph,
-            )
-            for record in article.facts
+    graph = graph_iri(article.id)
+    facts = tuple(
+        dataclasses.replace(
+            record,
+            iri=_fact_node(record, minter),
+            evidence=tuple(evidence_iri(article.id, span.start, span.end) for span in record.spans),
+            time_nodes={slot: time_iri(article.id, record.fact.id, slot) for slot in record.times},
+            graph=outside if record.fact.outside else graph,
         )
-        minted.append(dataclasses.replace(article, facts=facts, iri=article_iri(article.id), graph=graph))
-    return minted
+        for record in article.facts
+    )
+    return dataclasses.replace(article, facts=facts, iri=article_iri(article.id), graph=graph)
 
 
 def report_iri() -> str:
