@@ -150,7 +150,7 @@ patch_pyshacl()
 # -- Apache Jena 4.5 (Debian's) on the same case ----------------------------------------------------
 #
 # A second, independent engine. Where Jena 4.5's answer is not the spec's, the case is not
-# compared (`jena_departure` says why); there are three such places, each with its section.
+# compared (`jena_departure` says why); there are four such places, each with its section.
 
 JENA = Path(__file__).resolve().parents[1] / "tools" / "jena"
 
@@ -191,14 +191,13 @@ def jena_departure(case) -> str | None:
         # §4.7.2: "for each value node v", v is validated against the nested property shape; for a
         # property shape the value nodes are the values of its path. Jena 4.5 validates the focus node.
         return "sh:property on a property shape"
-    compares = any(True for p in ("minInclusive", "minExclusive", "maxInclusive", "maxExclusive", "lessThan",
-                                  "lessThanOrEquals") for _ in shapes.triples((None, sh[p], None)))
+    compares = any((None, sh[p], None) in shapes for p in ("minInclusive", "minExclusive", "maxInclusive",
+                                                           "maxExclusive", "lessThan", "lessThanOrEquals"))
     if compares and any(isinstance(o, rdflib.Literal) and str(o.datatype) in _STRING_DERIVED for o in data.objects()):
         # §4.3 and §4.5.3 compare with SPARQL's operators, whose table (SPARQL 1.1 §17.3) orders simple
         # literals and xsd:string only; Jena also orders types derived from xsd:string (xsd:token …).
         return "an ordering of a type derived from xsd:string"
-    looks_up_literals = any(True for _ in shapes.triples((None, sh.inversePath, None))) or \
-        any(True for _ in shapes.triples((None, sh.hasValue, None)))
+    looks_up_literals = (None, sh.inversePath, None) in shapes or (None, sh.hasValue, None) in shapes
     if looks_up_literals and _same_value_twice(list(data.objects()) + list(shapes.objects())):
         # RDF 1.1 §3.3: two literals are the same term only if lexical form, datatype and language
         # are; SHACL reads the data graph as such terms. Jena 4.5's in-memory graph finds a literal

@@ -32,18 +32,14 @@ def parse_as_written(path: Path | None = None, data: str | None = None, fmt: str
     rdflib normalises "4.0" and the like unless told not to, and its Turtle parser turns
     the integer token `01` into "1" even then; so the document is read by pyoxigraph,
     which keeps each token's lexical form (RDF 1.1 Turtle §7.2), and handed to rdflib
-    as N-Triples, which rdflib reads as written.
+    as N-Triples (`to_rdflib_graph`), which rdflib reads as written.
     """
+    from cubakg.conformance.fallback import to_rdflib_graph
+
     formats = {"turtle": pyoxigraph.RdfFormat.TURTLE, "nt": pyoxigraph.RdfFormat.N_TRIPLES}
-    triples = pyoxigraph.parse(data.encode("utf-8") if path is None else None, path=None if path is None else str(path),
-                               format=formats[fmt], base_iri=path.resolve().as_uri() if path is not None else None)
-    ntriples = pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.N_TRIPLES)
-    normalise = rdflib.NORMALIZE_LITERALS
-    rdflib.NORMALIZE_LITERALS = False
-    try:
-        return rdflib.Graph().parse(data=ntriples, format="nt")
-    finally:
-        rdflib.NORMALIZE_LITERALS = normalise
+    quads = pyoxigraph.parse(data.encode("utf-8") if path is None else None, path=None if path is None else str(path),
+                             format=formats[fmt], base_iri=path.resolve().as_uri() if path is not None else None)
+    return to_rdflib_graph(quad.triple for quad in quads)
 
 
 @dataclass

@@ -23,6 +23,7 @@ import pyoxigraph
 from cubakg.conformance import paths
 from cubakg.conformance.components import COMPONENTS, Component
 from cubakg.conformance.results import Result
+from cubakg.conformance.terms import Terms
 from cubakg.conformance.shapes import RDF_TYPE, TARGET_PARAMETERS, Graph, Shape, implicit_class_target, read_shape, \
     sh, shapes_with_targets
 from cubakg.namespaces import RDFS, SH, XSD
@@ -87,7 +88,7 @@ class Engine:
         if not self.terms.any_wrapped and any(self.terms.in_store(t) != t for t in _literals(graph)):
             # A literal the store keeps by value, written in the shapes (a target node, say): it
             # reaches the store and the queries wrapped, so they must unwrap even if the data has none.
-            self.terms.any_wrapped = True
+            self.terms = Terms(any_wrapped=True)
         self.options = {"default_graph": dataset.view()}
         self._shapes: dict = {}
         self._conformance: dict = {}

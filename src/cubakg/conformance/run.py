@@ -196,9 +196,8 @@ def run_engine(shapes_graph, dataset, notes: list[str], beside=None, fork: bool 
     process with threads must not fork)."""
     from cubakg.conformance import parallel
     from cubakg.conformance.engine import Engine, ShapesError
-    from cubakg.conformance.terms import written
-
     from cubakg.conformance.sparql import refuse_remote_queries
+    from cubakg.conformance.terms import written
 
     refuse_remote_queries(shapes_graph)
     beside = beside or (lambda: None)
