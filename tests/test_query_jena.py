@@ -4,8 +4,9 @@ rows, in the same order, written the same way in the SPARQL TSV results format.
 Jena is a second, independent engine (`tools/jena`, Debian's Jena 4.5; `.ci/run` installs
 it). It reads the release's merge, `cubakg.nt`, which is the default graph `cubakg query`
 answers from; cubakg answers from the release's store. A parameter is given to Jena as a
-`VALUES` block at the top of the query's WHERE clause (cubakg substitutes it), which binds
-it the same way for the queries here: each uses its parameter only inside that group.
+`VALUES` block at the top of the query's WHERE clause (cubakg substitutes it). The two differ
+where a subquery uses the variable (a VALUES block does not reach into it); none of the
+saved queries with a required parameter does.
 """
 
 from __future__ import annotations
