@@ -42,8 +42,34 @@ def pyshacl(case) -> tuple[bool, Counter]:
     # allow_warnings stays off: with it, pyshacl also takes a node with only warnings to conform to a
     # nested shape (sh:not, sh:or …), where SHACL §3.4 says any result means it does not conform.
     _conforms, report, _ = validate(data, shacl_graph=shapes, inference="none", allow_warnings=False, advanced=False)
+    paths_from_the_shapes(report, shapes)
     found = normalised(report_multiset(report, with_value=True))
     return not found, found
+
+
+def paths_from_the_shapes(report, shapes) -> None:
+    """§3.6.2.3: a result's sh:resultPath is the sh:path of its property shape. pyshacl copies a path
+    of nested sh:alternativePath lists into its report only two lists deep (a third comes out as
+    `[ sh:alternativePath [] ]`), so each result's path is taken from its shape instead."""
+    from rdflib import BNode, Namespace
+
+    sh = Namespace("http://www.w3.org/ns/shacl#")
+    for result, copied in list(report.subject_objects(sh.resultPath)):
+        path = shapes.value(report.value(result, sh.sourceShape), sh.path)
+        if isinstance(copied, BNode) and isinstance(path, BNode):  # (sh:closed reports a predicate: kept)
+            report.remove((result, sh.resultPath, None))
+            report.add((result, sh.resultPath, path))
+            todo, seen = [path], set()
+            while todo:
+                node = todo.pop()
+                if node in seen:
+                    continue
+                seen.add(node)
+                report.remove((node, None, None))  # pyshacl's copy may use the same blank nodes
+                for _, predicate, value in shapes.triples((node, None, None)):
+                    report.add((node, predicate, value))
+                    if isinstance(value, BNode):
+                        todo.append(value)
 
 
 # -- where pyshacl departs from the spec, the spec's answer ------------------------------------------
@@ -68,7 +94,7 @@ def sparql_order(a, b, operator: str) -> bool:
     a language-tagged string and a string, a date and a number, an ill-typed literal)."""
     import rdflib
 
-    if any(isinstance(t, rdflib.Literal) and t.ill_typed for t in (a, b)):
+    if any(isinstance(t, rdflib.Literal) and (t.ill_typed or _spaced(t)) for t in (a, b)):
         return False  # SPARQL §17.3: ill-typed literals are compared by no operator
     if not all(isinstance(t, rdflib.Literal) for t in (a, b)):
         return False  # only literals are ordered
@@ -77,6 +103,13 @@ def sparql_order(a, b, operator: str) -> bool:
     rows = list(pyoxigraph.Store().query(f"SELECT ({a.n3()} {operator} {b.n3()} AS ?r) {{}}"))
     value = rows[0]["r"]
     return value is not None and value.value == "true"
+
+
+def _spaced(literal) -> bool:
+    """Ill-typed for the spec, well-typed for rdflib: a number, boolean, date or time written with
+    leading or trailing spaces (XSD 1.1 Part 2 §3.3 lexical spaces hold none; Python's int() strips them)."""
+    lexical = str(literal)
+    return str(literal.datatype) in ORDERED_DATATYPES - {XSD_STRING} and lexical != lexical.strip(" \t\n\r")
 
 
 def patch_pyshacl() -> None:
@@ -124,6 +157,20 @@ def patch_pyshacl() -> None:
         return non_conformant, reports
 
     strings.MinLengthConstraintComponent._evaluate_string_rule = min_length
+
+    from pyshacl.constraints.core import value_constraints as values
+
+    actual_datatype = values.DatatypeConstraintComponent._assert_actual_datatype
+
+    def assert_actual_datatype(self, value_node, datatype_rule):
+        # RDF 1.1 Concepts §5.3: a literal whose lexical form is not in its datatype's lexical space is
+        # ill-typed; the lexical spaces of numbers, booleans, dates and times (XSD 1.1 Part 2 §3.3, e.g.
+        # integer: [\-+]?[0-9]+) hold no spaces, so pyshacl must not take " 2"^^xsd:integer as well-typed.
+        if str(datatype_rule) == str(value_node.datatype) and _spaced(value_node):
+            return False
+        return actual_datatype(self, value_node, datatype_rule)
+
+    values.DatatypeConstraintComponent._assert_actual_datatype = assert_actual_datatype
 
     from pyshacl import shape as shapes_module
     from pyshacl.helper import expression_helper

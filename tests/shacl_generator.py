@@ -2,10 +2,11 @@
 
 Each case is a small data graph and a shapes graph, both Turtle written out term by
 term (so literals keep their exact lexical forms), over a fixed vocabulary: nodes
-ex:n0…, blank nodes, classes ex:C0 ⊃ ex:C1, properties ex:p0…, and literals of mixed,
+ex:n0…, blank nodes, classes ex:C0 ⊃ ex:C1 (⊃ ex:C2), properties ex:p0…, and literals of mixed,
 non-canonical and ill-formed types, with and without language tags. Shapes draw
 from every SHACL Core constraint component, every kind of target and property path,
-nested shapes, sh:deactivated and sh:severity.
+nested shapes (named, or blank nodes written in place), sh:deactivated, sh:severity and
+sh:message.
 """
 
 from __future__ import annotations
@@ -29,11 +30,17 @@ LITERALS = [
     '"abc"^^xsd:integer', '"7"^^xsd:int', '"true"^^xsd:boolean', '"1"^^xsd:boolean', '"2020-01-01"^^xsd:date',
     '"2020-02-30"^^xsd:date', '"2021-06-01T10:00:00Z"^^xsd:dateTime', '"x"^^ex:custom', '"hello"', '"Hello World"',
     '""', '"hello"@en', '"hallo"@de', '"bonjour"@fr', '"hi"@en-US', '"hey"@EN', '"42"', '"a b"^^xsd:token',
+    '"+1"^^xsd:integer', '" 2"^^xsd:integer', '"-0"^^xsd:integer', '"1."^^xsd:decimal', '"NaN"^^xsd:double',
+    '"INF"^^xsd:double', '"-0.0E0"^^xsd:double', '"1.5"^^xsd:float', '"5"^^xsd:nonNegativeInteger',
+    '"-5"^^xsd:nonNegativeInteger', '"9999999999"^^xsd:long', '"2020"^^xsd:gYear', '"12:00:00"^^xsd:time',
+    '"http://example.org/n1"^^xsd:anyURI', '"Ünïcödé ✓"', '"hello"@en-GB-oxendict', '"0"^^xsd:boolean',
+    '"false"^^xsd:boolean', '"2020-01-01Z"^^xsd:date', '"line\\nbreak"',
 ]
 NUMBERS = ['"0"^^xsd:integer', '"1"^^xsd:integer', '"2.5"^^xsd:decimal', '"3"^^xsd:integer', '"1.0E1"^^xsd:double',
            '"2020-06-01"^^xsd:date', '"b"', '"42"']
 DATATYPES = ["xsd:integer", "xsd:decimal", "xsd:string", "rdf:langString", "xsd:byte", "xsd:boolean", "xsd:date",
-             "xsd:double", "xsd:int", "ex:custom", "xsd:dateTime"]
+             "xsd:double", "xsd:int", "ex:custom", "xsd:dateTime", "xsd:float", "xsd:nonNegativeInteger", "xsd:long",
+             "xsd:gYear", "xsd:time", "xsd:anyURI"]
 NODE_KINDS = ["sh:IRI", "sh:BlankNode", "sh:Literal", "sh:BlankNodeOrIRI", "sh:BlankNodeOrLiteral", "sh:IRIOrLiteral"]
 LANGUAGE_RANGES = ['"en"', '"de"', '"fr"', '"*"']
 PATTERNS = ['"^h"', '"o$"', '"[0-9]"', '"^ex"', '"WORLD"']
@@ -74,6 +81,8 @@ class Generator:
 
     def data(self) -> str:
         lines = ["ex:C1 rdfs:subClassOf ex:C0 ."]
+        if self.chance(0.3):
+            lines.append("ex:C2 rdfs:subClassOf ex:C1 .")
         for subject in NODES + BLANKS:
             if self.chance(0.5):
                 lines.append(f"{subject} rdf:type {self.pick(CLASSES)} .")
@@ -90,7 +99,7 @@ class Generator:
     def path(self, depth: int = 0) -> str:
         kind = self.random.random()
         p = self.pick(PROPERTIES)
-        if depth > 1 or kind < 0.5:
+        if depth > 2 or kind < 0.5:
             return p
         if kind < 0.6:
             return f"[ sh:inversePath {self.path(depth + 1)} ]"
@@ -182,9 +191,11 @@ class Generator:
         return [f"sh:property {self.shape(True, depth + 1)}"]
 
     def shape(self, is_property: bool, depth: int, targets: bool = False) -> str:
-        """A shape with an IRI (written out as its own block); its IRI."""
-        name = self.fresh()
-        lines = [f"{name} a {'sh:PropertyShape' if is_property else 'sh:NodeShape'}"]
+        """A shape with an IRI (written out as its own block), its IRI; or, nested, now and
+        then a blank node written where it is used."""
+        anonymous = depth > 0 and self.chance(0.3)
+        name = "" if anonymous else self.fresh()
+        lines = [f"{name} a {'sh:PropertyShape' if is_property else 'sh:NodeShape'}".lstrip()]
         if is_property:
             lines.append(f"sh:path {self.path()}")
         if targets:
@@ -201,6 +212,10 @@ class Generator:
             lines.append(f"sh:severity {self.pick(['sh:Warning', 'sh:Info'])}")
         if self.chance(0.07):
             lines.append("sh:deactivated true")
+        if self.chance(0.1):
+            lines.append('sh:message "broken"@en')
+        if anonymous:
+            return "[ " + " ;\n    ".join(lines) + " ]"
         self.lines.append(" ;\n    ".join(lines) + " .")
         return name
 

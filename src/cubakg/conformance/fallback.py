@@ -126,8 +126,11 @@ def term_key(term) -> str:
         return str(term)
     if isinstance(term, BNode):
         return "_:"
-    if isinstance(term, Literal):
-        return term.n3()
+    if isinstance(term, Literal):  # as N-Triples writes it, as pyoxigraph's terms are shown (n3() may use """)
+        import pyoxigraph
+
+        datatype = pyoxigraph.NamedNode(str(term.datatype)) if term.datatype and not term.language else None
+        return str(pyoxigraph.Literal(str(term), language=term.language, datatype=datatype))
     return str(term)
 
 
