@@ -286,8 +286,8 @@ def site_app(site_dir: Path, sparql_base: str, allow_service: bool = False):
         return None
 
     def negotiate(request, page: str, fragment: str):
-        chosen = by_media[request.accept_mimetypes.best_match([r.media_type for r in offered], default=HTML.media_type)
-                          or HTML.media_type]
+        chosen = by_media[_without_parameters(request.accept_mimetypes).best_match(
+            [r.media_type for r in offered], default=HTML.media_type) or HTML.media_type]
         if not (site_dir / f"{page}{HTML.extension}").is_file():
             return None
         location = f"/{page}{chosen.extension}" + (f"#{fragment}" if fragment and chosen is HTML else "")
@@ -348,6 +348,20 @@ def _may_call_service(request, environ) -> bool:
         else:
             texts.append(body.decode("utf-8", "replace"))
     return any(may_call_service(text) for text in texts)
+
+
+def _without_parameters(accept):
+    """The Accept header with each media range's parameters left out (its q-value kept): a client
+    asking for `application/ld+json; profile="…"` or `text/turtle; charset=utf-8` wants that type,
+    and werkzeug matches a range with parameters only to an offer with the same ones.
+
+    >>> from werkzeug.datastructures import MIMEAccept
+    >>> _without_parameters(MIMEAccept([('application/ld+json; profile="x"', 1)])).best_match(["application/ld+json"])
+    'application/ld+json'
+    """
+    from werkzeug.datastructures import MIMEAccept
+
+    return MIMEAccept([(value.split(";", 1)[0].strip(), quality) for value, quality in accept])
 
 
 def _with_charset(media: str) -> str:
