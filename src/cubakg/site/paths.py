@@ -75,7 +75,7 @@ REDIRECTS: tuple[Redirect, ...] = (
              "are shown with the article"),
     Redirect(r"structure/([^/]+)/([^/]+)", r"structure/\1", r"\2",
              "a Data Cube component is listed on its structure's page"),
-    Redirect(r"graph/(shared|outside-knowledge)", "dataset/cubakg", r"graph-\1",
+    Redirect(r"graph/(shared|sources|outside-knowledge)", "dataset/cubakg", r"graph-\1",
              "the shared graphs are listed on the dataset's page"),
     Redirect(r"graph/([^/]+)", r"article/\1", "graph",
              "an article's named graph holds what the article says: its page is the article's"),
