@@ -33,10 +33,14 @@ def copy_corpus(source_trig: Path, articles: int, out_dir: Path) -> Path:
     """
     import pyoxigraph as ox
 
+    from cubakg.emit import SHARED_GRAPH, SOURCES_GRAPH
+    from cubakg.resources import OUTSIDE_GRAPH
+
     by_graph: dict[str, list] = {}
     for quad in ox.parse(path=str(source_trig), format=ox.RdfFormat.TRIG):
         by_graph.setdefault(quad.graph_name.value, []).append(quad)
-    seeds = sorted(name[len(GRAPH):] for name in by_graph if name[len(GRAPH):][:1].isdigit())
+    # Every named graph but the shared ones is an article's (whatever its identifier looks like).
+    seeds = sorted(name[len(GRAPH):] for name in by_graph if name not in (SHARED_GRAPH, SOURCES_GRAPH, OUTSIDE_GRAPH))
     shared = [quad for name, quads in by_graph.items() if name[len(GRAPH):] not in seeds for quad in quads]
 
     def renamed(term, old: str, new: str):

@@ -48,6 +48,15 @@ def without(column: str, found: list[dict[str, str]]) -> list[dict[str, str]]:
     return [{key: value for key, value in row.items() if key != column} for row in found]
 
 
+SEEDS = (A000, A003)
+
+
+def from_seeds(found: list[dict[str, str]], column: str = "article") -> list[dict[str, str]]:
+    """The rows about the two seed articles: seeds/ may hold other articles, whose rows their own
+    case files judge."""
+    return [r for r in found if r.get(column) in SEEDS]
+
+
 def article_text(article_iri: str) -> str:
     article_id = article_iri.rsplit("/", 1)[1]
     return (REPO / "seeds" / f"{article_id}.txt").read_bytes().decode("utf-8")
@@ -56,7 +65,7 @@ def article_text(article_iri: str) -> str:
 def test_cq01_rounds_in_order_with_place_and_date():
     found = [
         (r["position"], r["round"], r.get("place"), r.get("date"), r.get("weekday"), r.get("asWritten"), r.get("article"))
-        for r in rows("cq01-talks-rounds")
+        for r in from_seeds(rows("cq01-talks-rounds"))
     ]
     assert found == [
         # 000: "held their first round of migration talks back in April" (no year, no place).
@@ -66,7 +75,7 @@ def test_cq01_rounds_in_order_with_place_and_date():
         # 000 (undated): "resume their talks ... in Havana on Tuesday", after the April round.
         ("2", HAVANA_ROUND, "Havana", None, "Tuesday", "on Tuesday", A000),
     ]
-    assert rows("cq01-talks-rounds")[2]["after"] == "US–Cuba migration talks, Washington, April 2022"
+    assert from_seeds(rows("cq01-talks-rounds"))[2]["after"] == "US–Cuba migration talks, Washington, April 2022"
 
 
 def test_cq02_head_of_the_cuban_delegation_and_his_post():
@@ -76,7 +85,7 @@ def test_cq02_head_of_the_cuban_delegation_and_his_post():
     assert {r["organization"] for r in found} == {ID + "org/cuban-foreign-ministry"}
     # One post, two titles: 003 "the deputy foreign minister"; 000 "Cuba's Deputy Foreign
     # Minister" and "Vice Minister of Foreign Affairs".
-    assert {(r["article"], r["titleAsWritten"]) for r in found} == {
+    assert {(r["article"], r["titleAsWritten"]) for r in from_seeds(found)} == {
         (A003, "deputy foreign minister"),
         (A000, "Deputy Foreign Minister"),
         (A000, "Vice Minister of Foreign Affairs"),
@@ -84,7 +93,7 @@ def test_cq02_head_of_the_cuban_delegation_and_his_post():
 
 
 def test_cq03_us_officials_sent_to_havana():
-    found = rows("cq03-us-officials-sent-to-havana")
+    found = from_seeds(rows("cq03-us-officials-sent-to-havana"))
     assert {r["name"] for r in found} == {"Rena Bitter", "Ur Mendoza Jaddou"}
     by_name = {r["name"]: r for r in found}
     bitter, jaddou = by_name["Rena Bitter"], by_name["Ur Mendoza Jaddou"]
@@ -207,11 +216,14 @@ def test_cq09_events_dated_relative_to_one_another():
 
 
 def test_cq10_people_in_more_than_one_article():
-    # For two articles, "in more than one article" is "in both". Barack Obama is named only in
-    # 003 ("his predecessor Barack Obama"); 000 says "The Obama administration" and never names him.
-    found = rows("cq10-people-in-several-articles")
-    assert {r["name"] for r in found} == {"Carlos Fernandez de Cossio", "Joe Biden", "Donald Trump"}
-    assert {r["articles"] for r in found} == {"2"}
+    # For the two seed articles, "in more than one article" is "in both". Barack Obama is named
+    # only in 003 ("his predecessor Barack Obama"); 000 says "The Obama administration" and never
+    # names him, so he is listed only where another article of seeds/ names him too.
+    everything = rows("cq10-people-in-several-articles")
+    assert all(int(r["articles"]) >= 2 for r in everything)
+    found = from_seeds(everything)
+    assert {"Carlos Fernandez de Cossio", "Joe Biden", "Donald Trump"} <= {r["name"] for r in found}
+    assert {r["article"] for r in found if r["name"] == "Barack Obama"} <= {A003}
     roles = {(r["name"], r["article"], r.get("role")) for r in found}
     assert ("Carlos Fernandez de Cossio", A003, "participant: head of delegation") in roles
     assert ("Carlos Fernandez de Cossio", A000, "participant: host") in roles
@@ -228,7 +240,7 @@ def test_cq10_keeps_its_former_name():
 @pytest.mark.parametrize("article", [A000, A003], ids=["000", "003"])
 def test_cq11_every_quote_of_every_fact_is_at_its_offsets_in_its_article(article):
     # Every node with evidence in the article (article-facts lists them), asked about one by one.
-    texts = {A000: article_text(A000), A003: article_text(A003)}
+    texts = {}  # a shared node may have evidence in any article of seeds/
     nodes = {r["node"] for r in rows("article-facts", f"article=<{article}>")}
     assert nodes
     for node in sorted(nodes):
@@ -236,7 +248,8 @@ def test_cq11_every_quote_of_every_fact_is_at_its_offsets_in_its_article(article
         assert found and {r["node"] for r in found} == {node}
         assert article in {r["article"] for r in found}
         for r in found:
-            assert texts[r["article"]][int(r["start"]):int(r["end"])] == r["exact"]
+            text = texts.setdefault(r["article"], article_text(r["article"]))
+            assert text[int(r["start"]):int(r["end"])] == r["exact"]
             assert r["matchesText"] == "true"
 
 
@@ -276,9 +289,10 @@ def test_overview_counts_the_articles_and_the_instances_of_classes():
     found = rows("overview")
     assert {r["kind"] for r in found} == {"instances of class", "nodes derived from article"}
     classes = {r["item"]: int(r["count"]) for r in found if r["kind"] == "instances of class"}
-    assert classes["https://schema.org/NewsArticle"] == 2
-    assert classes["https://w3id.org/cubakg/ontology#TalksRound"] == 2
-    assert {r["item"] for r in found if r["kind"] == "nodes derived from article"} == {A000, A003}
+    articles = {ID + "article/" + path.stem for path in (REPO / "seeds").glob("*.txt")}  # whatever seeds/ holds
+    assert classes["https://schema.org/NewsArticle"] == len(articles)
+    assert classes["https://w3id.org/cubakg/ontology#TalksRound"] >= 2  # the seeds report two rounds
+    assert {r["item"] for r in found if r["kind"] == "nodes derived from article"} == articles
 
 
 def test_entity_by_label_alias_or_iri():
@@ -308,7 +322,7 @@ def test_article_facts_follow_the_text():
 
 
 def test_timeline_places_partial_dates_as_precisely_as_known():
-    found = rows("timeline")
+    found = from_seeds(rows("timeline"))
     order = []
     for r in found:
         if not order or order[-1] != r["when"]:
