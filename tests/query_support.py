@@ -15,6 +15,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 GRAPH = "https://w3id.org/cubakg/id/graph/"
+RELEASE = Path(os.environ.get("CUBAKG_RELEASE_DIR", REPO / "dist")).resolve()  # the release under test
+SEED_TRIG = RELEASE / "cubakg.trig"
 
 
 def corpus_article_id(number: int) -> str:

@@ -11,7 +11,6 @@ saved queries with a required parameter does.
 
 from __future__ import annotations
 
-import os
 import subprocess
 from pathlib import Path
 
@@ -19,11 +18,8 @@ import pytest
 
 from cubakg.query import load_saved_queries
 from differential_support import JENA, jena_installed
-from query_support import copy_corpus, corpus_article_id, cubakg_in_process
+from query_support import RELEASE, SEED_TRIG, copy_corpus, corpus_article_id, cubakg_in_process
 
-REPO = Path(__file__).resolve().parents[1]
-RELEASE = Path(os.environ.get("CUBAKG_RELEASE_DIR", REPO / "dist")).resolve()
-SEED_TRIG = RELEASE / "cubakg.trig"
 SAVED = load_saved_queries()
 ID = "https://w3id.org/cubakg/id/"
 # (the --param given to cubakg, the same value as a SPARQL term for Jena's VALUES block)

@@ -19,14 +19,12 @@ from pathlib import Path
 import pytest
 
 from cubakg.query import load_saved_queries, parse_parameter, run_query
-from query_support import copy_corpus, corpus_article_id, cubakg_in_process, cubakg_process, finish
+from query_support import RELEASE, SEED_TRIG, copy_corpus, corpus_article_id, cubakg_in_process, cubakg_process, finish
 
 REPO = Path(__file__).resolve().parents[1]
-RELEASE = Path(os.environ.get("CUBAKG_RELEASE_DIR", REPO / "dist")).resolve()
-SEED_TRIG = RELEASE / "cubakg.trig"
 SAVED = load_saved_queries()
 ID = "https://w3id.org/cubakg/id/"
-# A value for each required parameter, chosen in the corpus (article 3 is a copy of seed 003).
+# A value for each required parameter, chosen in the corpus (article 3 is a copy of a seed article).
 PARAMETERS = {
     "entity": ["entity=De Cossio"],
     "article-facts": [f"article={corpus_article_id(3)[:6]}"],
