@@ -495,3 +495,25 @@ def test_control_characters_in_the_data_are_shown_escaped_in_a_table(tmp_path):
     assert "a\\u001B[2Jb\\u001B]0;title\\u0007c" in done.stdout
     done = cubakg("query", str(query), "--data", str(MINI), "--format", "csv")  # data formats keep the data
     assert "\x1b[2J" in done.stdout
+
+
+# --- queries too deep for a SPARQL engine's stack ------------------------------------------
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+@pytest.mark.parametrize("brackets", ["{}", "()"])
+def test_a_query_nested_too_deep_is_refused_with_its_place(tmp_path, engine, brackets):
+    """Nested 5,000 deep, a query killed `cubakg query` (SIGSEGV in Oxigraph's parser): now exit 3."""
+    opening, closing = brackets
+    where = f"?s ?p ?o FILTER({'(' * 5000}1{')' * 5000})" if opening == "(" else \
+        "{ " * 5000 + "?s ?p ?o" + " }" * 5000
+    query = write_query(tmp_path, f"SELECT * WHERE {{\n{where}\n}}\n")
+    done = cubakg("query", str(query), "--data", str(MINI), "--engine", engine)
+    assert done.returncode == 3, done.stderr
+    assert "nests" in done.stderr and f"{query.name}:2:" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_a_query_nested_a_hundred_deep_still_runs(tmp_path):
+    query = write_query(tmp_path, "SELECT * WHERE " + "{ " * 99 + "?s ?p ?o" + " }" * 99 + "\n")
+    assert cubakg("query", str(query), "--data", str(MINI)).returncode == 0

@@ -105,6 +105,22 @@ def test_a_query_calling_service_is_refused(served, how):
     assert b"SERVICE" in body and b"--allow-service" in body
 
 
+DEEP_QUERY = "SELECT * WHERE " + "{ " * 5000 + "?s ?p ?o" + " }" * 5000  # crashes Oxigraph's parser
+
+
+@pytest.mark.parametrize("how", ["get", "post-query"])
+def test_a_query_nested_too_deep_is_refused_and_the_server_lives(served, how):
+    if how == "get":
+        response, body = get(served, "/query?query=" + urllib.parse.quote(DEEP_QUERY), "application/sparql-results+json")
+    else:
+        response, body = get(served, "/query", "application/sparql-results+json", "POST", DEEP_QUERY.encode(),
+                             {"Content-Type": "application/sparql-query"})
+    assert response.status == 400 and b"nests" in body
+    ask = "ASK { ?s ?p ?o }"
+    response, body = get(served, "/query?query=" + urllib.parse.quote(ask), "application/sparql-results+json")
+    assert response.status == 200 and json.loads(body)["boolean"] is True
+
+
 def test_the_endpoint_is_read_only(served):
     response, _ = get(served, "/update", "", "POST", b"INSERT DATA { <http://e/s> <http://e/p> <http://e/o> }",
                       {"Content-Type": "application/sparql-update"})

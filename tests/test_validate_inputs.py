@@ -82,6 +82,15 @@ def gen_deep_turtle(folder: Path) -> Path:
     return path
 
 
+def gen_deep_sparql_shapes(folder: Path) -> Path:
+    """A SHACL-SPARQL constraint nested 5,000 deep (it crashed Oxigraph's parser: SIGSEGV)."""
+    path = folder / "deep-sparql-shapes.ttl"
+    select = "SELECT $this WHERE " + "{ " * 5000 + "$this ?p ?o" + " }" * 5000
+    path.write_text('@prefix sh: <http://www.w3.org/ns/shacl#> .\n<http://example.org/S> a sh:NodeShape ; '
+                    f'sh:targetNode <http://example.org/a> ; sh:sparql [ sh:select "{select}" ] .\n', encoding="utf-8")
+    return path
+
+
 def gen_deep_jsonld(folder: Path) -> Path:
     depth = 100_000
     path = folder / "deep.jsonld"

@@ -306,11 +306,9 @@ def site_app(site_dir: Path, sparql_base: str, allow_service: bool = False):
                     return response(environ, start_response)
             forward = to_oxigraph.get(path)
             if forward is not None:
-                if path == "/query" and not allow_service and _may_call_service(request, environ):
-                    return Response(
-                        "SERVICE is not answered here: this endpoint answers from the release alone and does not "
-                        "reach other hosts (start it with `cubakg serve --allow-service` to allow it)\n",
-                        status=400, content_type="text/plain; charset=utf-8")(environ, start_response)
+                refused = _refusal(_query_texts(request, environ), allow_service) if path == "/query" else None
+                if refused:
+                    return Response(refused, status=400, content_type="text/plain; charset=utf-8")(environ, start_response)
                 return forward(environ, start_response)
         response = None
         if path == "/":
@@ -330,13 +328,11 @@ def site_app(site_dir: Path, sparql_base: str, allow_service: bool = False):
     return app
 
 
-def _may_call_service(request, environ) -> bool:
-    """Whether the SPARQL query of a /query request (GET `query`, a form or a sparql-query body)
-    may call SERVICE. The body is read, then given back to the request for the proxy."""
+def _query_texts(request, environ) -> list[str]:
+    """The SPARQL of a /query request (GET `query`, a form or a sparql-query body). The body is
+    read, then given back to the request for the proxy."""
     import io
     import urllib.parse
-
-    from cubakg.query.analysis import may_call_service
 
     texts = request.args.getlist("query")
     if request.method == "POST":
@@ -347,7 +343,21 @@ def _may_call_service(request, environ) -> bool:
             texts += urllib.parse.parse_qs(body.decode("utf-8", "replace")).get("query", [])
         else:
             texts.append(body.decode("utf-8", "replace"))
-    return any(may_call_service(text) for text in texts)
+    return texts
+
+
+def _refusal(texts: list[str], allow_service: bool) -> str | None:
+    """Why the server will not pass this SPARQL on to Oxigraph, or None."""
+    from cubakg.query.analysis import may_call_service
+    from cubakg.query.sparql_text import MAX_NESTING, nesting
+
+    if any(nesting(text)[0] > MAX_NESTING for text in texts):
+        return (f"the query nests braces, parentheses or brackets more than {MAX_NESTING} deep: "
+                "Oxigraph reads queries on its stack, and one this deep would crash it\n")
+    if not allow_service and any(may_call_service(text) for text in texts):
+        return ("SERVICE is not answered here: this endpoint answers from the release alone and does not "
+                "reach other hosts (start it with `cubakg serve --allow-service` to allow it)\n")
+    return None
 
 
 def _without_parameters(accept):

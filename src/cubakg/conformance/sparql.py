@@ -34,9 +34,13 @@ def refuse_remote_queries(graph) -> None:
     """
     from cubakg.errors import InputError
     from cubakg.query.analysis import may_call_service
+    from cubakg.query.sparql_text import refuse_deep_nesting
 
     for subject, predicate, text in graph.triples:
-        if predicate.value in QUERY_PREDICATES and type(text) is pyoxigraph.Literal and may_call_service(text.value):
+        if predicate.value not in QUERY_PREDICATES or type(text) is not pyoxigraph.Literal:
+            continue
+        refuse_deep_nesting(text.value, f"the SPARQL of {show(subject)} ({predicate.value.rsplit('#', 1)[-1]})")
+        if may_call_service(text.value):
             raise InputError(
                 f"the SPARQL of {show(subject)} ({predicate.value.rsplit('#', 1)[-1]}) calls a remote endpoint with "
                 "SERVICE; cubakg validate never reaches the network",

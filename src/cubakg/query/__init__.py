@@ -21,7 +21,7 @@ from cubakg.query.engines import ENGINES, materialize, open_files, open_release,
 from cubakg.query.formats import FORMATS, TABLE_ROWS, check_format_name, plain_table, read_table, result_form, write
 from cubakg.query.results import QueryResult, Term
 from cubakg.query.saved import SavedQuery, find_saved_query, load_saved_queries, read_saved_query, render_index
-from cubakg.query.sparql_text import Parameter, bind_parameters, check_parameters, parse_parameter
+from cubakg.query.sparql_text import Parameter, bind_parameters, check_parameters, parse_parameter, refuse_deep_nesting
 
 __all__ = [
     "ENGINES", "FORMATS", "Answer", "Parameter", "QueryResult", "SavedQuery", "Term",
@@ -122,6 +122,7 @@ def run_text(
     if engine not in ENGINES:
         raise UsageError(f"unknown engine {engine!r}", hint=f"use one of: {', '.join(ENGINES)}")
     parameters = parameters or []
+    refuse_deep_nesting(text, source)
     check_parameters(text, parameters)
     if limit is not None or offset is not None:
         text = with_window(text, source, limit, offset)

@@ -160,6 +160,45 @@ def masked(query: str) -> str:
     return "".join(characters)
 
 
+# Oxigraph's SPARQL parser recurses once per bracket: a query nested a few thousand deep
+# overflows its stack and kills the process (SIGSEGV), in `cubakg query`, in validation (a
+# shapes graph's SPARQL) and in the server behind `cubakg serve`. No real query nests a
+# hundred deep; past MAX_NESTING a query is refused before any engine reads it.
+MAX_NESTING = 100
+
+
+def nesting(query: str) -> tuple[int, int]:
+    """How deep the query's {…}, (…) and […] nest (outside comments, strings and IRIs), and the
+    index where it first gets that deep.
+
+    >>> nesting('SELECT * { ?s ?p "{{{" FILTER((1)) }')
+    (3, 30)
+    """
+    depth = deepest = where = 0
+    for index, char in enumerate(masked(query)):
+        if char in "{([":
+            depth += 1
+            if depth > deepest:
+                deepest, where = depth, index
+        elif char in "})]":
+            depth = max(depth - 1, 0)
+    return deepest, where
+
+
+def refuse_deep_nesting(query: str, source: str = "<query>") -> None:
+    """Raise InputError (with the line and column) for a query nested deeper than MAX_NESTING."""
+    from cubakg.errors import InputError, Location
+
+    depth, where = nesting(query)
+    if depth > MAX_NESTING:
+        line, column = line_and_column(query, where)
+        raise InputError(
+            f"the query nests braces, parentheses or brackets {depth} deep; cubakg reads at most {MAX_NESTING}",
+            Location(source, line, column),
+            hint="write it flatter: SPARQL engines read deeply nested queries on their stack, and one this deep "
+                 "would crash them")
+
+
 def line_and_column(text: str, index: int) -> tuple[int, int]:
     """1-based line and column of a character index."""
     line = text.count("\n", 0, index) + 1
