@@ -91,6 +91,18 @@ def gen_deep_sparql_shapes(folder: Path) -> Path:
     return path
 
 
+def gen_deep_path_shapes(folder: Path) -> Path:
+    """A property path of 3,000 nested sh:inversePath (it was a RecursionError, exit 4)."""
+    path_text = "<http://example.org/p>"
+    for _ in range(3000):
+        path_text = f"[ sh:inversePath {path_text} ]"
+    path = folder / "deep-path-shapes.ttl"
+    path.write_text("@prefix sh: <http://www.w3.org/ns/shacl#> .\n<http://example.org/S> a sh:NodeShape ; "
+                    f"sh:targetNode <http://example.org/a> ; sh:property [ sh:path {path_text} ; sh:minCount 1 ] .\n",
+                    encoding="utf-8")
+    return path
+
+
 def gen_deep_jsonld(folder: Path) -> Path:
     depth = 100_000
     path = folder / "deep.jsonld"

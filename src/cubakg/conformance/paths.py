@@ -28,10 +28,17 @@ class PathError(ValueError):
 
 
 MAX_ALTERNATIVES = 64  # a path with more zero-length choices than this is written with SPARQL's own * and ?
+# Paths are read recursively, and the SPARQL written from them is read so by Oxigraph (see
+# query.sparql_text.MAX_NESTING): a path nested thousands deep, or one that contains itself,
+# is refused as ill-formed rather than left to overflow a stack.
+MAX_PATH_DEPTH = 50
 
 
-def text(graph: Graph, path) -> str:
+def text(graph: Graph, path, depth: int = 0) -> str:
     """The path in SPARQL syntax with full IRIs, as results show it: `<p>`, `^<p>`, `(<a>/<b>)`, `(<p>)*`."""
+    if depth > MAX_PATH_DEPTH:
+        raise PathError(f"the path nests deeper than {MAX_PATH_DEPTH} levels (or contains itself); "
+                        f"cubakg reads paths {MAX_PATH_DEPTH} levels deep at most")
     if type(path) is pyoxigraph.NamedNode:
         return f"<{path.value}>"
     if type(path) is not pyoxigraph.BlankNode:
@@ -40,21 +47,21 @@ def text(graph: Graph, path) -> str:
         steps = graph.items(path)
         if len(steps) < 2:
             raise PathError("a sequence path needs at least two members")
-        return "(" + "/".join(text(graph, step) for step in steps) + ")"
+        return "(" + "/".join(text(graph, step, depth + 1) for step in steps) + ")"
     inverse = graph.value(path, sh("inversePath"))
     if inverse is not None:
-        inner = text(graph, inverse)
+        inner = text(graph, inverse, depth + 1)
         return "^" + inner if type(inverse) is pyoxigraph.NamedNode else f"^({inner})"
     for name, template in (("zeroOrMorePath", "({})*"), ("oneOrMorePath", "({})+"), ("zeroOrOnePath", "({})?")):
         inner = graph.value(path, sh(name))
         if inner is not None:
-            return template.format(text(graph, inner))
+            return template.format(text(graph, inner, depth + 1))
     members = graph.value(path, sh("alternativePath"))
     if members is not None:
         listed = graph.items(members)
         if len(listed) < 2:
             raise PathError("an alternative path needs at least two members")
-        return "(" + "|".join(text(graph, step) for step in listed) + ")"
+        return "(" + "|".join(text(graph, step, depth + 1) for step in listed) + ")"
     raise PathError(f"{path} is not a SHACL property path")
 
 
