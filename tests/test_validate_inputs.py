@@ -103,6 +103,39 @@ def gen_deep_path_shapes(folder: Path) -> Path:
     return path
 
 
+def gen_shape_chain(folder: Path) -> Path:
+    """3,000 shapes, each sh:node the next (it was a RecursionError, exit 4)."""
+    lines = ["@prefix sh: <http://www.w3.org/ns/shacl#> .",
+             "<http://example.org/S0> a sh:NodeShape ; sh:targetNode <http://example.org/a> ; sh:node <http://example.org/S1> ."]
+    lines += [f"<http://example.org/S{i}> a sh:NodeShape ; sh:node <http://example.org/S{i + 1}> ." for i in range(1, 3000)]
+    lines.append("<http://example.org/S3000> a sh:NodeShape ; sh:nodeKind sh:IRI .")
+    path = folder / "shape-chain.ttl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def gen_long_in_list(folder: Path) -> Path:
+    """sh:in with 100,000 members, the data in the same file (it killed the process: SIGSEGV)."""
+    members = " ".join(f'"v{i}"' for i in range(100_000))
+    path = folder / "long-in.ttl"
+    path.write_text("@prefix sh: <http://www.w3.org/ns/shacl#> .\n<http://example.org/a> <http://example.org/p> \"v99999\", \"w\" .\n"
+                    "<http://example.org/S> a sh:NodeShape ; sh:targetNode <http://example.org/a> ; "
+                    f"sh:property [ sh:path <http://example.org/p> ; sh:in ( {members} ) ] .\n", encoding="utf-8")
+    return path
+
+
+def gen_many_ill_formed(folder: Path) -> Path:
+    """20,000 distinct ill-formed xsd:integer literals under sh:datatype (the same chain, from the data)."""
+    path = folder / "many-ill-formed.ttl"
+    values = ", ".join(f'"x{i}"^^<http://www.w3.org/2001/XMLSchema#integer>' for i in range(20_000))
+    path.write_text("@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+                    f"<http://example.org/a> <http://example.org/p> {values}, 7 .\n"
+                    "<http://example.org/S> a sh:NodeShape ; sh:targetNode <http://example.org/a> ; "
+                    "sh:property [ sh:path <http://example.org/p> ; sh:datatype "
+                    "<http://www.w3.org/2001/XMLSchema#integer> ] .\n", encoding="utf-8")
+    return path
+
+
 def gen_deep_jsonld(folder: Path) -> Path:
     depth = 100_000
     path = folder / "deep.jsonld"

@@ -26,6 +26,28 @@ from cubakg.conformance.shapes import TRUE, sh
 from cubakg.conformance.terms import ORDERED
 from cubakg.namespaces import SH
 
+
+def balanced(operator: str, tests: list[str], empty: str) -> str:
+    """`tests` joined with `operator` (|| or &&), parenthesised as a balanced tree.
+
+    Oxigraph evaluates `a || b || c …` as a chain nested as deep as it is long: a chain of
+    some thousands (an sh:in list, the ill-formed literals of a large dataset) overflowed
+    its stack and killed the process. || and && are associative in SPARQL's three-valued
+    logic, so the tree means the same.
+
+    >>> balanced("||", ["a", "b", "c"], "false")
+    '((a || b) || c)'
+    """
+    tests = list(tests)
+    if not tests:
+        return empty
+    if len(tests) == 1:
+        return f"({tests[0]})"
+    while len(tests) > 1:
+        tests = [f"({tests[i]} {operator} {tests[i + 1]})" if i + 1 < len(tests) else tests[i]
+                 for i in range(0, len(tests), 2)]
+    return tests[0]
+
 COMPONENTS: dict[str, "Component"] = {}  # main parameter's local name → component
 
 
@@ -78,7 +100,7 @@ class DatatypeComponent(Component):
         test = ctx.terms.has_datatype(var, argument.value)
         bad = ctx.ill_formed(argument.value)
         if bad:
-            test += " && !(" + " || ".join(f"sameTerm({var}, {term})" for term in bad) + ")"
+            test += " && !" + balanced("||", [f"sameTerm({var}, {term})" for term in bad], "false")
         return f"({test})"
 
 
@@ -243,8 +265,8 @@ class LanguageInComponent(Component):
     def condition(self, ctx, shape, argument, var):
         from cubakg.conformance.engine import sparql_string
 
-        tests = " || ".join(f"langMatches(lang({var}), {sparql_string(tag.value)})" for tag in ctx.graph.items(argument))
-        return f"(isLiteral({var}) && ({tests or 'false'}))"
+        tests = [f"langMatches(lang({var}), {sparql_string(tag.value)})" for tag in ctx.graph.items(argument)]
+        return f"(isLiteral({var}) && {balanced('||', tests, 'false')})"
 
 
 @component
@@ -379,7 +401,7 @@ class AndComponent(LogicalComponent):
         return conforming == total
 
     def combine(self, flags):
-        return "(" + (" && ".join(flags) or "true") + ")"
+        return balanced("&&", flags, "true")
 
 
 @component
@@ -392,7 +414,7 @@ class OrComponent(LogicalComponent):
         return conforming >= 1
 
     def combine(self, flags):
-        return "(" + (" || ".join(flags) or "false") + ")"
+        return balanced("||", flags, "false")
 
 
 @component
@@ -569,8 +591,7 @@ class InComponent(Component):
 
     def condition(self, ctx, shape, argument, var):
         members = [m for m in ctx.graph.items(argument) if type(m) is not pyoxigraph.BlankNode]
-        tests = " || ".join(f"sameTerm({var}, {ctx.terms.sparql(member)})" for member in members)
-        return f"({tests or 'false'})"
+        return balanced("||", [f"sameTerm({var}, {ctx.terms.sparql(member)})" for member in members], "false")
 
 
 # Parameters that are not constraints of their own: read by the component named, or descriptive.

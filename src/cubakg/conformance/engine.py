@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import pyoxigraph
 
 from cubakg.conformance import paths
-from cubakg.conformance.components import COMPONENTS, Component
+from cubakg.conformance.components import COMPONENTS, Component, balanced
 from cubakg.conformance.results import Result
 from cubakg.conformance.terms import Terms
 from cubakg.conformance.shapes import RDF_TYPE, TARGET_PARAMETERS, Graph, Shape, implicit_class_target, read_shape, \
@@ -31,6 +31,9 @@ from cubakg.namespaces import RDFS, SH, XSD
 SCRATCH = "urn:cubakg:validate:focus/"
 MEMBER = pyoxigraph.NamedNode("urn:cubakg:validate:member")
 MAX_NESTING = 48  # shapes nested (or recursive) deeper than this are refused
+
+
+MAX_SHAPE_DEPTH = 50  # shapes nested in shapes (sh:node, sh:property, sh:and …), below a shape with targets
 
 
 class ShapesError(ValueError):
@@ -173,7 +176,7 @@ class Engine:
             return ""
         if not hasattr(self, "_all_ill_formed"):
             self._all_ill_formed = sorted(self.terms.sparql(literal) for literal in self.dataset.ill_formed)
-        return " && !(" + " || ".join(f"sameTerm({var}, {term})" for term in self._all_ill_formed) + ")"
+        return " && !" + balanced("||", [f"sameTerm({var}, {term})" for term in self._all_ill_formed], "false")
 
     def path_may_be_empty(self, shape: Shape) -> bool:
         return paths.may_be_empty(self.graph, shape.path)
@@ -484,10 +487,15 @@ class Engine:
         jobs, fallback = self.plan()
         return self.finish(self.run(jobs)), fallback
 
-    def check_supported(self, shape: Shape, seen: set) -> None:
-        """Raise NeedsFallback if the shape, or a shape it refers to, needs an engine beyond this one."""
+    def check_supported(self, shape: Shape, seen: set, depth: int = 0) -> None:
+        """Raise NeedsFallback if the shape, or a shape it refers to, needs an engine beyond this one;
+        ShapesError if shapes nest deeper than MAX_SHAPE_DEPTH (each level is a level of Python's
+        stack here and in the compiler: a chain of 3,000 sh:node was a RecursionError)."""
         if shape.node in seen:
             return
+        if depth > MAX_SHAPE_DEPTH:
+            raise ShapesError(f"shapes nest more than {MAX_SHAPE_DEPTH} deep below {show(shape.node)} (through sh:node, "
+                              f"sh:property, sh:and …); cubakg validates shapes nested {MAX_SHAPE_DEPTH} deep at most")
         seen.add(shape.node)
         from cubakg.conformance.sparql import check_sparql
 
@@ -495,8 +503,8 @@ class Engine:
             check_sparql(self.graph, constraint)
         for name in ("node", "not", "property", "qualifiedValueShape"):
             for other in shape.get(name):
-                self.check_supported(self.shape(other), seen)
+                self.check_supported(self.shape(other), seen, depth + 1)
         for name in ("and", "or", "xone"):
             for members in shape.get(name):
                 for other in self.graph.items(members):
-                    self.check_supported(self.shape(other), seen)
+                    self.check_supported(self.shape(other), seen, depth + 1)
