@@ -517,3 +517,19 @@ def test_a_query_nested_too_deep_is_refused_with_its_place(tmp_path, engine, bra
 def test_a_query_nested_a_hundred_deep_still_runs(tmp_path):
     query = write_query(tmp_path, "SELECT * WHERE " + "{ " * 99 + "?s ?p ?o" + " }" * 99 + "\n")
     assert cubakg("query", str(query), "--data", str(MINI)).returncode == 0
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_a_chain_of_operators_too_long_is_refused(tmp_path, engine):
+    """A FILTER of 50,000 `||` killed `cubakg query` (SIGSEGV): Oxigraph nests the chain as deep as it is long."""
+    alternatives = " || ".join(f"?o = {n}" for n in range(50_000))
+    query = write_query(tmp_path, f"SELECT * WHERE {{ ?s ?p ?o FILTER({alternatives}) }}\n")
+    done = cubakg("query", str(query), "--data", str(MINI), "--engine", engine)
+    assert done.returncode == 3, done.stderr
+    assert "operators" in done.stderr and "IN (" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_filter_of_a_thousand_alternatives_still_runs(tmp_path):
+    alternatives = " || ".join(f"?o = {n}" for n in range(1000))
+    query = write_query(tmp_path, f"SELECT * WHERE {{ ?s ?p ?o FILTER({alternatives}) }}\n")
+    assert cubakg("query", str(query), "--data", str(MINI)).returncode == 0

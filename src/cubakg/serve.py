@@ -349,11 +349,12 @@ def _query_texts(request, environ) -> list[str]:
 def _refusal(texts: list[str], allow_service: bool) -> str | None:
     """Why the server will not pass this SPARQL on to Oxigraph, or None."""
     from cubakg.query.analysis import may_call_service
-    from cubakg.query.sparql_text import MAX_NESTING, nesting
+    from cubakg.query.sparql_text import too_deep
 
-    if any(nesting(text)[0] > MAX_NESTING for text in texts):
-        return (f"the query nests braces, parentheses or brackets more than {MAX_NESTING} deep: "
-                "Oxigraph reads queries on its stack, and one this deep would crash it\n")
+    for text in texts:
+        found = too_deep(text)
+        if found:
+            return f"{found[0]} (Oxigraph reads queries on its stack, and this one would crash it)\n"
     if not allow_service and any(may_call_service(text) for text in texts):
         return ("SERVICE is not answered here: this endpoint answers from the release alone and does not "
                 "reach other hosts (start it with `cubakg serve --allow-service` to allow it)\n")

@@ -162,9 +162,13 @@ def masked(query: str) -> str:
 
 # Oxigraph's SPARQL parser recurses once per bracket: a query nested a few thousand deep
 # overflows its stack and kills the process (SIGSEGV), in `cubakg query`, in validation (a
-# shapes graph's SPARQL) and in the server behind `cubakg serve`. No real query nests a
-# hundred deep; past MAX_NESTING a query is refused before any engine reads it.
+# shapes graph's SPARQL) and in the server behind `cubakg serve`. So does a chain of
+# operators (`?o = 1 || ?o = 2 || …`, 50,000 long), which it nests as deep as it is long.
+# No real query nests a hundred deep or holds thousands of operators; past these a query
+# is refused before any engine reads it.
 MAX_NESTING = 100
+MAX_OPERATORS = 5000
+OPERATOR = re.compile(r"\|\||&&|!=|<=|>=|[|/^+*=<>-]")
 
 
 def nesting(query: str) -> tuple[int, int]:
@@ -185,18 +189,29 @@ def nesting(query: str) -> tuple[int, int]:
     return deepest, where
 
 
-def refuse_deep_nesting(query: str, source: str = "<query>") -> None:
-    """Raise InputError (with the line and column) for a query nested deeper than MAX_NESTING."""
-    from cubakg.errors import InputError, Location
-
+def too_deep(query: str) -> tuple[str, int] | None:
+    """Why an engine could not read the query without running out of stack, and where; or None."""
     depth, where = nesting(query)
     if depth > MAX_NESTING:
+        return f"the query nests braces, parentheses or brackets {depth} deep; cubakg reads at most {MAX_NESTING}", where
+    operators = OPERATOR.findall(masked(query))
+    if len(operators) > MAX_OPERATORS:
+        return (f"the query holds {len(operators)} operators (||, &&, =, +, /, …); cubakg reads at most "
+                f"{MAX_OPERATORS}: an engine nests a chain of them as deep as it is long"), 0
+    return None
+
+
+def refuse_deep_nesting(query: str, source: str = "<query>") -> None:
+    """Raise InputError (with the line and column) for a query an engine would read on too deep a stack."""
+    from cubakg.errors import InputError, Location
+
+    found = too_deep(query)
+    if found:
+        message, where = found
         line, column = line_and_column(query, where)
-        raise InputError(
-            f"the query nests braces, parentheses or brackets {depth} deep; cubakg reads at most {MAX_NESTING}",
-            Location(source, line, column),
-            hint="write it flatter: SPARQL engines read deeply nested queries on their stack, and one this deep "
-                 "would crash them")
+        raise InputError(message, Location(source, line, column),
+                         hint="write it flatter (a list of values goes in IN ( … ) or VALUES): SPARQL engines "
+                              "read nested expressions on their stack, and this one would crash them")
 
 
 def line_and_column(text: str, index: int) -> tuple[int, int]:
