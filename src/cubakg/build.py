@@ -196,6 +196,11 @@ SELECT DISTINCT ?name ?post WHERE {
 """
 
 
+# How much less CPU priority making the query store gets than the SHACL check it runs beside:
+# the check is the longest part of a large build, and the store is needed only after it.
+STORE_NICER = 10
+
+
 def query_store(staging, checksums: dict[str, str], say, notes: list[str]):
     """The query store of the release, made now: the site and the VoID read it, and the
     first `cubakg query` finds it ready. It is keyed by the files' checksums, so a build
@@ -204,10 +209,15 @@ def query_store(staging, checksums: dict[str, str], say, notes: list[str]):
     on first use: the store is a convenience, never a reason for a build to fail."""
     import pyoxigraph
 
+    from cubakg import parallel
     from cubakg.errors import InputError
-    from cubakg.query.store import fill, open_store, release_graphs
+    from cubakg.query.store import cache_dir, fill, open_store, prepare_store, release_graphs, store_key
 
     try:
+        if not (cache_dir() / "stores" / store_key(release_graphs(staging.root), checksums)).is_dir():
+            say("making the query store, once for this release")
+        # Made in another process at a lower priority, so that it takes only the core SHACL leaves free.
+        parallel.aside(prepare_store, staging.root, None, checksums, nicer=STORE_NICER).result()
         return open_store(staging.root, progress=say, checksums=checksums)
     except InputError as error:
         notes.append(f"{error.message} ({error.hint}); the query store will be made on the first `cubakg query`")

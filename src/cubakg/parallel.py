@@ -49,7 +49,7 @@ def map(function: Callable[[T], R], items: Iterable[T], chunksize: int = 4, stat
     _STATE = state
     items = list(items)
     count = workers()
-    if count < 2 or len(items) < MIN_ITEMS or not _can_fork():
+    if count < 2 or len(items) < MIN_ITEMS or not can_fork():
         yield from (function(item) for item in items)
         return
     import multiprocessing
@@ -58,8 +58,72 @@ def map(function: Callable[[T], R], items: Iterable[T], chunksize: int = 4, stat
         yield from pool.imap(function, items, chunksize=chunksize)
 
 
-def _can_fork() -> bool:
-    import threading
+def can_fork() -> bool:
+    # Forking a process that runs other threads can leave locks held in the child. Threads
+    # started outside Python count too: an on-disk query store, once opened, runs RocksDB's
+    # (a child forked beside them hung on a lock in the allocator).
+    return hasattr(os, "fork") and _threads() == 1
 
-    # Forking a process that runs other threads can leave locks held in the child.
-    return hasattr(os, "fork") and threading.active_count() == 1
+
+def _threads() -> int:
+    """The threads of this process: all of them where the system says (Linux), else Python's."""
+    try:
+        return len(os.listdir("/proc/self/task"))
+    except OSError:
+        import threading
+
+        return threading.active_count()
+
+
+class Aside:
+    """The outcome of a call running in another process (see `aside`)."""
+
+    def __init__(self, process=None, connection=None, value=None):
+        self._process, self._connection, self._value = process, connection, value
+
+    def result(self):
+        """Wait for the call; its return value, or the exception it raised, raised here."""
+        if self._process is not None:
+            try:
+                kind, value = self._connection.recv()
+            except EOFError:
+                raise RuntimeError(f"a worker process stopped (exit code {self._process.exitcode})") from None
+            finally:
+                self._process.join()
+                self._process = None
+            if kind == "error":
+                raise value
+            self._value = value
+        return self._value
+
+
+def aside(function: Callable[..., R], *args, nicer: int = 0) -> Aside:
+    """Start `function(*args)` in a forked process (here, where none can be forked); `.result()` waits.
+
+    `nicer` lowers the process's CPU priority by that much, so that it takes a core only
+    when the caller's other work leaves one free. The function's return value and any
+    exception it raises must pickle; an exception of another kind comes back as a RuntimeError.
+    """
+    if not can_fork():
+        return Aside(value=function(*args))
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    receiving, sending = context.Pipe(duplex=False)
+    process = context.Process(target=_run_and_send, args=(sending, function, args, nicer), daemon=True)
+    process.start()
+    sending.close()
+    return Aside(process, receiving)
+
+
+def _run_and_send(connection, function, args, nicer: int) -> None:
+    try:
+        if nicer:
+            os.nice(nicer)
+        connection.send(("ok", function(*args)))
+    except BaseException as error:  # noqa: BLE001 - every failure goes back to the caller, which reports it
+        from cubakg.errors import CubakgError
+
+        connection.send(("error", error if isinstance(error, CubakgError) else RuntimeError(f"{type(error).__name__}: {error}")))
+    finally:
+        connection.close()

@@ -86,65 +86,28 @@ def load_store(data: list[Quad] | list[Path]) -> DataStore:
     if data and isinstance(data[0], Path):
         for path in data:
             fmt = pyoxigraph.RdfFormat.N_TRIPLES if path.suffix == ".nt" else pyoxigraph.RdfFormat.N_QUADS
-            loader.add_quads(pyoxigraph.parse(path=str(path), format=fmt))  # read as it goes, not whole
+            loader.add_file(path, fmt)  # read as it goes, not whole
     else:
         loader.add_bytes(nquads(data), pyoxigraph.RdfFormat.N_QUADS)
     dataset = loader.finish()
     return DataStore(dataset.store, dataset)
 
 
-class Check:
-    """A SHACL check of the build, running in a worker process while the build writes its files."""
-
-    def __init__(self, process=None, connection=None, outcome: "ShaclOutcome | None" = None):
-        self._process, self._connection, self._outcome = process, connection, outcome
-
-    def result(self) -> "ShaclOutcome":
-        if self._outcome is None:
-            try:
-                kind, value = self._connection.recv()
-            except EOFError:
-                raise RuntimeError(f"the SHACL check stopped (exit code {self._process.exitcode})") from None
-            finally:
-                self._process.join()
-            if kind == "error":
-                raise value
-            self._outcome = value
-        return self._outcome
-
-
-def start_check(ntriples: Path, shapes_path: Path, ontology: Ontology) -> Check:
+def start_check(ntriples: Path, shapes_path: Path, ontology: Ontology):
     """Validate the union of the graphs (an N-Triples file) in another process, when one can
     be forked: pyoxigraph holds Python's lock while a query's answers are read, so only a
     process runs beside the build's own writing. The data is one default graph, so that no
-    pattern has to be looked up in every article's graph."""
-    import multiprocessing
-    import os
-    import threading
+    pattern has to be looked up in every article's graph. `.result()` gives the ShaclOutcome."""
+    from cubakg import parallel
 
-    if not hasattr(os, "fork") or threading.active_count() > 1:
-        return Check(outcome=shacl_check(load_store([ntriples]), shapes_path, ontology))
-    context = multiprocessing.get_context("fork")
-    receiving, sending = context.Pipe(duplex=False)
-    process = context.Process(target=_check_and_send, args=(sending, ntriples, shapes_path, ontology.path), daemon=True)
-    process.start()
-    sending.close()
-    return Check(process, receiving)
+    return parallel.aside(_check, ntriples, shapes_path, ontology.path)
 
 
-def _check_and_send(connection, ntriples: Path, shapes_path: Path, ontology_path: Path) -> None:
-    try:
-        # One engine process: the build's own process, writing the files and the query store,
-        # has the other core (a second engine process was no faster at 1,000 articles, and
-        # held 0.8 GB more).
-        outcome = shacl_check(load_store([ntriples]), shapes_path, Ontology(ontology_path), fork=False)
-        connection.send(("ok", outcome))
-    except BaseException as error:  # noqa: BLE001 - every failure goes back to the build, which reports it
-        from cubakg.errors import CubakgError
-
-        connection.send(("error", error if isinstance(error, CubakgError) else RuntimeError(f"{type(error).__name__}: {error}")))
-    finally:
-        connection.close()
+def _check(ntriples: Path, shapes_path: Path, ontology_path: Path) -> "ShaclOutcome":
+    # One engine process: the build's own process, writing the files and the query store,
+    # has the other core (a second engine process was no faster at 1,000 articles, and
+    # held 0.8 GB more).
+    return shacl_check(load_store([ntriples]), shapes_path, Ontology(ontology_path), fork=False)
 
 
 def shacl_check(data: DataStore, shapes_path: Path, ontology: Ontology, fork: bool = False) -> ShaclOutcome:

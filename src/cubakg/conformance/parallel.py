@@ -14,7 +14,10 @@ import pickle
 
 
 def available() -> bool:
-    return hasattr(os, "fork") and "fork" in multiprocessing.get_all_start_methods()
+    """Whether a child may be forked now: the platform forks, and no other thread runs."""
+    from cubakg.parallel import can_fork
+
+    return can_fork() and "fork" in multiprocessing.get_all_start_methods()
 
 
 def both(here, there):

@@ -1,0 +1,93 @@
+"""Large line-based documents, read mostly by the store's parser, give the store the
+ordinary way gives (tests/validate_cases/line_loader.yaml)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph
+import pytest
+import yaml
+
+from cubakg.conformance.dataset import BY_VALUE_GRAPH, LINES_APART_FROM, Loader, marked_lines
+
+CASES = yaml.safe_load((Path(__file__).parent / "validate_cases" / "line_loader.yaml").read_text(encoding="utf-8"))
+FORMATS = {"ntriples": pyoxigraph.RdfFormat.N_TRIPLES, "nquads": pyoxigraph.RdfFormat.N_QUADS}
+
+
+def padding(count: int) -> bytes:
+    """Plain lines (no datatype, blank node or escape): the store's parser reads them."""
+    return b"".join(b'<http://e.org/pad/%d> <http://e.org/label> "padding line %d" .\n' % (i, i) for i in range(count))
+
+
+PAD_LINES = LINES_APART_FROM // 50 + 1_000  # each padding line is longer than 50 bytes
+
+
+def document(case) -> bytes:
+    pad = padding(PAD_LINES)
+    half = pad.index(b"\n", len(pad) // 2) + 1
+    return pad[:half] + case["lines"].encode("utf-8") + b"\n" + pad[half:]
+
+
+def ordinary(data: bytes, fmt):
+    loader = Loader()
+    count = loader.add_quads(pyoxigraph.parse(data, format=fmt))
+    return loader, count
+
+
+def contents(store) -> set[str]:
+    return {str(quad) for quad in store}
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case["name"] for case in CASES])
+def test_large_line_based_documents_load_as_the_ordinary_way(case):
+    fmt = FORMATS[case.get("format", "ntriples")]
+    data = document(case)
+    assert len(data) >= LINES_APART_FROM
+    loader = Loader()
+    count = loader.add_bytes(data, fmt)
+    assert count == PAD_LINES + case["triples"]
+    assert sorted(str(literal) for literal in loader.wrapped) == sorted(case["wrapped"])
+    dataset = loader.finish()
+    assert sorted(str(literal) for literal in dataset.ill_formed) == sorted(case["ill_formed"])
+    for subject in case.get("subjects", []):
+        assert any(str(quad.subject) == subject for quad in dataset.store)
+    reference, reference_count = ordinary(data, fmt)
+    assert count == reference_count
+    assert contents(loader.store) == contents(reference.store)
+
+
+def test_a_file_read_in_pieces_loads_as_the_whole(tmp_path):
+    case = CASES[0]
+    data = document(case)
+    path = tmp_path / "big.nt"
+    path.write_bytes(data)
+    loader = Loader()
+    # Pieces far smaller than the file: every piece must end at a line's end.
+    import cubakg.conformance.dataset as dataset
+
+    pieces = list(dataset.whole_lines(path, size=4096))
+    assert b"".join(pieces) == data
+    assert all(piece.endswith(b"\n") for piece in pieces[:-1])
+    assert loader.add_file(path, pyoxigraph.RdfFormat.N_TRIPLES) == PAD_LINES + case["triples"]
+    assert contents(loader.store) == contents(ordinary(data, pyoxigraph.RdfFormat.N_TRIPLES)[0].store)
+    assert len(list(loader.store.quads_for_pattern(None, None, None, BY_VALUE_GRAPH))) == 2  # "01" and "5" (as xsd:integer)
+
+
+def test_marked_lines_keep_every_byte_in_order():
+    data = document(CASES[4]) + b"_:z <http://e.org/p> <http://e.org/o> ."
+    pairs = list(marked_lines(data, batch=64))
+    assert pairs[-1][1] == b""
+    assert sorted(b"".join(plain + marked for plain, marked in pairs).split(b"\n")) == sorted(data.split(b"\n"))
+    marked = b"".join(marked for _, marked in pairs)
+    assert marked.count(b"\n") + (not marked.endswith(b"\n")) == 3  # the two lines of the case, and the last
+
+
+def test_a_syntax_error_is_reported_as_the_ordinary_way_reports_it():
+    data = padding(PAD_LINES) + b"<http://e.org/s> <http://e.org/p> \"unterminated .\n" + padding(10)
+    with pytest.raises(SyntaxError) as fast:
+        Loader().add_bytes(data, pyoxigraph.RdfFormat.N_TRIPLES)
+    with pytest.raises(SyntaxError) as reference:
+        ordinary(data, pyoxigraph.RdfFormat.N_TRIPLES)
+    assert str(fast.value) == str(reference.value)
+    assert f"line {PAD_LINES + 1}" in str(fast.value) or f"{PAD_LINES + 1}:" in str(fast.value)
