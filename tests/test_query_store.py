@@ -266,3 +266,35 @@ def test_a_build_whose_cache_cannot_hold_the_store_still_publishes(tmp_path, mon
     assert summary.example_answer  # read from the release in memory
     site = sorted(path.relative_to(out) for path in (out / "site").rglob("*") if path.is_file())
     assert site and all((out / name).read_bytes() == (RELEASE / name).read_bytes() for name in site)
+
+
+def test_a_blank_node_is_one_node_in_the_named_graphs_and_their_merge(tmp_path):
+    # The merge (cubakg.nt) is read in pieces by the bulk loader, which names blank nodes
+    # afresh in each piece; a blank node must still meet itself across the graphs.
+    from cubakg.query.store import open_store
+
+    release = tmp_path / "release"
+    release.mkdir()
+    (release / "cubakg.trig").write_text(
+        '<http://example.org/g> { _:b <http://example.org/p> "1" . <http://example.org/s> <http://example.org/q> _:b . }\n',
+        encoding="utf-8")
+    (release / "cubakg.nt").write_text(
+        '_:b <http://example.org/p> "1" .\n<http://example.org/s> <http://example.org/q> _:b .\n', encoding="utf-8")
+    store = open_store(release)
+    rows = list(store.query("SELECT ?g ?o WHERE { <http://example.org/s> <http://example.org/q> ?b . "
+                            "?b <http://example.org/p> ?o . GRAPH ?g { ?b <http://example.org/p> ?o } }"))
+    assert [(row["g"].value, row["o"].value) for row in rows] == [("http://example.org/g", "1")]
+
+
+def test_a_broken_merge_file_is_reported_at_its_own_line(tmp_path, monkeypatch):
+    import cubakg.query.store as store_module
+    from cubakg.errors import InputError
+
+    monkeypatch.setattr(store_module, "LOAD_BYTES", 100)  # many pieces: the error is in a late one
+    release = tmp_path / "release"
+    release.mkdir()
+    (release / "cubakg.nt").write_text('<http://example.org/s> <http://example.org/p> "1" .\n' * 20
+                                       + '<http://example.org/s> <http://example.org/p> "unterminated .\n', encoding="utf-8")
+    with pytest.raises(InputError) as error:
+        store_module.open_store(release)
+    assert "line 21" in error.value.message

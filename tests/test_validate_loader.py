@@ -9,7 +9,8 @@ import pyoxigraph
 import pytest
 import yaml
 
-from cubakg.conformance.dataset import BY_VALUE_GRAPH, LINES_APART_FROM, Loader, marked_lines
+from cubakg.conformance.dataset import _MARKED, BY_VALUE_GRAPH, LINES_APART_FROM, Loader
+from cubakg.rdf_formats import marked_lines, whole_lines
 
 CASES = yaml.safe_load((Path(__file__).parent / "validate_cases" / "line_loader.yaml").read_text(encoding="utf-8"))
 FORMATS = {"ntriples": pyoxigraph.RdfFormat.N_TRIPLES, "nquads": pyoxigraph.RdfFormat.N_QUADS}
@@ -64,9 +65,7 @@ def test_a_file_read_in_pieces_loads_as_the_whole(tmp_path):
     path.write_bytes(data)
     loader = Loader()
     # Pieces far smaller than the file: every piece must end at a line's end.
-    import cubakg.conformance.dataset as dataset
-
-    pieces = list(dataset.whole_lines(path, size=4096))
+    pieces = list(whole_lines(path, size=4096))
     assert b"".join(pieces) == data
     assert all(piece.endswith(b"\n") for piece in pieces[:-1])
     assert loader.add_file(path, pyoxigraph.RdfFormat.N_TRIPLES) == PAD_LINES + case["triples"]
@@ -76,7 +75,7 @@ def test_a_file_read_in_pieces_loads_as_the_whole(tmp_path):
 
 def test_marked_lines_keep_every_byte_in_order():
     data = document(CASES[4]) + b"_:z <http://e.org/p> <http://e.org/o> ."
-    pairs = list(marked_lines(data, batch=64))
+    pairs = list(marked_lines(data, _MARKED, batch=64))
     assert pairs[-1][1] == b""
     assert sorted(b"".join(plain + marked for plain, marked in pairs).split(b"\n")) == sorted(data.split(b"\n"))
     marked = b"".join(marked for _, marked in pairs)
@@ -91,3 +90,23 @@ def test_a_syntax_error_is_reported_as_the_ordinary_way_reports_it():
         ordinary(data, pyoxigraph.RdfFormat.N_TRIPLES)
     assert str(fast.value) == str(reference.value)
     assert f"line {PAD_LINES + 1}" in str(fast.value) or f"{PAD_LINES + 1}:" in str(fast.value)
+
+
+def test_the_ontology_joins_the_views_of_the_data_but_not_the_input_view():
+    from cubakg import resources
+    from cubakg.conformance.run import load_ontology
+
+    loader = Loader()
+    loader.add_bytes(b'<http://e.org/s> <http://e.org/p> "01"^^<http://www.w3.org/2001/XMLSchema#integer> .',
+                     pyoxigraph.RdfFormat.N_TRIPLES)
+    dataset = loader.finish()
+    load_ontology(dataset, resources.ONTOLOGY_FILE)
+
+    def quads(view):
+        return [quad for graph in view for quad in dataset.store.quads_for_pattern(None, None, None, graph)]
+
+    subclass = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
+    for view in (dataset.view(), dataset.sparql_view()):
+        assert any(quad.predicate.value == subclass for quad in quads(view))
+    assert [str(quad.subject) for quad in quads(dataset.input_view())] == ["<http://e.org/s>"]
+    assert len(dataset.view()) == 2  # the default graph and one graph beside it

@@ -73,7 +73,9 @@ def span_at(loaded: LoadedSheet, start: int, length: int) -> Span:
 def anchor_quote(loaded: LoadedSheet, quote: str, occurrence: int | None, where: Location | Callable[[], Location]) -> Span:
     """Locate one quote; fail with the nearest match or the competing occurrences."""
     found = occurrences(loaded.text, quote)
-    article = loaded.path.with_suffix(".txt").name
+    if len(found) == 1 and occurrence in (None, 1):
+        return span_at(loaded, found[0], len(quote))
+    article = loaded.path.with_suffix(".txt").name  # for the messages below
     if not found:
         start, near = nearest_match(loaded.text, quote)
         line, column = line_and_column(loaded.text, start)

@@ -108,7 +108,7 @@ def build(project_dir: Path, out_dir: Path | None = None, progress: Progress | N
             )
         staging.write(res.SHACL_REPORT, publish.turtle(validate.report_triples(outcome), publish.REPORT_PREFIXES))
         void = describe.describe_release(assembly.stats, staging.files, ontology)
-        add_publication(void, release)  # the site issue's additions: endpoint, examples, links, publisher
+        add_publication(void, release, assembly.stats.first_typed)  # the site issue's additions: endpoint, examples, links, publisher
         staging.write(res.DESCRIPTION, publish.turtle(void, describe.VOID_PREFIXES))
         if site:
             say("writing the site")

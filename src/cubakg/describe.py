@@ -14,6 +14,7 @@ from cubakg import mint
 from cubakg import resources as res
 from cubakg.namespaces import DCAT, DCTERMS, OWL, OWL_NS, RDF_TYPE, RDFS, SPDX, VOID, XSD, pick
 from cubakg.rdf_formats import media_type
+from cubakg.resources import NS_ID
 from cubakg.read import Ontology
 from cubakg.terms import en, integer, iri, literal_parts, text, typed
 
@@ -39,6 +40,7 @@ class Statistics:
     properties: Counter = field(default_factory=Counter)
     classes: Counter = field(default_factory=Counter)
     graph_sizes: dict[str, int] = field(default_factory=dict)
+    first_typed: dict[str, str] = field(default_factory=dict)  # kind → least IRI under id/KIND/ with an rdf:type
 
     def add(self, triples) -> None:
         """Distinct triples, none of them given before, whose subjects no other call gives."""
@@ -50,6 +52,14 @@ class Statistics:
         types = [(s, o) for s, p, o in triples if p == RDF_TYPE and o.startswith("<")]
         self.classes.update(o[1:-1] for _, o in types)
         self.typed_subjects += len({s for s, _ in types})
+        for subject, _ in types:
+            if subject.startswith(NS_ID):
+                self._note_typed(subject[len(NS_ID):].split("/", 1)[0], subject)
+
+    def _note_typed(self, kind: str, subject: str) -> None:
+        first = self.first_typed.get(kind)
+        if first is None or subject < first:
+            self.first_typed[kind] = subject
 
 
     def merge(self, other: "Statistics") -> None:
@@ -61,6 +71,8 @@ class Statistics:
         self.properties.update(other.properties)
         self.classes.update(other.classes)
         self.graph_sizes.update(other.graph_sizes)
+        for kind, subject in other.first_typed.items():
+            self._note_typed(kind, subject)
 
 
 def describe_release(stats: Statistics, files: dict[str, FileRecord], ontology: Ontology) -> set[tuple[str, str, str]]:

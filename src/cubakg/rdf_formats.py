@@ -85,3 +85,56 @@ def media_type(path: str | Path) -> str:
         return OTHER_MEDIA_TYPES[suffix]
     fmt = by_path(path)
     return fmt.media_type if fmt else "application/octet-stream"
+
+
+# --- documents of a triple (or quad) per line ------------------------------------------------
+
+# In these formats a line is a whole triple or quad: a document may be cut at any line's end.
+LINE_FORMATS = (RdfFormat.N_TRIPLES, RdfFormat.N_QUADS)
+
+
+def whole_lines(path: Path, size: int):
+    """A file's content in pieces of about `size` bytes, each ending at a line's end (but the last)."""
+    with open(path, "rb") as handle:
+        rest = b""
+        while block := handle.read(size):
+            block = rest + block
+            cut = block.rfind(b"\n") + 1
+            rest = block[cut:]
+            if cut:
+                yield block[:cut]
+        if rest:
+            yield rest
+
+
+def marked_lines(data: bytes, mark, batch: int = 1 << 20):
+    """The document in order as pairs (lines where the regular expression `mark` finds nothing,
+    lines where it finds something), the latter gathered about `batch` bytes at a time; the
+    last pair has no marked lines.
+
+    >>> import re
+    >>> list(marked_lines(b'<a:s> <a:p> "x" .\\n<a:s> <a:p> _:b .\\n<a:s> <a:q> <a:o> .', re.compile(rb"_:")))
+    [(b'<a:s> <a:p> "x" .\\n', b'<a:s> <a:p> _:b .\\n'), (b'<a:s> <a:q> <a:o> .', b'')]
+    """
+    plain, marked = [], []
+    size = 0
+    start = 0  # where the text not yet taken starts
+    line_end = -1
+    for match in mark.finditer(data):
+        if match.start() < line_end:
+            continue  # a second mark on a line already taken
+        line_start = data.rfind(b"\n", 0, match.start()) + 1
+        line_end = data.find(b"\n", match.end())
+        line_end = len(data) if line_end < 0 else line_end + 1
+        plain.append(data[start:line_start])
+        marked.append(data[line_start:line_end])
+        size += line_end - line_start
+        start = line_end
+        if size >= batch:
+            yield b"".join(plain), b"".join(marked)
+            plain, marked, size = [], [], 0
+    plain.append(data[start:])
+    if marked:
+        yield b"".join(plain[:-1]), b"".join(marked)
+        plain = plain[-1:]
+    yield b"".join(plain), b""

@@ -397,7 +397,9 @@ def dateline_date(article: ArticleRecord) -> dt.date | None:
 def check_verbatim(record: FactRecord) -> None:
     """Values given 'as written' must occur inside one of the fact's own quotes."""
     fact = record.fact
-    quotes = [q.quote for q in fact.quotes()]
+    if not fact.verbatim and not fact.time_slots:
+        return
+    quotes = [q if isinstance(q, str) else q.quote for q in fact.evidence]  # as fact.quotes(), without making Quotes
     for name in fact.verbatim:
         value = getattr(fact, name)
         if isinstance(value, str) and not any(value in q for q in quotes):

@@ -115,11 +115,10 @@ def shacl_check(data: DataStore, shapes_path: Path, ontology: Ontology, fork: bo
     rdfs:subClassOf for class targets, as `cubakg validate` does."""
     import pyoxigraph
 
-    from cubakg.conformance.run import AXIOMS_GRAPH, load_ontology, read_shapes, run_engine
+    from cubakg.conformance.run import load_ontology, read_shapes, run_engine
 
     dataset = data.dataset
-    load_ontology(data.store, ontology.path)
-    dataset.extra_graphs.append(pyoxigraph.NamedNode(AXIOMS_GRAPH))
+    load_ontology(dataset, ontology.path)
     shapes_graph = read_shapes([shapes_path])
     # A second process only where asked: a process running threads must not fork.
     results, _ = run_engine(shapes_graph, dataset, [], fork=fork)

@@ -33,9 +33,11 @@ import pyoxigraph
 from cubakg.conformance import xsd
 from cubakg.conformance.terms import BY_VALUE, Terms, kept_as_written, stored_forms, wrap, written
 from cubakg.namespaces import XSD
+from cubakg.rdf_formats import LINE_FORMATS, marked_lines, whole_lines
 
 AS_WRITTEN = pyoxigraph.NamedNode("urn:cubakg:validate:as-written")
 BY_VALUE_GRAPH = pyoxigraph.NamedNode("urn:cubakg:validate:by-value")
+INPUT_WRITTEN = pyoxigraph.NamedNode("urn:cubakg:validate:as-written:input-only")
 TRANSACTION_QUADS = 200_000  # quads added to the store in one transaction
 INPUT = "input"  # the group of quads read from the user's input; others (the release) have their own graphs
 
@@ -46,59 +48,13 @@ def as_written_graph(group: str):
 
 def by_value_graph(group: str):
     return BY_VALUE_GRAPH if group == INPUT else pyoxigraph.NamedNode(f"{BY_VALUE_GRAPH.value}:{group}")
-# Documents in these formats (a triple or quad per line) from this size on are read mostly by
-# the store's parser (Loader._add_lines); below it the ordinary way costs no more.
-LINE_FORMATS = (pyoxigraph.RdfFormat.N_TRIPLES, pyoxigraph.RdfFormat.N_QUADS)
+# Documents in these formats from this size on are read mostly by the store's parser
+# (Loader._add_lines); below it the ordinary way costs no more.
 LINES_APART_FROM = 1 << 20
 LINES_PER_LOAD = 16 << 20  # bytes of plain lines the store's parser reads in one transaction
 # What a line holding a term that `rewrite` handles, or that the store's parser renames, contains:
-# an XSD datatype IRI, a blank node, or an IRI written with \u escapes (which may spell either).
+# an XSD datatype IRI, a blank node, or an IRI written with \\u escapes (which may spell either).
 _MARKED = re.compile(rb"XMLSchema#|_:|\\[uU]")
-
-
-def whole_lines(path: Path, size: int = LINES_PER_LOAD):
-    """A file's content in pieces of about `size` bytes, each ending at a line's end (but the last)."""
-    with open(path, "rb") as handle:
-        rest = b""
-        while block := handle.read(size):
-            block = rest + block
-            cut = block.rfind(b"\n") + 1
-            rest = block[cut:]
-            if cut:
-                yield block[:cut]
-        if rest:
-            yield rest
-
-
-def marked_lines(data: bytes, batch: int = 1 << 20):
-    """The document in order as pairs (lines without any _MARKED text, lines with some), the
-    marked lines gathered about `batch` bytes at a time; the last pair has no marked lines.
-
-    >>> list(marked_lines(b'<a:s> <a:p> "x" .\\n<a:s> <a:p> _:b .\\n<a:s> <a:q> <a:o> .'))
-    [(b'<a:s> <a:p> "x" .\\n', b'<a:s> <a:p> _:b .\\n'), (b'<a:s> <a:q> <a:o> .', b'')]
-    """
-    plain, marked = [], []
-    size = 0
-    start = 0  # where the text not yet taken starts
-    line_end = -1
-    for match in _MARKED.finditer(data):
-        if match.start() < line_end:
-            continue  # a second mark on a line already taken
-        line_start = data.rfind(b"\n", 0, match.start()) + 1
-        line_end = data.find(b"\n", match.end())
-        line_end = len(data) if line_end < 0 else line_end + 1
-        plain.append(data[start:line_start])
-        marked.append(data[line_start:line_end])
-        size += line_end - line_start
-        start = line_end
-        if size >= batch:
-            yield b"".join(plain), b"".join(marked)
-            plain, marked, size = [], [], 0
-    plain.append(data[start:])
-    if marked:
-        yield b"".join(plain[:-1]), b"".join(marked)
-        plain = plain[-1:]
-    yield b"".join(plain), b""
 
 
 # Literals whose datatype's every lexical form is well-formed need no check.
@@ -114,16 +70,24 @@ class Dataset:
     terms: Terms
     ill_formed: set = field(default_factory=set)  # literals (as written) with ill-formed lexical forms
     written_forms: dict = field(default_factory=dict)  # stored literal → {literals as written}
-    extra_graphs: list = field(default_factory=list)  # graphs validated with the input (ontology axioms, release)
+    extra_graphs: list = field(default_factory=list)  # graphs validated with the input (the release)
     as_written_graph: object = AS_WRITTEN
+    beside_input: object = None  # the graph of the quads added to the views beside the input (the ontology's axioms)
+    input_written: object = None  # AS_WRITTEN without them, once made
 
     def view(self) -> list:
         """The data graph as SHACL sees it: every term as written."""
-        return self.input_graphs + [AS_WRITTEN] + [g for extra in self.extra_graphs for g in self.written_graphs(extra)]
+        return self.present(self.input_graphs + [AS_WRITTEN] + [g for extra in self.extra_graphs for g in self.written_graphs(extra)])
 
     def sparql_view(self) -> list:
         """The data graph as a SPARQL store sees it: literals by value."""
-        return self.input_graphs + [BY_VALUE_GRAPH] + [g for extra in self.extra_graphs for g in self.value_graphs(extra)]
+        return self.present(self.input_graphs + [BY_VALUE_GRAPH] + [g for extra in self.extra_graphs for g in self.value_graphs(extra)])
+
+    def present(self, graphs: list) -> list:
+        """The graphs that hold something (the default graph always): each graph of a query's
+        default graph is looked up for every pattern, an empty one too (a fifth more time each)."""
+        return [g for g in graphs if type(g) is pyoxigraph.DefaultGraph
+                or next(iter(self.store.quads_for_pattern(None, None, None, g)), None) is not None]
 
     @staticmethod
     def written_graphs(graph) -> list:
@@ -134,9 +98,33 @@ class Dataset:
     def value_graphs(graph) -> list:
         return [graph, by_value_graph(graph.value)] if isinstance(graph, pyoxigraph.NamedNode) else [graph]
 
+    def add_beside_input(self, quads, graph) -> None:
+        """Quads every view of the data holds beside the input (the ontology's axioms, which
+        pyshacl's -e mixes into the data), but `input_view` does not; `graph` holds them too.
+
+        They go into the graphs of the input's rewritten literals, where the views already
+        look: each graph of a query's default graph is looked up for every pattern (a
+        separate graph of them made validation a fifth slower).
+        """
+        quads = list(quads)
+        for side in (AS_WRITTEN, BY_VALUE_GRAPH):
+            self.store.extend(pyoxigraph.Quad(q.subject, q.predicate, q.object, side) for q in quads)
+        self.beside_input = graph
+
     def input_view(self) -> list:
         """The input alone, as written (for the extra checks)."""
-        return self.input_graphs + [AS_WRITTEN]
+        return self.present(self.input_graphs + [self._input_as_written()])
+
+    def _input_as_written(self):
+        """AS_WRITTEN without what was added beside the input (made once, when needed)."""
+        if self.beside_input is None:
+            return AS_WRITTEN
+        if self.input_written is None:
+            # A rewritten literal is always wrapped, an added quad never is: the two never meet.
+            self.store.update(f"INSERT {{ GRAPH <{INPUT_WRITTEN.value}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{AS_WRITTEN.value}> "
+                              f"{{ ?s ?p ?o }} FILTER NOT EXISTS {{ GRAPH <{self.beside_input.value}> {{ ?s ?p ?o }} }} }}")
+            self.input_written = INPUT_WRITTEN
+        return self.input_written
 
     def as_written(self, term, subject=None, predicate=None):
         """A term from a query on either view, as the data wrote it (where that is unique)."""
@@ -191,7 +179,7 @@ class Loader:
     def add_file(self, path: Path, fmt) -> int:
         """Parse a file into the store as it is read, like `add_bytes`."""
         if fmt in LINE_FORMATS:
-            return self._add_line_based(lambda: whole_lines(path), lambda: pyoxigraph.parse(path=str(path), format=fmt), fmt)
+            return self._add_line_based(lambda: whole_lines(path, LINES_PER_LOAD), lambda: pyoxigraph.parse(path=str(path), format=fmt), fmt)
         return self.add_quads(pyoxigraph.parse(path=str(path), format=fmt))
 
     def _add_line_based(self, pieces, parsed, fmt) -> int:
@@ -214,7 +202,7 @@ class Loader:
         no Python object per quad. In these formats a line is a whole triple (or quad).
         """
         pending, size = [], 0
-        for plain, marked in marked_lines(data):
+        for plain, marked in marked_lines(data, _MARKED):
             pending.append(plain)
             size += len(plain)
             if marked:

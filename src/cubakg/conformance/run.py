@@ -128,13 +128,15 @@ RDFS_AXIOM_PROPERTIES = {RDFS + name for name in (
     "comment", "domain", "isDefinedBy", "label", "member", "range", "seeAlso", "subClassOf", "subPropertyOf")}
 
 
-def load_ontology(store, path: Path) -> None:
-    """The ontology into ONTOLOGY_GRAPH, and its RDFS/OWL axioms into AXIOMS_GRAPH.
+def load_ontology(dataset, path: Path) -> None:
+    """The ontology into ONTOLOGY_GRAPH, and its RDFS/OWL axioms into AXIOMS_GRAPH and
+    beside the input in the views of the data (`Dataset.add_beside_input`).
 
     The axioms are what pyshacl copies into the data graph for `-e ontology`
     (class and property declarations, rdfs:subClassOf, domains, ranges …), so that
     both engines validate the same data.
     """
+    store = dataset.store
     quads = list(pyoxigraph.parse(path=str(path), format=pyoxigraph.RdfFormat.TURTLE))
     whole = pyoxigraph.NamedNode(ONTOLOGY_GRAPH)
     axioms = pyoxigraph.NamedNode(AXIOMS_GRAPH)
@@ -162,6 +164,7 @@ def load_ontology(store, path: Path) -> None:
             if isinstance(q.object, pyoxigraph.BlankNode):
                 blanks.append(q.object)
     store.extend(pyoxigraph.Quad(q.subject, q.predicate, q.object, axioms) for q in chosen)
+    dataset.add_beside_input(chosen, axioms)
 
 
 def load_release(loader) -> None:
@@ -261,8 +264,7 @@ def validate(options: Options, progress=None) -> Outcome:
     dataset = loader.finish()
     shapes_graph = read_shapes([packaged(resources.SHAPES_FILE, "shapes file")] + [Path(p) for p in options.shapes])
     store = dataset.store
-    load_ontology(store, packaged(resources.ONTOLOGY_FILE, "ontology"))
-    dataset.extra_graphs.append(pyoxigraph.NamedNode(AXIOMS_GRAPH))
+    load_ontology(dataset, packaged(resources.ONTOLOGY_FILE, "ontology"))
 
     say("validating")
     input_options = {"default_graph": dataset.input_view()}
@@ -328,8 +330,7 @@ def validate_quads(data, shapes=None, ontology=None, *, checks: bool = False, fa
         listed = [shapes] if isinstance(shapes, (str, Path)) else list(shapes or [resources.SHAPES_FILE])
         shapes_graph = read_shapes([Path(p) for p in listed])
     if ontology is not False:
-        load_ontology(dataset.store, Path(ontology) if ontology else packaged(resources.ONTOLOGY_FILE, "ontology"))
-        dataset.extra_graphs.append(pyoxigraph.NamedNode(AXIOMS_GRAPH))
+        load_ontology(dataset, Path(ontology) if ontology else packaged(resources.ONTOLOGY_FILE, "ontology"))
     notes: list[str] = []
 
     def extra_checks() -> list[Result]:

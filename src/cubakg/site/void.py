@@ -4,7 +4,7 @@ Added to the VoID + DCAT triples that `describe.describe_release` makes, by one
 call, so that the description of the data and of its publication stay apart:
 
     void = describe.describe_release(stats, files, ontology)
-    add_publication(void, store)
+    add_publication(void, store, stats.first_typed)
 """
 
 from __future__ import annotations
@@ -26,11 +26,13 @@ NEWS_ARTICLE = "https://schema.org/NewsArticle"
 EXAMPLE_KINDS = ("person", "event", "article", "fact")
 
 
-def add_publication(void: set[tuple[str, str, str]], store: ox.Store) -> None:
+def add_publication(void: set[tuple[str, str, str]], store: ox.Store, first_typed: dict[str, str]) -> None:
     """Add to `void` (triples as the build writes them) the endpoint, example and root resources,
     the linkset of `owl:sameAs` links to Wikidata, the publisher, landing page and access URLs.
 
-    `store` holds the release (any graphs); it is read, never changed.
+    `store` holds the release (any graphs); it is read, never changed. `first_typed` gives,
+    by kind, the least IRI under id/KIND/ with an rdf:type (`describe.Statistics`): the
+    example resource of each of the EXAMPLE_KINDS.
     """
     release = mint.RELEASE_DATASET
 
@@ -43,12 +45,9 @@ def add_publication(void: set[tuple[str, str, str]], store: ox.Store) -> None:
         "another store (`cubakg load`), the release answers at that store's address."))
     add(release, DCTERMS.publisher, text(PUBLISHER))
     add(release, DCAT.landingPage, iri(PUBLIC_BASE))
-    typed = sorted({quad.subject.value for quad in store.quads_for_pattern(None, ox.NamedNode(RDF_TYPE), None, ox.DefaultGraph())
-                    if isinstance(quad.subject, ox.NamedNode) and quad.subject.value.startswith(NS_ID)})
     for kind in EXAMPLE_KINDS:
-        example = next((s for s in typed if s.startswith(f"{NS_ID}{kind}/")), None)
-        if example:
-            add(release, VOID.exampleResource, iri(example))
+        if kind in first_typed:
+            add(release, VOID.exampleResource, iri(first_typed[kind]))
     articles = {q.subject.value for q in store.quads_for_pattern(None, ox.NamedNode(RDF_TYPE), ox.NamedNode(NEWS_ARTICLE), ox.DefaultGraph())}
     for article in sorted(articles):
         add(release, VOID.rootResource, iri(article))
