@@ -250,6 +250,15 @@ def test_the_build_leaves_the_store_of_its_release_ready(tmp_path, monkeypatch):
     assert made == [store_path(out)]
     done = cubakg_in_process("query", "overview", "--release", str(out), "--format", "csv")
     assert done.returncode == 0 and "making it" not in done.stderr
+    # The build reads the named graphs from the N-Quads it wrote the TriG from: the same quads.
+    import pyoxigraph
+
+    from cubakg.query.store import open_store
+
+    expected = pyoxigraph.Store()  # terms as a store keeps them (numbers by value)
+    expected.load(path=str(out / "cubakg.trig"), format=pyoxigraph.RdfFormat.TRIG)
+    expected.load(path=str(out / "cubakg.nt"), format=pyoxigraph.RdfFormat.N_TRIPLES)
+    assert {str(quad) for quad in open_store(out)} == {str(quad) for quad in expected}
 
 
 def test_a_build_whose_cache_cannot_hold_the_store_still_publishes(tmp_path, monkeypatch):

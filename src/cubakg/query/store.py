@@ -114,7 +114,8 @@ def store_key(graphs: ReleaseGraphs, checksums: Mapping[str, str] | None = None)
     return digest.hexdigest()[:32]
 
 
-def prepare_store(release_dir: Path, progress=None, checksums: Mapping[str, str] | None = None) -> Path:
+def prepare_store(release_dir: Path, progress=None, checksums: Mapping[str, str] | None = None,
+                  named_nquads: list[Path] | None = None) -> Path:
     """Make the store of the release in `release_dir` unless it exists; return its folder.
 
     `cubakg build` makes it from the release it is about to publish (its site is
@@ -134,7 +135,7 @@ def prepare_store(release_dir: Path, progress=None, checksums: Mapping[str, str]
             if not final.is_dir():  # another process may have made it while we waited
                 say = progress or (lambda message: None)
                 say(f"query store: making it for {Path(release_dir)}, once for this release, in {stores}")
-                _make(final, graphs, say)
+                _make(final, graphs, say, named_nquads)
     except OSError as error:
         raise InputError(
             f"cannot make the query store in {stores}: {error.strerror or error}",
@@ -168,14 +169,14 @@ def _read_only(path: str):
 # --- making a store ------------------------------------------------------------------------
 
 
-def _make(final: Path, graphs: ReleaseGraphs, say) -> None:
+def _make(final: Path, graphs: ReleaseGraphs, say, named_nquads: list[Path] | None = None) -> None:
     """Build the store in a temporary folder beside `final`, then rename it into place."""
     import pyoxigraph
 
     building = Path(tempfile.mkdtemp(prefix=f".{final.name}-", dir=final.parent))
     try:
         store = pyoxigraph.Store(str(building / "db"))
-        fill(store, graphs, say, scratch=building / "merged.nt")
+        fill(store, graphs, say, scratch=building / "merged.nt", named_nquads=named_nquads)
         # Bulk loading leaves overlapping files; compacted, every lookup reads one level
         # instead of each file (half the time for a saved query on 1,000 articles).
         say("query store: compacting")
@@ -202,12 +203,15 @@ LOAD_BYTES = 4 << 20
 _BLANK_NODE = re.compile(rb"_:")
 
 
-def fill(store, graphs: ReleaseGraphs, say=lambda message: None, scratch: Path | None = None) -> None:
-    """Load the release's named graphs into `store`, and their merge as its default graph
-    (read from the merged file, else computed, through `scratch` for a store on disk)."""
+def fill(store, graphs: ReleaseGraphs, say=lambda message: None, scratch: Path | None = None,
+         named_nquads: list[Path] | None = None) -> None:
+    """Load the release's named graphs into `store` (from `named_nquads` where given, the
+    same quads as its TriG), and their merge as its default graph (read from the merged
+    file, else computed, through `scratch` for a store on disk)."""
     if graphs.named:
         say(f"query store: loading the named graphs of {graphs.named.name}")
-        _bulk_load(store, graphs.named)
+        for path in named_nquads or [graphs.named]:
+            _bulk_load(store, path)
     say("query store: their merge as the default graph")
     if graphs.merged:
         _bulk_load(store, graphs.merged)  # a file of triples: read into the default graph
