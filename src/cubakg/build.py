@@ -211,14 +211,12 @@ def query_store(staging, checksums: dict[str, str], say, notes: list[str], nquad
 
     from cubakg import parallel
     from cubakg.errors import InputError
-    from cubakg.query.store import cache_dir, fill, open_store, prepare_store, release_graphs, store_key
+    from cubakg.query.store import fill, open_store, prepare_store, release_graphs
 
     try:
-        if not (cache_dir() / "stores" / store_key(release_graphs(staging.root), checksums)).is_dir():
-            say("making the query store, once for this release")
         # Made in another process at a lower priority, so that it takes only the core SHACL leaves free.
         # Its named graphs from the N-Quads the TriG was written from: the same quads, read faster.
-        parallel.aside(prepare_store, staging.root, None, checksums, nquads, nicer=STORE_NICER).result()
+        parallel.aside(prepare_store, staging.root, say, checksums, nquads, nicer=STORE_NICER).result()
         return open_store(staging.root, progress=say, checksums=checksums)
     except InputError as error:
         notes.append(f"{error.message} ({error.hint}); the query store will be made on the first `cubakg query`")

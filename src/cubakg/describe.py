@@ -14,7 +14,6 @@ from cubakg import mint
 from cubakg import resources as res
 from cubakg.namespaces import DCAT, DCTERMS, OWL, OWL_NS, RDF_TYPE, RDFS, SPDX, VOID, XSD, pick
 from cubakg.rdf_formats import media_type
-from cubakg.resources import NS_ID
 from cubakg.read import Ontology
 from cubakg.terms import en, integer, iri, literal_parts, text, typed
 
@@ -53,8 +52,8 @@ class Statistics:
         self.classes.update(o[1:-1] for _, o in types)
         self.typed_subjects += len({s for s, _ in types})
         for subject, _ in types:
-            if subject.startswith(NS_ID):
-                self._note_typed(subject[len(NS_ID):].split("/", 1)[0], subject)
+            if subject.startswith(res.NS_ID):
+                self._note_typed(subject[len(res.NS_ID):].split("/", 1)[0], subject)
 
     def _note_typed(self, kind: str, subject: str) -> None:
         first = self.first_typed.get(kind)

@@ -113,8 +113,6 @@ def _check(ntriples: Path, shapes_path: Path, ontology_path: Path) -> "ShaclOutc
 def shacl_check(data: DataStore, shapes_path: Path, ontology: Ontology, fork: bool = False) -> ShaclOutcome:
     """Validate the union of the store's graphs against the shapes; the ontology supplies
     rdfs:subClassOf for class targets, as `cubakg validate` does."""
-    import pyoxigraph
-
     from cubakg.conformance.run import load_ontology, read_shapes, run_engine
 
     dataset = data.dataset

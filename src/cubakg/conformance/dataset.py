@@ -40,6 +40,13 @@ BY_VALUE_GRAPH = pyoxigraph.NamedNode("urn:cubakg:validate:by-value")
 INPUT_WRITTEN = pyoxigraph.NamedNode("urn:cubakg:validate:as-written:input-only")
 TRANSACTION_QUADS = 200_000  # quads added to the store in one transaction
 INPUT = "input"  # the group of quads read from the user's input; others (the release) have their own graphs
+# Documents in these formats from this size on are read mostly by the store's parser
+# (Loader._add_lines); below it the ordinary way costs no more.
+LINES_APART_FROM = 1 << 20
+LINES_PER_LOAD = 16 << 20  # bytes of plain lines the store's parser reads in one transaction
+# What a line holding a term that `rewrite` handles, or that the store's parser renames, contains:
+# an XSD datatype IRI, a blank node, or an IRI written with \u escapes (which may spell either).
+_MARKED = re.compile(rb"XMLSchema#|_:|\\[uU]")
 
 
 def as_written_graph(group: str):
@@ -48,13 +55,6 @@ def as_written_graph(group: str):
 
 def by_value_graph(group: str):
     return BY_VALUE_GRAPH if group == INPUT else pyoxigraph.NamedNode(f"{BY_VALUE_GRAPH.value}:{group}")
-# Documents in these formats from this size on are read mostly by the store's parser
-# (Loader._add_lines); below it the ordinary way costs no more.
-LINES_APART_FROM = 1 << 20
-LINES_PER_LOAD = 16 << 20  # bytes of plain lines the store's parser reads in one transaction
-# What a line holding a term that `rewrite` handles, or that the store's parser renames, contains:
-# an XSD datatype IRI, a blank node, or an IRI written with \\u escapes (which may spell either).
-_MARKED = re.compile(rb"XMLSchema#|_:|\\[uU]")
 
 
 # Literals whose datatype's every lexical form is well-formed need no check.
