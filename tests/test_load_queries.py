@@ -119,12 +119,20 @@ def loaded_endpoint(request):
             future.cancel()
 
 
-def answers(document: dict, normalise=lambda term: term) -> tuple:
-    """A query's JSON answer as a comparable value: rows as a sorted multiset, or the boolean."""
+def answers(document: dict, normalise=lambda term: term, distinct: bool = False) -> tuple:
+    """A query's JSON answer as a comparable value: rows as a sorted multiset (a set where
+    `distinct`), or the boolean."""
     if "boolean" in document:
         return ("ask", document["boolean"])
     rows = [json.dumps({k: normalise(v) for k, v in row.items()}, sort_keys=True) for row in document["results"]["bindings"]]
-    return ("select", sorted(document["head"].get("vars", [])), sorted(rows))
+    return ("select", sorted(document["head"].get("vars", [])), sorted(set(rows) if distinct else rows))
+
+
+def selects_distinct(text: str) -> bool:
+    """Whether the query's own SELECT (the first in the text; sub-selects come after it) is DISTINCT."""
+    text = "\n".join(line.split("#", 1)[0] for line in text.splitlines())
+    found = re.search(r"\bSELECT\s+(DISTINCT\b)?", text, re.IGNORECASE)
+    return bool(found and found.group(1))
 
 
 def rows_apart(found: tuple, expected: tuple) -> str:
@@ -165,9 +173,26 @@ def test_saved_query_answers_the_same_on_the_endpoint(loaded_endpoint, query, re
         request.applymarker(pytest.mark.xfail(reason=VIRTUOSO_DEVIATIONS[query.stem], strict=True))
     data = RELEASE / (GRAPH_TRIG if mode.endswith("per-article") else GRAPH_TURTLE)
     embedded = run_json(query.stem, parameter_values(query) or [], data=[data])
-    normalise = virtuoso_term if mode.startswith("virtuoso") else (lambda term: term)
-    found, expected = answers(remote[query.stem].result(), normalise), answers(embedded)
+    if mode.startswith("virtuoso"):
+        # Virtuoso 7.2 sometimes gives a row of a SELECT DISTINCT twice (seen on cq03, whose OPTIONAL
+        # holds a DISTINCT sub-select, in one test run of three: it depends on the plan it picks from
+        # what it has stored; docs/loading.md). Its rows are then compared as a set: a row missing or
+        # added still fails.
+        found = answers(remote[query.stem].result(), virtuoso_term, distinct=selects_distinct(query.read_text(encoding="utf-8")))
+    else:
+        found = answers(remote[query.stem].result())
+    expected = answers(embedded)
     assert found == expected, rows_apart(found, expected)
+
+
+@pytest.mark.parametrize(("text", "distinct"), [
+    ("# SELECT DISTINCT in a comment\nSELECT ?a WHERE { { SELECT DISTINCT ?a WHERE { ?a ?b ?c } } }", False),
+    ("PREFIX x: <http://e/>\nselect  distinct ?a WHERE { ?a ?b ?c }", True),
+    ("SELECT ?distinct WHERE { ?distinct ?b ?c }", False),
+    ("ASK { ?a ?b ?c }", False),
+])
+def test_selects_distinct_reads_the_query_s_own_select(text, distinct):
+    assert selects_distinct(text) is distinct
 
 
 def test_saved_queries_exist():
