@@ -1,5 +1,5 @@
-"""Large line-based documents, read mostly by the store's parser, give the store the
-ordinary way gives (tests/validate_cases/line_loader.yaml)."""
+"""Large line-based documents (and Turtle written as N-Triples), read mostly by the store's
+parser, give the store the ordinary way gives (tests/validate_cases/line_loader.yaml)."""
 
 from __future__ import annotations
 
@@ -9,11 +9,12 @@ import pyoxigraph
 import pytest
 import yaml
 
-from cubakg.conformance.dataset import _MARKED, BY_VALUE_GRAPH, LINES_APART_FROM, Loader
+from cubakg.conformance.dataset import _MARKED, BY_VALUE_GRAPH, LINES_APART_FROM, Loader, may_be_ntriples
 from cubakg.rdf_formats import marked_lines, whole_lines
 
 CASES = yaml.safe_load((Path(__file__).parent / "validate_cases" / "line_loader.yaml").read_text(encoding="utf-8"))
-FORMATS = {"ntriples": pyoxigraph.RdfFormat.N_TRIPLES, "nquads": pyoxigraph.RdfFormat.N_QUADS}
+FORMATS = {"ntriples": pyoxigraph.RdfFormat.N_TRIPLES, "nquads": pyoxigraph.RdfFormat.N_QUADS,
+           "turtle": pyoxigraph.RdfFormat.TURTLE}
 
 
 def padding(count: int) -> bytes:
@@ -27,12 +28,12 @@ PAD_LINES = LINES_APART_FROM // 50 + 1_000  # each padding line is longer than 5
 def document(case) -> bytes:
     pad = padding(PAD_LINES)
     half = pad.index(b"\n", len(pad) // 2) + 1
-    return pad[:half] + case["lines"].encode("utf-8") + b"\n" + pad[half:]
+    return case.get("head", "").encode("utf-8") + pad[:half] + case["lines"].encode("utf-8") + b"\n" + pad[half:]
 
 
-def ordinary(data: bytes, fmt):
+def ordinary(data: bytes, fmt, base_iri: str | None = None):
     loader = Loader()
-    count = loader.add_quads(pyoxigraph.parse(data, format=fmt))
+    count = loader.add_quads(pyoxigraph.parse(data, format=fmt, base_iri=base_iri))
     return loader, count
 
 
@@ -45,15 +46,17 @@ def test_large_line_based_documents_load_as_the_ordinary_way(case):
     fmt = FORMATS[case.get("format", "ntriples")]
     data = document(case)
     assert len(data) >= LINES_APART_FROM
+    if fmt == pyoxigraph.RdfFormat.TURTLE:
+        assert may_be_ntriples(data) is case.get("as_ntriples", True)
     loader = Loader()
-    count = loader.add_bytes(data, fmt)
+    count = loader.add_bytes(data, fmt, case.get("base"))
     assert count == PAD_LINES + case["triples"]
     assert sorted(str(literal) for literal in loader.wrapped) == sorted(case["wrapped"])
     dataset = loader.finish()
     assert sorted(str(literal) for literal in dataset.ill_formed) == sorted(case["ill_formed"])
     for subject in case.get("subjects", []):
         assert any(str(quad.subject) == subject for quad in dataset.store)
-    reference, reference_count = ordinary(data, fmt)
+    reference, reference_count = ordinary(data, fmt, case.get("base"))
     assert count == reference_count
     assert contents(loader.store) == contents(reference.store)
 

@@ -57,18 +57,25 @@ def undefined_terms(store, input_options: dict, ontology_graph) -> list[Result]:
             f"SELECT DISTINCT ?term WHERE {{ GRAPH {ontology_graph} {{ ?term ?p ?o }} FILTER(isIRI(?term) && STRSTARTS(STR(?term), {ns})) }}")
     )
     defined_set = set(defined)
-    used = store.query(
+    # The distinct terms first (a scan each, no grouping of every triple); uses only of the undefined.
+    used = {row[0].value for row in store.query(
+        f"SELECT DISTINCT ?term WHERE {{ ?s ?p ?term FILTER(isIRI(?term) && STRSTARTS(STR(?term), {ns})) }}", **input_options)}
+    used |= {row[0].value for row in store.query("SELECT DISTINCT ?p WHERE { ?s ?p ?o }", **input_options)
+             if row[0].value.startswith(NS_ONTOLOGY)}
+    undefined = sorted(used - defined_set)
+    if not undefined:
+        return []
+    listed = " ".join(f"<{term}>" for term in undefined)
+    rows = store.query(
         f"""SELECT ?term (SAMPLE(?s) AS ?subject) (SAMPLE(?p) AS ?predicate) (COUNT(*) AS ?uses) WHERE {{
-              {{ ?s ?p ?term FILTER(isIRI(?term) && STRSTARTS(STR(?term), {ns})) }}
-              UNION {{ ?s ?term ?o FILTER(STRSTARTS(STR(?term), {ns})) BIND(?term AS ?p) }}
+              VALUES ?term {{ {listed} }}
+              {{ ?s ?p ?term }} UNION {{ ?s ?term ?o BIND(?term AS ?p) }}
             }} GROUP BY ?term""",
         **input_options,
     )
     results = []
-    for row in used:
+    for row in rows:
         term = row["term"].value
-        if term in defined_set:
-            continue
         suggestion = nearest(term, defined)
         uses = int(row["uses"].value)
         message = f"ckg:{local_name(term)} is not defined by the cubakg ontology"
@@ -82,14 +89,19 @@ def undefined_terms(store, input_options: dict, ontology_graph) -> list[Result]:
 def dangling_references(store, input_options: dict, with_graph: bool) -> list[Result]:
     """Triples of the input whose `id/` object is described nowhere."""
     ns = sparql_string(NS_ID)
-    rows = store.query(
-        f"""SELECT ?s ?p ?o WHERE {{
-              ?s ?p ?o FILTER(isIRI(?o) && STRSTARTS(STR(?o), {ns}))
+    # Each distinct object is looked up once (not once per triple naming it); then its triples.
+    dangling = [row[0] for row in store.query(
+        f"""SELECT ?o WHERE {{
+              {{ SELECT DISTINCT ?o WHERE {{ ?s ?p ?o FILTER(isIRI(?o) && STRSTARTS(STR(?o), {ns})) }} }}
               FILTER NOT EXISTS {{ ?o ?anyPredicate ?anyObject }}
               FILTER NOT EXISTS {{ GRAPH ?anyGraph {{ ?o ?anyPredicate2 ?anyObject2 }} }}
             }}""",
         **input_options,
-    )
+    )]
+    rows = []
+    for start in range(0, len(dangling), 2000):
+        listed = " ".join(str(term) for term in dangling[start:start + 2000])
+        rows += store.query(f"SELECT ?s ?p ?o WHERE {{ VALUES ?o {{ {listed} }} ?s ?p ?o }}", **input_options)
     where = "in the input or the published graph" if with_graph else "in the input"
     hint = ("check the IRI for a typo, or add the thing it names" if with_graph
             else "if it is defined in the published graph, add --with-graph; otherwise check the IRI for a typo or add the thing it names")
