@@ -24,12 +24,13 @@ sys.path.insert(0, str(REPO / "src"))
 def main(trig: Path) -> None:
     from cubakg.query import load_saved_queries
     from cubakg.site.answers import answers_in_background
-    from cubakg.query.store import open_store
+    from cubakg.query.store import open_store, store_path
     from cubakg.site.build import WORKERS, release_quads
     from cubakg.site.render import site_files
 
     start = time.perf_counter()
-    store = open_store(trig.parent)  # the release's query store, as `cubakg build` gives the site
+    open_store(trig.parent)  # the release's query store, made if need be, as `cubakg build` makes it
+    store = store_path(trig.parent)  # its folder: the answers open it in their own processes, as in the build
     loaded = time.perf_counter() - start
     ontology = (REPO / "ontology" / "cubakg.ttl").read_bytes()
     with tempfile.TemporaryDirectory(dir=REPO / "bench" / "out") as out:

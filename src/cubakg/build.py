@@ -98,7 +98,7 @@ def build(project_dir: Path, out_dir: Path | None = None, progress: Progress | N
         write_graph_files(assembly)
         write_other_files(staging, ontology, project)
         checksums = graph_checksums(staging)
-        release = query_store(staging, checksums, say, notes, nquads)
+        release, store_dir = query_store(staging, checksums, say, notes, nquads)
         outcome = checking.result()
         if not outcome.conforms:
             raise NonConformingError(
@@ -112,7 +112,7 @@ def build(project_dir: Path, out_dir: Path | None = None, progress: Progress | N
         staging.write(res.DESCRIPTION, publish.turtle(void, describe.VOID_PREFIXES))
         if site:
             say("writing the site")
-            write_site(release, staging, ontology.data)
+            write_site(store_dir or release, staging, ontology.data)
         files = sorted(staging.files)
         staging.commit()
     for name, digest in checksums.items():
@@ -206,7 +206,8 @@ def query_store(staging, checksums: dict[str, str], say, notes: list[str], nquad
     first `cubakg query` finds it ready. It is keyed by the files' checksums, so a build
     that fails later leaves only an unused store in the cache. Where the cache cannot
     hold it, the release is read into memory instead and `cubakg query` makes the store
-    on first use: the store is a convenience, never a reason for a build to fail."""
+    on first use: the store is a convenience, never a reason for a build to fail.
+    Returns the store, opened, and its folder (None for a store in memory)."""
     import pyoxigraph
 
     from cubakg import parallel
@@ -216,13 +217,13 @@ def query_store(staging, checksums: dict[str, str], say, notes: list[str], nquad
     try:
         # Made in another process at a lower priority, so that it takes only the core SHACL leaves free.
         # Its named graphs from the N-Quads the TriG was written from: the same quads, read faster.
-        parallel.aside(prepare_store, staging.root, say, checksums, nquads, nicer=STORE_NICER).result()
-        return open_store(staging.root, progress=say, checksums=checksums)
+        folder = parallel.aside(prepare_store, staging.root, say, checksums, nquads, nicer=STORE_NICER).result()
+        return open_store(staging.root, progress=say, checksums=checksums), folder
     except InputError as error:
         notes.append(f"{error.message} ({error.hint}); the query store will be made on the first `cubakg query`")
     store = pyoxigraph.Store()
     fill(store, release_graphs(staging.root))
-    return store
+    return store, None
 
 
 def graph_checksums(staging) -> dict[str, str]:

@@ -22,8 +22,10 @@ W3ID_FILE = "w3id/.htaccess"
 WORKERS = 1
 
 
-def write_site(store: ox.Store, staging, ontology_turtle: bytes) -> None:
-    """Write `site/…` and `w3id/.htaccess` for the release in `store` into `staging` (a publish.Staging)."""
+def write_site(store: ox.Store | Path, staging, ontology_turtle: bytes) -> None:
+    """Write `site/…` and `w3id/.htaccess` for the release into `staging` (a publish.Staging); the
+    saved queries are answered on `store`, the release's store in memory or the folder of its
+    on-disk store (opened by the processes that answer: see answers.py)."""
     from cubakg.query import load_saved_queries
 
     written = Path(staging.root)

@@ -1,0 +1,48 @@
+"""The saved queries' answers for the site, from the on-disk store the build makes.
+
+The build's process has that store open, so RocksDB's threads run in it; the answers are
+supervised by a process started afresh, and each query's process opens the store itself
+(site/answers.py). They must be the answers the same release gives from memory.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pyoxigraph
+import pytest
+
+from cubakg.query import load_saved_queries
+from cubakg.query.store import fill, open_store, prepare_store, release_graphs
+from cubakg.site.answers import answers_in_background, saved_answers
+
+RELEASE = Path(__file__).resolve().parents[1] / "dist"
+
+
+def comparable(answer) -> tuple:
+    result = answer.result
+    if result is None:
+        return (answer.name, None)
+    return (answer.name, result.form, result.boolean, sorted(map(repr, result.rows)), sorted(map(repr, result.triples)))
+
+
+@pytest.mark.skipif(not (RELEASE / "cubakg.trig").is_file(), reason="dist/ not built yet")
+def test_answers_from_the_on_disk_store_are_those_from_memory(tmp_path, monkeypatch):
+    monkeypatch.setenv("CUBAKG_CACHE_DIR", str(tmp_path))
+    queries = [query for query in load_saved_queries() if not query.required_parameters]
+    assert queries
+    folder = prepare_store(RELEASE)
+    open_store(RELEASE)  # as in the build: this process now holds the store open
+    threads = len(os.listdir("/proc/self/task")) if Path("/proc/self/task").is_dir() else None
+
+    on_disk = list(answers_in_background(queries, folder, budget_s=30))
+
+    if threads is not None:
+        assert threads > 1, "the open store was expected to run threads of its own"
+    in_memory = pyoxigraph.Store()
+    fill(in_memory, release_graphs(RELEASE))
+    expected = saved_answers(queries, in_memory, budget_s=30)
+    assert [a.name for a in on_disk] == [q.name for q in queries]
+    assert not [a.name for a in on_disk if a.timed_out]
+    assert [comparable(a) for a in on_disk] == [comparable(a) for a in expected]
