@@ -275,6 +275,9 @@ def report_triples(outcome: Outcome, report_iri: str | None = None) -> list:
         return blank(("shape", term)) if _is_blank(term) else term
 
     rdf_type = iri(namespaces.RDF + "type")
+    # Made once, not once per result (a tenth of the report's time at 15,000 results).
+    sh = {name: iri(SH + name) for name in ("focusNode", "resultSeverity", "sourceConstraintComponent", "resultMessage",
+                                            "sourceShape", "sourceConstraint", "value", "resultPath")}
     triples = []
     report = iri(report_iri) if report_iri else blank(("report",))
     triples.append((report, rdf_type, iri(SH + "ValidationReport")))
@@ -292,18 +295,18 @@ def report_triples(outcome: Outcome, report_iri: str | None = None) -> list:
         for number, result in enumerate(sorted(results, key=sort_key), 1):
             subject = node(kind, number)
             triples += [(holder, link, subject), (subject, rdf_type, result_type),
-                        (subject, iri(SH + "focusNode"), result.focus),
-                        (subject, iri(SH + "resultSeverity"), iri(result.severity)),
-                        (subject, iri(SH + "sourceConstraintComponent"), iri(result.component)),
-                        (subject, iri(SH + "resultMessage"), pyoxigraph.Literal(result.message))]
+                        (subject, sh["focusNode"], result.focus),
+                        (subject, sh["resultSeverity"], iri(result.severity)),
+                        (subject, sh["sourceConstraintComponent"], iri(result.component)),
+                        (subject, sh["resultMessage"], pyoxigraph.Literal(result.message))]
             if result.shape is not None:
-                triples.append((subject, iri(SH + "sourceShape"), shape_term(result.shape)))
+                triples.append((subject, sh["sourceShape"], shape_term(result.shape)))
             if result.constraint is not None:
-                triples.append((subject, iri(SH + "sourceConstraint"), shape_term(result.constraint)))
+                triples.append((subject, sh["sourceConstraint"], shape_term(result.constraint)))
             if result.value is not None:
-                triples.append((subject, iri(SH + "value"), result.value))
+                triples.append((subject, sh["value"], result.value))
             if result.path_node is not None:
-                triples.append((subject, iri(SH + "resultPath"), shape_term(result.path_node)))
+                triples.append((subject, sh["resultPath"], shape_term(result.path_node)))
                 if _is_blank(result.path_node) and result.path_node not in copied:
                     copied.add(result.path_node)
                     triples += copy_structure(result.path_graph, result.path_node, shape_term)
