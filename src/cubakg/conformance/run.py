@@ -280,7 +280,6 @@ def validate(options: Options, progress=None) -> Outcome:
         results = about_the_input(store, results, dataset.input_view())
         notes.append("with --with-graph, results about nodes the input does not mention are left out "
                      "(the release itself is validated when it is built)")
-    store.clear()  # then freed in a third of the time (0.15 s instead of 0.47 s at a million triples)
     return Outcome(sources=sources, results=results, checks=found, notes=notes, fail_on=options.severity, data=data,
                    shapes_graph=shapes_graph)
 
