@@ -314,8 +314,12 @@ class Engine:
         tests = [f"COALESCE(?_f{i}, 0) = 1" for i in range(len(batch))]
         for component, argument in counts:
             tests.append(f"?_n {'<' if component.parameter == 'minCount' else '>'} {self.integer(argument)}")
-        query = (f"SELECT * WHERE {{ {{ SELECT ?this (COUNT(DISTINCT ?value) AS ?_n) {flags} WHERE {{ {focus.pattern} "
-                 f"OPTIONAL {{ {inner} {binds} }} }} GROUP BY ?this }} FILTER({' || '.join(tests)}) }}")
+        if any(component.parameter == "minCount" or self.integer(argument) < 0 for component, argument in counts):
+            values = f"{focus.pattern} OPTIONAL {{ {inner} {binds} }}"
+        else:  # a focus node without values fails no condition and no sh:maxCount of 0 or more: only those with values
+            values = f"{focus.pattern} {inner} {binds}"
+        query = (f"SELECT * WHERE {{ {{ SELECT ?this (COUNT(DISTINCT ?value) AS ?_n) {flags} WHERE {{ {values} }} "
+                 f"GROUP BY ?this }} FILTER({' || '.join(tests)}) }}")
         results, flagged = [], []
         for row in self.select(query):
             this, n = row["this"], int(row["_n"].value)
