@@ -8,6 +8,8 @@ supervised by a process started afresh, and each query's process opens the store
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pyoxigraph
@@ -46,3 +48,27 @@ def test_answers_from_the_on_disk_store_are_those_from_memory(tmp_path, monkeypa
     assert [a.name for a in on_disk] == [q.name for q in queries]
     assert not [a.name for a in on_disk if a.timed_out]
     assert [comparable(a) for a in on_disk] == [comparable(a) for a in expected]
+
+
+@pytest.mark.skipif(not (RELEASE / "cubakg.trig").is_file(), reason="dist/ not built yet")
+def test_a_script_without_a_main_guard_runs_once(tmp_path):
+    # A new process for the answers must not run the caller's main script again (as a
+    # multiprocessing spawn would): a user's script calling the library may have no guard.
+    script = tmp_path / "answers.py"
+    script.write_text(
+        "from pathlib import Path\n"
+        "from cubakg.query import load_saved_queries\n"
+        "from cubakg.query.store import prepare_store\n"
+        "from cubakg.site.answers import answers_in_background\n"
+        f"folder = prepare_store(Path({str(RELEASE)!r}))\n"
+        "queries = [q for q in load_saved_queries() if not q.required_parameters]\n"
+        "answers = list(answers_in_background(queries, folder, budget_s=30))\n"
+        "print('answered', sum(a.result is not None for a in answers), 'of', len(queries))\n",
+        encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "CUBAKG_CACHE_DIR": str(tmp_path / "cache")})
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert len(lines) == 1, done.stdout
+    answered, total = int(lines[0].split()[1]), int(lines[0].split()[3])
+    assert answered == total > 0

@@ -9,14 +9,18 @@ large corpus.
 The store is an in-memory pyoxigraph Store, which the forked processes share, or the
 folder of an on-disk store. A process that has an on-disk store open runs RocksDB's
 threads, and a process forked beside threads may wait forever on a lock one of them
-held: so the queries on an on-disk store are supervised by a process started afresh
-(spawned), which never opens the store, and each query's process opens it read-only
-(in about 15 ms).
+held: so the queries on an on-disk store are supervised by a new Python process (not a
+multiprocessing spawn, which would run the caller's main script again), which never
+opens the store, and each query's process opens it read-only (in about 15 ms).
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import os
+import pickle
+import subprocess
+import sys
 from pathlib import Path
 
 from cubakg.site.render import SavedAnswer
@@ -53,26 +57,71 @@ def answers_in_background(queries, store, budget_s: float = BUDGET_S):
     queries = list(queries)
     if context is None:
         return saved_answers(queries, store, budget_s)
-    # On disk, the supervisor starts afresh: this process may run RocksDB's threads (module docstring).
-    starting = multiprocessing.get_context("spawn") if isinstance(store, Path) else context
-    receiving, sending = starting.Pipe(duplex=False)
-    # Not a daemon: it forks a process per query.
-    supervisor = starting.Process(target=_supervise, args=(queries, store, budget_s, sending), name="cubakg-answers")
-    supervisor.start()
-    sending.close()
+    if isinstance(store, Path):  # this process may run RocksDB's threads: a new process supervises
+        receive, finish = _supervisor_process(queries, store, budget_s)
+    else:
+        receiving, sending = context.Pipe(duplex=False)
+        # Not a daemon: it forks a process per query.
+        supervisor = context.Process(target=_supervise, args=(queries, store, budget_s, sending.send))
+        supervisor.start()
+        sending.close()
+        receive = receiving.recv
+
+        def finish() -> None:
+            supervisor.join()
+            receiving.close()
 
     def collect():
         try:
             for query in queries:
                 try:
-                    yield receiving.recv()
+                    yield receive()
                 except EOFError:  # the supervisor failed: the rest go without answers
                     yield _unanswered(query)
         finally:
-            supervisor.join()
-            receiving.close()
+            finish()
 
     return collect()
+
+
+def _supervisor_process(queries, store: Path, budget_s: float):
+    """A new Python process answering the queries on the on-disk store in `store`: (receive, finish)."""
+    import cubakg
+
+    package_root = str(Path(cubakg.__file__).resolve().parents[1])  # where this cubakg is imported from
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")]))}
+    process = subprocess.Popen([sys.executable, "-c", "from cubakg.site.answers import _serve; _serve()"],
+                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
+    pickle.dump((queries, store, budget_s), process.stdin)
+    process.stdin.close()
+
+    def receive() -> SavedAnswer:
+        try:
+            return pickle.load(process.stdout)
+        except pickle.UnpicklingError:
+            raise EOFError from None
+
+    def finish() -> None:
+        process.stdout.close()  # one left unread stops at its next answer (a broken pipe)
+        process.wait()
+
+    return receive, finish
+
+
+def _serve() -> None:
+    """The supervisor's side of `_supervisor_process`: the job from standard input, the answers,
+    pickled one by one, to standard output."""
+    queries, store, budget_s = pickle.load(sys.stdin.buffer)
+    out = sys.stdout.buffer
+
+    def send(answer: SavedAnswer) -> None:
+        pickle.dump(answer, out)
+        out.flush()
+
+    try:
+        _supervise(queries, store, budget_s, send)
+    except BrokenPipeError:  # the caller stopped reading: nothing is left to do
+        os.dup2(os.open(os.devnull, os.O_WRONLY), out.fileno())  # no second error when Python closes it
 
 
 def _opened(store):
@@ -84,15 +133,14 @@ def _opened(store):
     return store
 
 
-def _supervise(queries, store, budget_s: float, sending) -> None:
+def _supervise(queries, store, budget_s: float, send) -> None:
     import time
 
     context = _fork()
     deadline = time.monotonic() + TOTAL_BUDGET_S
     for query in queries:
         left = min(budget_s, deadline - time.monotonic())
-        sending.send(_answered(query, store, left, context) if left > 0 else _unanswered(query))
-    sending.close()
+        send(_answered(query, store, left, context) if left > 0 else _unanswered(query))
 
 
 def _fork():
