@@ -111,6 +111,10 @@ def _supervisor_process(queries, store: Path, budget_s: float):
 def _serve() -> None:
     """The supervisor's side of `_supervisor_process`: the job from standard input, the answers,
     pickled one by one, to standard output."""
+    import pyoxigraph  # noqa: F401 - imported once here, not again in each query's process
+
+    import cubakg.query.engines  # noqa: F401
+
     queries, store, budget_s = pickle.load(sys.stdin.buffer)
     out = sys.stdout.buffer
 
