@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pyoxigraph
@@ -72,3 +73,27 @@ def test_a_script_without_a_main_guard_runs_once(tmp_path):
     assert len(lines) == 1, done.stdout
     answered, total = int(lines[0].split()[1]), int(lines[0].split()[3])
     assert answered == total > 0
+
+
+@pytest.mark.skipif(not (RELEASE / "cubakg.trig").is_file(), reason="dist/ not built yet")
+def test_a_query_over_its_budget_is_stopped_and_the_next_one_answers(tmp_path, monkeypatch):
+    from cubakg.query.saved import SavedQuery
+
+    monkeypatch.setenv("CUBAKG_CACHE_DIR", str(tmp_path))
+    folder = prepare_store(RELEASE)
+
+    def query(name: str, text: str) -> SavedQuery:
+        return SavedQuery(name=name, path=tmp_path / f"{name}.rq", title=name, question=name, row="", parameters=(),
+                          competency=None, text=text)
+
+    # Three patterns joined on nothing: (triples)³ rows, far more than a second's work.
+    endless = query("endless", "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }")
+    quick = query("quick", "ASK { ?s ?p ?o }")
+    answers: list = []
+    reading = threading.Thread(target=lambda: answers.extend(answers_in_background([endless, quick], folder, budget_s=1.0)),
+                               daemon=True)
+    reading.start()
+    reading.join(timeout=60)  # a budget not kept fails here, rather than hanging the test run
+    assert not reading.is_alive(), "the answers did not come within a minute: the 1 s budget was not kept"
+    assert [(a.name, a.timed_out, a.result is None) for a in answers] == [("endless", True, True), ("quick", False, False)]
+    assert answers[1].result.boolean is True
