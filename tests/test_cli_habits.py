@@ -7,6 +7,7 @@ The commands run in-process (tests/cli_support.py); FORCE_COLOR=1 stands for a t
 from __future__ import annotations
 
 import importlib.metadata
+import json
 import re
 import subprocess
 import sys
@@ -31,6 +32,25 @@ def test_version_is_the_package_version():
 def test_python_dash_m_gives_the_version_too():
     done = subprocess.run([sys.executable, "-m", "cubakg", "--version"], capture_output=True, text=True, timeout=60)
     assert done.stdout == f"cubakg {cubakg.__version__}\n"
+
+
+# The program ends without freeing the store `cubakg validate` leaves at exit (cubakg.cli.program):
+# its whole report must still reach a pipe, with the exit code the command decided.
+@pytest.mark.parametrize("data, report_format, code, ends_with", [
+    ('<http://e/a> <http://e/p> "x" .', "text", 0, ""),
+    ("<https://w3id.org/cubakg/id/person/x> a <https://schema.org/Person> .", "json", 1, "}\n"),
+    ("<https://w3id.org/cubakg/id/person/x> a <https://schema.org/Person> .", "turtle", 1, " .\n"),
+    ("<http://e/a> <http://e/p> .", "text", 3, ""),
+])
+def test_the_program_ends_with_its_output_flushed_and_its_exit_code(tmp_path, data, report_format, code, ends_with):
+    path = tmp_path / "data.ttl"
+    path.write_text(data + "\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "cubakg", "validate", str(path), "--format", report_format],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == code, done.stderr
+    assert done.stdout.endswith(ends_with)
+    if report_format == "json":
+        assert json.loads(done.stdout)["conforms"] is False
 
 
 @pytest.mark.parametrize("typed, expected", [

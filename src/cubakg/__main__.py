@@ -1,4 +1,4 @@
-from cubakg.cli import main
+from cubakg.cli import program
 
 if __name__ == "__main__":  # not when a spawned process imports it as __mp_main__
-    main()
+    program()

@@ -80,9 +80,13 @@ def run(paths, input_format, shapes, with_graph, output_format, severity, verbos
     progress = (lambda message: sys.stderr.write(f"cubakg validate: {message}…\n")) if chatty else None
     outcome = validate(
         Options(paths=list(paths or []), input_format=input_format, shapes=list(shapes or []),
-                with_graph=with_graph, severity=severity.lower()),
+                with_graph=with_graph, severity=severity.lower(), keep_data=True),
         progress=progress,
     )
+    from cubakg.cli import leave_at_exit
+
+    leave_at_exit(outcome.dataset)  # freed by the operating system, not here (see cubakg.cli.program)
+    outcome.dataset = None
     from cubakg.conformance.report import render
 
     report = render(outcome, output_format)

@@ -49,17 +49,32 @@ def nearest(term: str, defined: list[str]) -> str | None:
     return by_lower[match[0]] if match else None
 
 
-def undefined_terms(store, input_options: dict, ontology_graph) -> list[Result]:
-    """`ckg:` IRIs used in the input (any position) that the ontology does not define."""
+def run_checks(store, input_options: dict, ontology_graph: str, dataset, with_graph: bool) -> list[Result]:
+    """The three checks on the input (`input_options`: the query options that read the input alone)."""
+    objects = iris_as_objects(store, input_options)
+    return (undefined_terms(store, input_options, ontology_graph, objects)
+            + dangling_references(store, input_options, with_graph, objects)
+            + ill_typed_literals(store, input_options, dataset))
+
+
+def iris_as_objects(store, input_options: dict) -> list:
+    """The distinct `ckg:` and `id/` IRIs the input uses as objects: one scan serves two checks."""
+    return [row[0] for row in store.query(
+        f"SELECT DISTINCT ?o WHERE {{ ?s ?p ?o FILTER(isIRI(?o) && (STRSTARTS(STR(?o), {sparql_string(NS_ID)}) "
+        f"|| STRSTARTS(STR(?o), {sparql_string(NS_ONTOLOGY)}))) }}", **input_options)]
+
+
+def undefined_terms(store, input_options: dict, ontology_graph, objects: list) -> list[Result]:
+    """`ckg:` IRIs used in the input (any position; `objects` from `iris_as_objects`) that the
+    ontology does not define."""
     ns = sparql_string(NS_ONTOLOGY)
     defined = sorted(
         row["term"].value for row in store.query(
             f"SELECT DISTINCT ?term WHERE {{ GRAPH {ontology_graph} {{ ?term ?p ?o }} FILTER(isIRI(?term) && STRSTARTS(STR(?term), {ns})) }}")
     )
     defined_set = set(defined)
-    # The distinct terms first (a scan each, no grouping of every triple); uses only of the undefined.
-    used = {row[0].value for row in store.query(
-        f"SELECT DISTINCT ?term WHERE {{ ?s ?p ?term FILTER(isIRI(?term) && STRSTARTS(STR(?term), {ns})) }}", **input_options)}
+    # The distinct terms first (no grouping of every triple); then the uses of the undefined only.
+    used = {term.value for term in objects if term.value.startswith(NS_ONTOLOGY)}
     used |= {row[0].value for row in store.query("SELECT DISTINCT ?p WHERE { ?s ?p ?o }", **input_options)
              if row[0].value.startswith(NS_ONTOLOGY)}
     undefined = sorted(used - defined_set)
@@ -86,18 +101,13 @@ def undefined_terms(store, input_options: dict, ontology_graph) -> list[Result]:
     return results
 
 
-def dangling_references(store, input_options: dict, with_graph: bool) -> list[Result]:
-    """Triples of the input whose `id/` object is described nowhere."""
-    ns = sparql_string(NS_ID)
+def dangling_references(store, input_options: dict, with_graph: bool, objects: list) -> list[Result]:
+    """Triples of the input whose `id/` object (`objects` from `iris_as_objects`) is described nowhere:
+    the subject of no triple in any graph of the store (the input, the ontology, the release)."""
+    described = store.quads_for_pattern
     # Each distinct object is looked up once (not once per triple naming it); then its triples.
-    dangling = [row[0] for row in store.query(
-        f"""SELECT ?o WHERE {{
-              {{ SELECT DISTINCT ?o WHERE {{ ?s ?p ?o FILTER(isIRI(?o) && STRSTARTS(STR(?o), {ns})) }} }}
-              FILTER NOT EXISTS {{ ?o ?anyPredicate ?anyObject }}
-              FILTER NOT EXISTS {{ GRAPH ?anyGraph {{ ?o ?anyPredicate2 ?anyObject2 }} }}
-            }}""",
-        **input_options,
-    )]
+    dangling = [term for term in objects
+                if term.value.startswith(NS_ID) and next(described(term, None, None, None), None) is None]
     rows = []
     for start in range(0, len(dangling), 2000):
         listed = " ".join(str(term) for term in dangling[start:start + 2000])

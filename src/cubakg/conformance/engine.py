@@ -23,7 +23,7 @@ import pyoxigraph
 from cubakg.conformance import paths
 from cubakg.conformance.components import COMPONENTS, Component, balanced
 from cubakg.conformance.results import Result
-from cubakg.conformance.terms import Terms
+from cubakg.conformance.terms import Terms, written
 from cubakg.conformance.shapes import RDF_TYPE, TARGET_PARAMETERS, Graph, Shape, implicit_class_target, read_shape, \
     sh, shapes_with_targets
 from cubakg.namespaces import RDFS, SH, XSD
@@ -234,7 +234,7 @@ class Engine:
         return Result(
             focus=focus, component=component.iri, shape=shape.node, path=path_text, value=value,
             severity=shape.severity.value if hasattr(shape.severity, "value") else str(shape.severity),
-            message=message, path_node=path_node, path_graph=self.graph, origin=focus,
+            message=message, path_node=path_node, origin=focus,  # path_graph: given by `finish`
         )
 
     @staticmethod
@@ -291,8 +291,8 @@ class Engine:
         binds = " ".join(f"BIND(COALESCE({condition}, false) AS ?_ok{i})" for i, (_, _, condition) in enumerate(batch))
         failing = " || ".join(f"!?_ok{i}" for i in range(len(batch)))
         flags = " ".join(f"?_ok{i}" for i in range(len(batch)))
-        query = (f"SELECT ?this ?value {flags} WHERE {{ {{ SELECT DISTINCT ?this ?value WHERE {{ {self.values(shape, focus)} }} }} "
-                 f"{binds} FILTER({failing}) }}")
+        # Filtered before DISTINCT (the flags depend on ?this and ?value alone): only failing rows are hashed.
+        query = f"SELECT DISTINCT ?this ?value {flags} WHERE {{ {self.values(shape, focus)} {binds} FILTER({failing}) }}"
         results = []
         for row in self.select(query):
             for i, (component, argument, _) in enumerate(batch):
@@ -456,8 +456,29 @@ class Engine:
                 fallback.append((node, str(reason)))
                 continue
             jobs.append(shape)
-        jobs.sort(key=lambda shape: -(len(shape.parameters) + 2 * len(shape.get("property")) + 4 * len(shape.get("sparql"))))
+        # Longest first, so that two processes taking the next job end together; a shape's cost
+        # grows with its constraints and its focus nodes (both estimated: this is only an order).
+        sizes = self.class_sizes() if len(jobs) > 1 else {}
+        jobs.sort(key=lambda shape: -self.weight(shape) * self.focus_estimate(shape, sizes))
         return jobs, fallback
+
+    @staticmethod
+    def weight(shape: Shape) -> int:
+        return len(shape.parameters) + 2 * len(shape.get("property")) + 4 * len(shape.get("sparql"))
+
+    def class_sizes(self) -> dict:
+        """{class: number of its direct instances}, in one pass over the rdf:type triples."""
+        return {row[0]: int(row[1].value) for row in self.select(
+            f"SELECT ?class (COUNT(?node) AS ?n) WHERE {{ ?node <{RDF_TYPE.value}> ?class }} GROUP BY ?class")}
+
+    def focus_estimate(self, shape: Shape, sizes: dict) -> int:
+        """Roughly how many focus nodes the shape has (a subject or object target counts as large)."""
+        classes = list(shape.get("targetClass"))
+        if implicit_class_target(self.graph, shape.node):
+            classes.append(shape.node)
+        large = max(sizes.values(), default=1)
+        return (1 + len(shape.get("targetNode")) + sum(sizes.get(c, 0) for c in classes)
+                + large * (len(shape.get("targetSubjectsOf")) + len(shape.get("targetObjectsOf"))))
 
     def run_job(self, shape: Shape) -> list[Result]:
         nodes = self.focus_nodes(shape)
@@ -465,10 +486,10 @@ class Engine:
         focus = self._focus_by_nodes.get(key)
         if focus is None:
             focus = self._focus_by_nodes[key] = self.focus_of(nodes)
-        return [dataclasses.replace(result, path_graph=None) for result in self.evaluate(shape, focus)]
+        return self.evaluate(shape, focus)
 
     def run(self, jobs: list, take=None) -> list[Result]:
-        """The results of jobs (picklable: the shapes graph is left out of them). With `take`, a
+        """The results of jobs (picklable: without their shapes graph until `finish`). With `take`, a
         function giving the index of the next job not yet taken (shared by two processes), or None."""
         found = []
         if take is None:
@@ -480,11 +501,14 @@ class Engine:
         return found
 
     def finish(self, results: list[Result]) -> list[Result]:
-        """Results back from `run` with their shapes graph; the scratch graphs removed."""
+        """Results back from `run` as reported: with their shapes graph, and focus and value as the
+        data wrote them; the scratch graphs removed."""
         for focus in self._focus_by_nodes.values():
             self.release(focus)
         self._focus_by_nodes = {}
-        return [dataclasses.replace(result, path_graph=self.graph) for result in results]
+        return [dataclasses.replace(result, path_graph=self.graph, focus=written(result.focus),
+                                    value=written(result.value) if result.value is not None else None)
+                for result in results]
 
     def validate(self) -> tuple[list[Result], list]:
         """Results of every shape with targets (in this process), and the shapes left to the fallback."""

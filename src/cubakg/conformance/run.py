@@ -34,6 +34,7 @@ class Options:
     shapes: list[str] = field(default_factory=list)
     with_graph: bool = False
     severity: str = "violation"
+    keep_data: bool = False  # the Outcome holds the validated data (its store) in `dataset`
 
 
 @dataclass
@@ -53,6 +54,7 @@ class Outcome:
     checks: list[Result] = field(default_factory=list)
     data: dict = field(default_factory=dict)  # source label → bytes, for line numbers
     shapes_graph: object = None
+    dataset: object = field(default=None, repr=False)  # the validated data, with Options.keep_data
 
     @property
     def triples(self) -> int:
@@ -200,7 +202,6 @@ def run_engine(shapes_graph, dataset, notes: list[str], beside=None, fork: bool 
     from cubakg.conformance import parallel
     from cubakg.conformance.engine import Engine, ShapesError
     from cubakg.conformance.sparql import refuse_remote_queries
-    from cubakg.conformance.terms import written
 
     refuse_remote_queries(shapes_graph)
     beside = beside or (lambda: None)
@@ -221,7 +222,6 @@ def run_engine(shapes_graph, dataset, notes: list[str], beside=None, fork: bool 
             results, extra = engine.finish(engine.run(jobs)), beside()
     except ShapesError as error:
         raise InputError(f"the shapes cannot be used: {error}", hint="fix the shapes graph (SHACL §2)") from None
-    results = [unwrapped(result, written) for result in results]
     if fallback:
         from cubakg.conformance.fallback import run_pyshacl
 
@@ -229,12 +229,6 @@ def run_engine(shapes_graph, dataset, notes: list[str], beside=None, fork: bool 
             notes.append(f"shape {node} uses {reason}, which the engine does not run itself: pyshacl validated it")
         results += run_pyshacl(dataset, shapes_graph, [node for node, _ in fallback], notes)
     return results, extra
-
-
-def unwrapped(result: Result, written) -> Result:
-    import dataclasses
-
-    return dataclasses.replace(result, focus=written(result.focus), value=written(result.value) if result.value is not None else None)
 
 
 def validate(options: Options, progress=None) -> Outcome:
@@ -269,10 +263,8 @@ def validate(options: Options, progress=None) -> Outcome:
     say("validating")
 
     def extra_checks() -> list[Result]:  # they read only the input (a view made where they run: the second process)
-        input_options = {"default_graph": dataset.input_view()}
-        return (checks.undefined_terms(store, input_options, f"<{ONTOLOGY_GRAPH}>")
-                + checks.dangling_references(store, input_options, options.with_graph)
-                + checks.ill_typed_literals(store, input_options, dataset))
+        return checks.run_checks(store, {"default_graph": dataset.input_view()}, f"<{ONTOLOGY_GRAPH}>", dataset,
+                                 options.with_graph)
 
     notes: list[str] = []
     results, found = run_engine(shapes_graph, dataset, notes, beside=extra_checks)
@@ -281,7 +273,7 @@ def validate(options: Options, progress=None) -> Outcome:
         notes.append("with --with-graph, results about nodes the input does not mention are left out "
                      "(the release itself is validated when it is built)")
     return Outcome(sources=sources, results=results, checks=found, notes=notes, fail_on=options.severity, data=data,
-                   shapes_graph=shapes_graph)
+                   shapes_graph=shapes_graph, dataset=dataset if options.keep_data else None)
 
 
 def validate_quads(data, shapes=None, ontology=None, *, checks: bool = False, fail_on: str = "violation") -> Outcome:
@@ -338,10 +330,8 @@ def validate_quads(data, shapes=None, ontology=None, *, checks: bool = False, fa
             return []
         from cubakg.conformance import checks as extra
 
-        options = {"default_graph": dataset.input_view()}
-        return (extra.undefined_terms(dataset.store, options, f"<{ONTOLOGY_GRAPH}>")
-                + extra.dangling_references(dataset.store, options, False)
-                + extra.ill_typed_literals(dataset.store, options, dataset))
+        return extra.run_checks(dataset.store, {"default_graph": dataset.input_view()}, f"<{ONTOLOGY_GRAPH}>",
+                                dataset, False)
 
     results, found = run_engine(shapes_graph, dataset, notes, beside=extra_checks)
     return Outcome(sources=[], results=results, checks=found, notes=notes, fail_on=fail_on, shapes_graph=shapes_graph)

@@ -92,7 +92,7 @@ def evaluate_sparql(ctx, shape, focus, constraint) -> list[Result]:
             focus=this, component=COMPONENT, shape=shape.node,
             path=f"<{path.value}>" if path is not None else shape.path_text,
             value=ctx.dataset.as_written(value, this, path or shape.path), severity=shape.severity.value, message=message,
-            constraint=constraint, path_node=path if path is not None else shape.path, path_graph=graph, origin=this,
+            constraint=constraint, path_node=path if path is not None else shape.path, origin=this,
         ))
     return results
 
