@@ -140,6 +140,7 @@ class Dataset:
 
     store: pyoxigraph.Store
     input_graphs: list  # the graphs holding the input (the default graph and the input's named graphs)
+    size: int  # quads in the store once loaded
     terms: Terms
     ill_formed: set = field(default_factory=set)  # literals (as written) with ill-formed lexical forms
     written_forms: dict = field(default_factory=dict)  # stored literal → {literals as written}
@@ -217,6 +218,7 @@ class Loader:
         self.wrapped: set = set()  # the literals (as written) stored wrapped
         self.checked: set = set()  # distinct XSD-typed literals whose lexical form needs a check
         self.groups: set = set()
+        self.quads = 0  # the store's size when loading last counted it
 
     def rewrite(self, quads, group: str = INPUT):
         """The quads as the store must hold them: a literal it would rewrite goes wrapped to the
@@ -262,7 +264,7 @@ class Loader:
         return self.add_quads(pyoxigraph.parse(path=str(path), format=fmt))
 
     def _add_line_based(self, pieces, parsed, fmt, mark=_MARKED) -> int:
-        before = len(self.store) - self.size(BY_VALUE_GRAPH)
+        before = self.counted(BY_VALUE_GRAPH)
         try:
             with BackgroundLoads(self.store, fmt) as loads:
                 for piece in pieces():
@@ -272,7 +274,7 @@ class Loader:
             # what is not N-Triples). What the store's parser added meanwhile is what that way adds
             # too (the store holds a set).
             self.add_quads(parsed())
-        return len(self.store) - self.size(BY_VALUE_GRAPH) - before
+        return self.counted(BY_VALUE_GRAPH) - before
 
     def _add_lines(self, data: bytes, fmt, loads: "BackgroundLoads", mark=_MARKED) -> None:
         """N-Triples or N-Quads, read mostly by the store's own parser.
@@ -295,7 +297,7 @@ class Loader:
 
     def add_quads(self, quads, group: str = INPUT) -> int:
         """Add quads (group INPUT), or triples into the graph named `group` (another group)."""
-        before = len(self.store) - self.size(by_value_graph(group))
+        before = self.counted(by_value_graph(group))
         if group != INPUT:
             self.groups.add(group)
             graph = pyoxigraph.NamedNode(group)
@@ -304,8 +306,13 @@ class Loader:
         # In pieces: one transaction for a whole large input held about a gigabyte more.
         while chunk := list(itertools.islice(rewritten, TRANSACTION_QUADS)):
             self.store.extend(chunk)
-        # A wrapped literal is two quads (as written, by value): the by-value copies are not counted.
-        return len(self.store) - self.size(by_value_graph(group)) - before
+        return self.counted(by_value_graph(group)) - before
+
+    def counted(self, by_value) -> int:
+        """The quads in the store, but for the by-value copies in `by_value` (a wrapped literal is
+        two quads: as written, and by value). Notes the store's size (`len` scans the store)."""
+        self.quads = len(self.store)
+        return self.quads - self.size(by_value)
 
     def size(self, graph) -> int:
         rows = self.store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph.value}> {{ ?s ?p ?o }} }}")
@@ -323,6 +330,6 @@ class Loader:
         for literal, value in stored_forms(self.wrapped).items():
             written_forms.setdefault(value, set()).add(literal)
         ill_formed = {literal for literal in self.checked if not xsd.well_formed(literal.value, literal.datatype.value)}
-        return Dataset(store=store, input_graphs=list(input_graphs), terms=Terms(any_wrapped=bool(self.wrapped)),
+        return Dataset(store=store, input_graphs=list(input_graphs), size=self.quads, terms=Terms(any_wrapped=bool(self.wrapped)),
                        ill_formed=ill_formed, written_forms=written_forms,
                        extra_graphs=[pyoxigraph.NamedNode(group) for group in sorted(self.groups)])

@@ -208,7 +208,7 @@ def run_engine(shapes_graph, dataset, notes: list[str], beside=None, fork: bool 
     engine = Engine(shapes_graph, dataset)
     try:
         jobs, fallback = engine.plan()
-        if fork and len(dataset.store) >= PARALLEL_FROM and len(jobs) > 1 and parallel.available():
+        if fork and dataset.size >= PARALLEL_FROM and len(jobs) > 1 and parallel.available():
             # Both processes take the next shape not yet taken; the second one first runs the checks.
             counter = parallel.Counter()
 
