@@ -49,6 +49,16 @@ def test_same_results_as_pyshacl(seed: int) -> None:
     compare(seed)
 
 
+@pytest.mark.parametrize("seed", SEEDS)
+def test_same_results_with_predicates_read_whole(seed: int, monkeypatch) -> None:
+    """The hash joins the engine uses for large focus sets (`Engine.reading_all_pays`), on every case."""
+    from cubakg.conformance import engine
+
+    monkeypatch.setattr(engine, "READ_ALL_FROM", 1)
+    monkeypatch.setattr(engine, "TRIPLES_PER_LOOKUP", 10**9)
+    compare(seed)
+
+
 @pytest.mark.slow
 def test_same_results_as_pyshacl_on_many_cases() -> None:
     failures = []

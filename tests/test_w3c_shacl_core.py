@@ -1,9 +1,11 @@
 """The W3C SHACL Core test suite (tests/external/w3c-shacl-core/), every test, none skipped.
 
-Each test runs twice: through `cubakg validate DATA --shapes SHAPES --format turtle`
+Each test runs three times: through `cubakg validate DATA --shapes SHAPES --format turtle`
 (the CLI's own entry point; the project's shapes and ontology are there too, and
-find nothing in the suite's data) and through the library (`validate_quads` with the
-test's shapes only). Both must give the expected sh:conforms and the expected
+find nothing in the suite's data), through the library (`validate_quads` with the
+test's shapes only), and through the library again with every predicate read whole
+and joined by hash, which the engine does only for large focus sets
+(`Engine.reading_all_pays`). Both must give the expected sh:conforms and the expected
 results as a multiset of (focus node, sh:sourceConstraintComponent, sh:resultPath,
 sh:resultSeverity), blank nodes compared as blank.
 """
@@ -33,9 +35,15 @@ def test_through_the_cli(test) -> None:
     assert code == (0 if test.conforms else 1) or not any(key[3].endswith("Violation") for key in found)
 
 
+@pytest.mark.parametrize("read_whole", [False, True], ids=["lookups", "predicates-read-whole"])
 @pytest.mark.parametrize("test", TESTS, ids=[t.name for t in TESTS])
-def test_through_the_library(test) -> None:
+def test_through_the_library(test, read_whole, monkeypatch) -> None:
+    from cubakg.conformance import engine
     from cubakg.conformance.run import validate_quads
+
+    if read_whole:
+        monkeypatch.setattr(engine, "READ_ALL_FROM", 1)
+        monkeypatch.setattr(engine, "TRIPLES_PER_LOOKUP", 10**9)
 
     quads = pyoxigraph.parse(path=str(test.data), format=pyoxigraph.RdfFormat.TURTLE, base_iri=test.data.resolve().as_uri())
     outcome = validate_quads(quads, shapes=test.shapes, ontology=False)
