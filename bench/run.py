@@ -25,6 +25,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -51,29 +52,55 @@ SAMPLE_SECONDS = 0.5
 def measure(command: list[str], output: Path, timeout: float) -> dict:
     """Run a command, its stdout to a file; wall seconds, peak RSS (MB), exit code.
 
+    The wall time ends when the process does (this thread waits for it; the memory is
+    sampled by another, so the time is not rounded up to the next sample).
     `peak_mb` is the largest single process's peak resident set (from wait4);
     `tree_peak_mb` the peak, sampled every `SAMPLE_SECONDS`, of the proportional set
     size summed over the process and all its descendants (pages shared after a fork
     counted once), which is what a command with worker processes holds in all.
     """
     started = time.perf_counter()
-    tree_peak = 0
     with output.open("wb") as sink, open(os.devnull, "wb") as quiet:
         process = subprocess.Popen(command, stdout=sink, stderr=quiet, cwd=REPO, start_new_session=True,
                                    env=dict(os.environ, PYTHONPATH=str(REPO / "src")))
-        deadline = started + timeout
-        while True:
-            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.perf_counter() > deadline:
+        sampler = TreePeak(process.pid)
+        sampler.start()
+        stopped = threading.Event()
+
+        def stop() -> None:
+            stopped.set()
+            try:
                 os.killpg(process.pid, signal.SIGKILL)
-                os.wait4(process.pid, 0)
-                return {"seconds": None, "peak_mb": None, "exit": None, "timed_out": timeout}
-            tree_peak = max(tree_peak, tree_pss_kb(process.pid))
-            time.sleep(SAMPLE_SECONDS if time.perf_counter() - started > 1 else 0.05)
-    return {"seconds": round(time.perf_counter() - started, 2), "peak_mb": round(usage.ru_maxrss / 1024),
-            "tree_peak_mb": round(tree_peak / 1024) or None, "exit": os.waitstatus_to_exitcode(status)}
+            except ProcessLookupError:  # it ended meanwhile
+                pass
+
+        killer = threading.Timer(timeout, stop)
+        killer.start()
+        try:
+            _, status, usage = os.wait4(process.pid, 0)
+            seconds = time.perf_counter() - started
+        finally:
+            killer.cancel()
+            sampler.done.set()
+            sampler.join()
+    if stopped.is_set():
+        return {"seconds": None, "peak_mb": None, "exit": None, "timed_out": timeout}
+    return {"seconds": round(seconds, 2), "peak_mb": round(usage.ru_maxrss / 1024),
+            "tree_peak_mb": round(sampler.peak / 1024) or None, "exit": os.waitstatus_to_exitcode(status)}
+
+
+class TreePeak(threading.Thread):
+    """The peak of `tree_pss_kb(pid)` (kB), sampled until `done` is set."""
+
+    def __init__(self, pid: int):
+        super().__init__(name="tree-peak", daemon=True)
+        self.pid, self.peak, self.done = pid, 0, threading.Event()
+
+    def run(self) -> None:
+        started = time.perf_counter()
+        while not self.done.is_set():
+            self.peak = max(self.peak, tree_pss_kb(self.pid))
+            self.done.wait(SAMPLE_SECONDS if time.perf_counter() - started > 1 else 0.05)
 
 
 def tree_pss_kb(pid: int) -> int:
