@@ -117,3 +117,19 @@ def test_two_processes_give_what_one_gives(monkeypatch, tmp_path) -> None:
     assert one.results, "the generated data has defects"
     assert one.report_turtle() == two.report_turtle()
     assert sorted(map(str, one.checks)) == sorted(map(str, two.checks)) and one.checks
+
+
+@pytest.mark.parametrize("ontology, violations", [(None, 1), (False, 0)])
+def test_the_ontology_axioms_beside_the_data_are_reached_along_rdf_type(tmp_path, ontology, violations) -> None:
+    # pyshacl's -e puts the ontology's axioms in the data graph, and so does the engine (beside the
+    # input, in the graph its lean view leaves out): a path of rdf:type reaches them.
+    from cubakg.conformance.run import validate_quads
+
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text("""@prefix sh: <http://www.w3.org/ns/shacl#> .
+        <http://example.org/S> a sh:NodeShape ; sh:targetNode <https://w3id.org/cubakg/ontology#GovernmentAgency> ;
+          sh:property [ sh:path <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> ; sh:maxCount 0 ] .""")
+    data = pyoxigraph.parse(b'<https://w3id.org/cubakg/ontology#GovernmentAgency> <http://example.org/note> "x" .',
+                            format=pyoxigraph.RdfFormat.N_TRIPLES)
+    outcome = validate_quads(data, shapes=shapes, ontology=ontology)
+    assert [r.component.rsplit("#", 1)[-1] for r in outcome.results] == ["MaxCountConstraintComponent"] * violations

@@ -559,7 +559,7 @@ class ClosedComponent(Component):
         values = ctx.values(shape, focus)
         # One result per (value node, triple): two value nodes with the same triple give two results.
         rows = ctx.select(f"SELECT ?this ?predicate ?object WHERE {{ {{ SELECT DISTINCT ?this ?value WHERE {{ {values} }} }} "
-                          f"?value ?predicate ?object {condition} }}")
+                          f"?value ?predicate ?object {condition} }}", whole_view=True)
         return [ctx.result(shape, self, row["this"], row["object"], path=row["predicate"]) for row in rows]
 
 
