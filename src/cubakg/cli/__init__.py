@@ -46,8 +46,8 @@ def program() -> None:
     try:
         main()
         code = 0
-    except SystemExit as exit:
-        code = exit.code
+    except SystemExit as ending:
+        code = ending.code
     if not _left_at_exit:
         sys.exit(code)
     if code is not None and not isinstance(code, int):  # as sys.exit: a message, then status 1

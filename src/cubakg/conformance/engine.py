@@ -152,8 +152,8 @@ class Engine:
         """The data without its graph of rewritten literals and ontology axioms (`Dataset.view`), and
         the IRIs through which a query can reach that graph: its predicates, and the classes its
         rdf:type triples name. A query that names none of them reads the input's default graph alone,
-        a fifth faster (each graph of a query's default graph is looked up for every pattern).
-        (None, all) where the view is not just those two graphs."""
+        up to a fifth faster (each graph of a query's default graph is looked up for every pattern).
+        (None, an empty set) where the view is not just those two graphs: every query reads it whole."""
         view = self.options["default_graph"]
         if len(view) != 2 or type(view[0]) is not pyoxigraph.DefaultGraph or view[1] != dataset.as_written_graph:
             return None, frozenset()
