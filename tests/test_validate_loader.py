@@ -113,3 +113,27 @@ def test_the_ontology_joins_the_views_of_the_data_but_not_the_input_view():
         assert any(quad.predicate.value == subclass for quad in quads(view))
     assert [str(quad.subject) for quad in quads(dataset.input_view())] == ["<http://e.org/s>"]
     assert len(dataset.view()) == 2  # the default graph and one graph beside it
+
+
+@pytest.mark.parametrize("fmt, data", [
+    (pyoxigraph.RdfFormat.TRIG, b'<http://e.org/a> { <http://e.org/s> <http://e.org/p> "x", 1.0 . }\n'
+                                b'_:g { <http://e.org/s> <http://e.org/p> "x" . _:n <http://e.org/q> <http://e.org/s> . }\n'
+                                b'<http://e.org/s> <http://e.org/p> "y" .'),
+    (pyoxigraph.RdfFormat.N_QUADS, b'<http://e.org/s> <http://e.org/p> "x" <http://e.org/a> .\n'
+                                   b'<http://e.org/s> <http://e.org/p> "1.0"^^<http://www.w3.org/2001/XMLSchema#decimal> <http://e.org/a> .\n'
+                                   b'<http://e.org/s> <http://e.org/p> "x" _:g .\n_:n <http://e.org/q> <http://e.org/s> _:g .\n'
+                                   b'<http://e.org/s> <http://e.org/p> "y" .\n' + padding(PAD_LINES).replace(b" .\n", b" <http://e.org/a> .\n")),
+], ids=["trig", "nquads-line-based"])
+def test_a_union_loader_merges_the_named_graphs_into_the_default_graph(fmt, data) -> None:
+    # The data graph of a dataset is the merge of its graphs (a set): "x" stated in two graphs is
+    # one triple; the blank node graph's triples are there too; no named graph of the input is left.
+    dataset = Loader(union=True)
+    dataset.add_bytes(data, fmt)
+    data_set = dataset.finish()
+    store = data_set.store
+    assert data_set.input_graphs == [pyoxigraph.DefaultGraph()]
+    default = list(store.quads_for_pattern(pyoxigraph.NamedNode("http://e.org/s"), pyoxigraph.NamedNode("http://e.org/p"),
+                                           None, pyoxigraph.DefaultGraph()))
+    assert sorted(q.object.value for q in default) == ["x", "y"]  # 1.0 is kept as written, in its own graph
+    assert len(list(store.quads_for_pattern(None, pyoxigraph.NamedNode("http://e.org/q"), None, pyoxigraph.DefaultGraph()))) == 1
+    assert not [g for g in store.named_graphs() if g.value.startswith("http://e.org/") or isinstance(g, pyoxigraph.BlankNode)]

@@ -213,8 +213,13 @@ class Dataset:
 class Loader:
     """Fills a store with quads, each literal the store would rewrite stored wrapped (terms.py)."""
 
-    def __init__(self, store: pyoxigraph.Store | None = None):
+    def __init__(self, store: pyoxigraph.Store | None = None, union: bool = False):
+        """With `union`, the input's named graphs are merged into the default graph when loading
+        ends: the data graph SHACL validates is their union, and a query's default graph made of
+        many graphs is looked up graph by graph (a TriG release of 1,000 article graphs: over a
+        quarter of an hour, against 24 s as one graph)."""
         self.store = store or pyoxigraph.Store()
+        self.union = union
         self.wrapped: set = set()  # the literals (as written) stored wrapped
         self.checked: set = set()  # distinct XSD-typed literals whose lexical form needs a check
         self.groups: set = set()
@@ -318,6 +323,13 @@ class Loader:
         rows = self.store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph.value}> {{ ?s ?p ?o }} }}")
         return int(next(iter(rows))["n"].value)
 
+    def merge_into_default_graph(self, graphs: list, skip: set) -> None:
+        """The input's named graphs (IRIs or blank nodes) into the default graph, then removed."""
+        kept = ", ".join(f"<{graph.value}>" for graph in sorted(skip, key=str))
+        self.store.update(f"INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g NOT IN ({kept})) }}")
+        for graph in graphs:
+            self.store.remove_graph(graph)
+
     def finish(self, input_graphs: list | None = None) -> Dataset:
         """The Dataset of what was loaded."""
         store = self.store
@@ -326,6 +338,9 @@ class Loader:
             skip |= {as_written_graph(group) for group in self.groups} | {by_value_graph(group) for group in self.groups}
             skip |= {AS_WRITTEN, BY_VALUE_GRAPH}
             input_graphs = [pyoxigraph.DefaultGraph()] + [g for g in store.named_graphs() if g not in skip]
+            if self.union and len(input_graphs) > 1:
+                self.merge_into_default_graph(input_graphs[1:], skip)
+                input_graphs = [pyoxigraph.DefaultGraph()]
         written_forms: dict = {}
         for literal, value in stored_forms(self.wrapped).items():
             written_forms.setdefault(value, set()).add(literal)

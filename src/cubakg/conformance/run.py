@@ -245,7 +245,7 @@ def validate(options: Options, progress=None) -> Outcome:
     if sum(1 for source in sources if source.path is None) > 1:
         raise UsageError("standard input (-) can be read only once")
 
-    loader = Loader()
+    loader = Loader(union=True)
     data: dict = {}
     for source in sources:
         say(f"reading {source.label}")
@@ -307,7 +307,7 @@ def validate_quads(data, shapes=None, ontology=None, *, checks: bool = False, fa
     from cubakg.conformance.dataset import Loader
     from cubakg.conformance.shapes import Graph
 
-    loader = Loader()
+    loader = Loader(union=True)
     if isinstance(data, pyoxigraph.Store):
         dump = data.dump(format=pyoxigraph.RdfFormat.N_QUADS)
         loader.add_bytes(dump, pyoxigraph.RdfFormat.N_QUADS)
