@@ -3,8 +3,8 @@
 The second engine beside pyshacl (tests/test_validate_differential.py), written
 independently of both. Compared as there: sh:conforms and the results as a multiset of
 (focus node, constraint component, path, severity, value). Jena 4.5 departs from the
-spec in five places (`differential_support.jena_departure`, each with its section);
-cases that touch one are not compared, and a test checks that at least a quarter are.
+spec in seven places (`differential_support.jena_departure`, each with its section);
+cases that touch one are not compared, and a test checks that at least a fifth are.
 
 Jena starts a JVM per case (about a second), so every run checks SEEDS cases and
 `pytest -m slow` (the benchmark job) checks MANY.
@@ -17,7 +17,7 @@ import pytest
 from differential_support import jena, jena_departure, jena_installed, ours
 from shacl_generator import generate
 
-SEEDS = range(0, 90)
+SEEDS = range(0, 110)
 MANY = range(5000, 5600)
 
 pytestmark = pytest.mark.skipif(not jena_installed(), reason="Apache Jena is not installed (.ci/run installs it)")
@@ -40,7 +40,7 @@ def compare(seed: int, folder) -> None:
 def test_most_cases_are_compared() -> None:
     """Jena's departures leave most generated cases comparable, and the compared ones break things."""
     kept = comparable(SEEDS)
-    assert len(kept) >= len(SEEDS) // 4, f"only {len(kept)} of {len(SEEDS)} cases avoid Jena 4.5's departures"
+    assert len(kept) >= len(SEEDS) // 5, f"only {len(kept)} of {len(SEEDS)} cases avoid Jena 4.5's departures"
     assert sum(bool(ours(generate(seed))[1]) for seed in kept) > len(kept) // 2
 
 
