@@ -5,7 +5,12 @@ builds it in this process with the site, and times the site's part (writing
 `dist/site/` and the w3id redirects, `cubakg.site.build.write_site`) apart from the
 rest of the build, in the same run. Prints wall times, the ratio the issue bounds
 (site ÷ the build without it: at most 0.5), files and bytes written, and the
-process's peak memory. Results are appended to bench/out/site.jsonl.
+process's peak memory. Beside it, the floor: the site's files written again by
+plain os calls, with nothing rendered (bench/disk.py). The previous release is
+removed before the clock starts, and each timed step waits for a quiet disk (see
+bench/disk.py: on the development machine, creating files right after a large
+deletion costs ten to thirty times more); the probe's µs per file are printed.
+Results are appended to bench/out/site.jsonl.
 
     python bench/site.py                 # 10 100 1000
     python bench/site.py 10 100
@@ -14,6 +19,7 @@ process's peak memory. Results are appended to bench/out/site.jsonl.
 from __future__ import annotations
 
 import json
+import os
 import resource
 import sys
 import time
@@ -27,11 +33,16 @@ sys.path.insert(0, str(REPO / "bench"))
 
 def measure(size: int) -> dict:
     from corpus import generate
+    from disk import remove_then_settle, write_floor
 
     import cubakg.site.build as site_build
     from cubakg.build import build
 
     project = generate(size, OUT / f"corpus-{size}")
+    # An empty cache: the build makes the query store, as the first build of new articles does.
+    cache = OUT / "site-cache"
+    os.environ["CUBAKG_CACHE_DIR"] = str(cache)
+    probe_us = remove_then_settle([OUT / f"dist-{size}", cache])
     spent = {"site": 0.0}
     write_site = site_build.write_site
 
@@ -52,17 +63,23 @@ def measure(size: int) -> dict:
     site_dir = OUT / f"dist-{size}" / "site"
     files = [p for p in site_dir.rglob("*") if p.is_file()]
     rest = total - spent["site"]
+    scratch = OUT / f"site-floor-{size}"
+    floor_probe_us = remove_then_settle([scratch])
+    floor_s = write_floor(site_dir, scratch)
     return {
         "articles": size, "triples": summary.triples, "build_s": round(total, 1), "without_site_s": round(rest, 1),
         "site_s": round(spent["site"], 1), "ratio": round(spent["site"] / rest, 2), "site_files": len(files),
         "site_mb": round(sum(p.stat().st_size for p in files) / 1e6), "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
+        "floor_write_s": floor_s, "site_over_floor": round(spent["site"] / floor_s, 1) if floor_s else None,
+        "probe_us": probe_us, "floor_probe_us": floor_probe_us,
     }
 
 
 def main(sizes: list[int]) -> None:
     OUT.mkdir(parents=True, exist_ok=True)
-    print("| articles | triples | build without the site | site | site ÷ build | site files | site MB | peak RSS |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("| articles | triples | build without the site | site | site ÷ build | site files | site MB | peak RSS "
+          "| floor: writing the files | site ÷ floor | µs per new file (build, floor) |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
     for size in sizes:
         # Each size in a fresh process, so peak memory is that size's.
         import subprocess
@@ -75,7 +92,9 @@ def main(sizes: list[int]) -> None:
         with open(OUT / "site.jsonl", "a", encoding="utf-8") as log:
             log.write(json.dumps(row) + "\n")
         print(f"| {row['articles']:,} | {row['triples']:,} | {row['without_site_s']} s | {row['site_s']} s | "
-              f"{row['ratio']} | {row['site_files']:,} | {row['site_mb']} | {row['peak_mb']:,} MB |", flush=True)
+              f"{row['ratio']} | {row['site_files']:,} | {row['site_mb']} | {row['peak_mb']:,} MB "
+              f"| {row['floor_write_s']} s | {row['site_over_floor']}× | {row['probe_us']}, {row['floor_probe_us']} |",
+              flush=True)
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ process: starting workers costs more than it saves.
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Callable, Iterable, Iterator, TypeVar
 
 T = TypeVar("T")
@@ -127,3 +128,25 @@ def _run_and_send(connection, function, args, nicer: int) -> None:
         connection.send(("error", error if isinstance(error, CubakgError) else RuntimeError(f"{type(error).__name__}: {error}")))
     finally:
         connection.close()
+
+
+def python_process(statement: str, *args: str, buffer_bytes: int = -1) -> "subprocess.Popen[bytes]":
+    """A new Python process running `statement` (which imports what it needs from cubakg), with
+    `args` as its `sys.argv[1:]` and pipes to its standard input and output (buffered by
+    `buffer_bytes` on this side).
+
+    For work beside a process that may run threads (an open on-disk store runs RocksDB's),
+    where a fork could wait forever on a lock one of them held; not a multiprocessing
+    spawn, which would run the caller's main script again. It imports this same cubakg.
+
+    >>> process = python_process("import sys; print(sys.argv[1])", "hello")   # doctest: +SKIP
+    """
+    import subprocess
+    import sys
+
+    import cubakg
+
+    package_root = str(Path(cubakg.__file__).resolve().parents[1])  # where this cubakg is imported from
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")]))}
+    return subprocess.Popen([sys.executable, "-c", statement, *args],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, bufsize=buffer_bytes)

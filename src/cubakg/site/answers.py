@@ -19,7 +19,6 @@ from __future__ import annotations
 import multiprocessing
 import os
 import pickle
-import subprocess
 import sys
 from pathlib import Path
 
@@ -90,12 +89,9 @@ def answers_in_background(queries, store, budget_s: float = BUDGET_S):
 
 def _supervisor_process(queries, store: Path, budget_s: float):
     """A new Python process answering the queries on the on-disk store in `store`: (receive, finish)."""
-    import cubakg
+    from cubakg.parallel import python_process
 
-    package_root = str(Path(cubakg.__file__).resolve().parents[1])  # where this cubakg is imported from
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")]))}
-    process = subprocess.Popen([sys.executable, "-c", "from cubakg.site.answers import _serve; _serve()"],
-                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
+    process = python_process("from cubakg.site.answers import _serve; _serve()")
     pickle.dump((queries, store, budget_s), process.stdin)
     process.stdin.close()
 

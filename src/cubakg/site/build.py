@@ -30,12 +30,13 @@ def write_site(store: ox.Store | Path, staging, ontology_turtle: bytes) -> None:
 
     written = Path(staging.root)
     void = ox.parse((written / res.DESCRIPTION).read_bytes(), format=ox.RdfFormat.TURTLE)
-    for path, data in site_files(
-        release_quads(written), ontology_turtle, void=void,
-        saved_queries=answers_in_background(load_saved_queries(), store),
-        ontology_html=(written / res.ONTOLOGY_DOC).read_text(encoding="utf-8"), workers=WORKERS,
-    ):
-        staging.write(f"{SITE_DIR}/{path}", data)
+    with staging.writing_aside() as write:  # creating 200,000 files is kernel time, spent on another core
+        for path, data in site_files(
+            release_quads(written), ontology_turtle, void=void,
+            saved_queries=answers_in_background(load_saved_queries(), store),
+            ontology_html=(written / res.ONTOLOGY_DOC).read_text(encoding="utf-8"), workers=WORKERS,
+        ):
+            write(f"{SITE_DIR}/{path}", data)
     staging.write(W3ID_FILE, w3id_htaccess())
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
@@ -116,10 +117,14 @@ def site_files(
 
     void_quads = [q if isinstance(q, ox.Quad) else ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
                   for q in void]
-    site = Site(SiteIndex.of(_chain(quads, void_quads)), ontology_turtle)
-    site.plan()
-    # The index holds millions of objects that live until the end: kept out of the cyclic garbage
-    # collector's sight, so its sweeps stay cheap (a third of the rendering time otherwise).
+    # The index holds millions of objects that live until the end, and makes no cycles: the cyclic
+    # garbage collector is paused while it is built, and the index is then kept out of its sight, so
+    # its sweeps stay cheap (a third of the rendering time otherwise). So are the caller's objects
+    # (in a build, its whole graph): 1.2 s less at 1,000 articles.
+    gc.freeze()
+    with _collector_paused():
+        site = Site(SiteIndex.of(_chain(quads, void_quads)), ontology_turtle)
+        site.plan()
     gc.freeze()
     pages: list[str] = []
 
@@ -136,6 +141,17 @@ def site_files(
         yield "sitemap.xml", site.sitemap(sorted(pages), site_url or hosting.SITE_URL)
     finally:
         gc.unfreeze()
+
+
+@contextmanager
+def _collector_paused():
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _chain(first, second):
