@@ -52,7 +52,7 @@ def remove_then_settle(paths: list[Path], probes: Path | None = None) -> float:
     """
     for path in paths:
         shutil.rmtree(path, ignore_errors=True)
-    probes = probes or Path(__file__).resolve().parent / "out" / "disk-probes"
+    probes = probes or paths[0].parent / "disk-probes"  # on the disk the timed step writes to
     probes.mkdir(parents=True, exist_ok=True)
     deadline = time.monotonic() + SETTLE_LIMIT_SECONDS
     while True:

@@ -64,3 +64,34 @@ def test_where_an_iri_is_described(iri, page, fragment):
                                  ID + "person//x"])
 def test_iris_that_cannot_be_a_file_have_no_page(iri):
     assert page_of(iri) is None
+
+
+@pytest.mark.parametrize("share", [False, True], ids=["one process", "pages shared with a second process"])
+def test_the_site_the_build_writes_is_the_released_site(tmp_path, share):
+    """`write_site` as the build calls it, with the pages of SHARED_KINDS rendered by a second
+    process or not: the same files, byte for byte, as the release's site/."""
+    import shutil
+
+    from cubakg.publish import Staging
+    from cubakg.query.store import fill, release_graphs
+    from cubakg.resources import DESCRIPTION, GRAPH_TRIG, ONTOLOGY_DOC
+    from cubakg.site.build import write_site
+
+    released = release_dir() / "site"
+    expected = {f"site/{p.relative_to(released).as_posix()}": p for p in released.rglob("*") if p.is_file()}
+    with Staging(tmp_path / "dist") as staging:
+        for name in (GRAPH_TRIG, DESCRIPTION, ONTOLOGY_DOC):
+            shutil.copy(release_dir() / name, staging.root / name)
+        store = ox.Store()
+        fill(store, release_graphs(staging.root))
+        write_site(store, staging, ONTOLOGY, share=share)
+        written = {name for name in staging.files if name.startswith("site/")}
+        assert sorted(written) == sorted(expected)
+        differing = [name for name in sorted(written) if (staging.root / name).read_bytes() != expected[name].read_bytes()]
+        assert differing == []
+    if share:  # the release has pages on both sides of the split, so both processes rendered some
+        from cubakg.site.build import shared_page
+
+        pages = [ID + name[len("site/id/"):-len(".html")] for name in written
+                 if name.startswith("site/id/") and name.endswith(".html")]
+        assert any(map(shared_page, pages)) and not all(map(shared_page, pages))

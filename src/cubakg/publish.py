@@ -110,6 +110,28 @@ class HashingWriter:
         return FileRecord(self.size, self.hash.hexdigest())
 
 
+class FolderWriter:
+    """Files under `root`, each folder made once (the site's 200,000 files share a few thousand),
+    and the record (size, SHA-256) of each file written, by name."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.records: dict[str, FileRecord] = {}
+        self._folders = {root}
+
+    def open(self, name: str) -> HashingWriter:
+        path = self.root / name
+        if path.parent not in self._folders:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._folders.add(path.parent)
+        return HashingWriter(path)
+
+    def write(self, name: str, data: bytes) -> None:
+        writer = self.open(name)
+        writer.write(data)
+        self.records[name] = writer.close()
+
+
 class Staging:
     """The release being written: a temporary folder beside `out_dir`, swapped in by `commit`.
 
@@ -124,8 +146,8 @@ class Staging:
         self.root = Path(tempfile.mkdtemp(prefix=f".{self.out_dir.name}-new-", dir=self.out_dir.parent))
         self.work = self.root / ".work"  # scratch files, gone before the swap
         self.work.mkdir()
-        self.files: dict[str, FileRecord] = {}
-        self._folders: set[Path] = {self.root}  # made already: the site's 200,000 files share a few thousand
+        self._writer = FolderWriter(self.root)
+        self.files: dict[str, FileRecord] = self._writer.records
 
     def __enter__(self) -> "Staging":
         return self
@@ -135,19 +157,13 @@ class Staging:
             shutil.rmtree(self.root, ignore_errors=True)
 
     def open(self, name: str) -> HashingWriter:
-        path = self.root / name
-        if path.parent not in self._folders:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._folders.add(path.parent)
-        return HashingWriter(path)
+        return self._writer.open(name)
 
     def close(self, name: str, writer: HashingWriter) -> None:
         self.files[name] = writer.close()
 
     def write(self, name: str, data: bytes) -> None:
-        writer = self.open(name)
-        writer.write(data)
-        self.close(name, writer)
+        self._writer.write(name, data)
 
     @contextlib.contextmanager
     def writing_aside(self):
@@ -191,17 +207,20 @@ class FilesAside:
     Not a fork: the build holds its query store open, and RocksDB's threads run in its
     process. Each file goes as a header (the lengths of its name and its bytes), its
     name and its bytes; the process answers, once its input ends, with the record
-    (size, SHA-256) of every file, or with the error that stopped it.
+    (size, SHA-256) of every file, or with the error that stopped it. Another
+    `statement` may read a job of its own from the pipe and make the files itself,
+    ending with `answer_records` (see `cubakg.site.build`).
     """
 
     HEADER = struct.Struct("!IQ")
     PIPE_BYTES = 1 << 20  # fewer switches between the two processes than the default 64 KB
 
-    def __init__(self, root: Path):
+    WRITER = "from cubakg.publish import write_files_sent; write_files_sent()"
+
+    def __init__(self, root: Path, statement: str = WRITER):
         from cubakg.parallel import python_process
 
-        self.process = python_process("from cubakg.publish import write_files_sent; write_files_sent()", str(root),
-                                      buffer_bytes=self.PIPE_BYTES)
+        self.process = python_process(statement, str(root), buffer_bytes=self.PIPE_BYTES)
         with contextlib.suppress(ImportError, AttributeError, OSError):  # Linux only; elsewhere the default pipe
             import fcntl
 
@@ -229,7 +248,8 @@ class FilesAside:
         self.process.stdout.close()
         self.process.wait()
         if outcome == "error":
-            raise OSError(*value)
+            errno, message, filename = value
+            raise OSError(errno, message, filename) if errno is not None else RuntimeError(message)
         return value
 
     def abandon(self) -> None:
@@ -242,25 +262,28 @@ class FilesAside:
 
 def write_files_sent() -> None:
     """The writing process of `FilesAside`: files from standard input into the folder `sys.argv[1]`."""
-    root = Path(sys.argv[1])
-    source, out = sys.stdin.buffer, sys.stdout.buffer
-    records: dict[str, FileRecord] = {}
-    folders = {root}
-    try:
+    source = sys.stdin.buffer
+
+    def write(writer: FolderWriter) -> None:
         while len(header := source.read(FilesAside.HEADER.size)) == FilesAside.HEADER.size:
             name_length, data_length = FilesAside.HEADER.unpack(header)
-            name = source.read(name_length).decode("utf-8")
-            path = root / name
-            if path.parent not in folders:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                folders.add(path.parent)
-            writer = HashingWriter(path)
-            writer.write(source.read(data_length))
-            records[name] = writer.close()
+            writer.write(source.read(name_length).decode("utf-8"), source.read(data_length))
+
+    answer_records(write)
+
+
+def answer_records(write) -> None:
+    """The end of a process started by `FilesAside`: `write(FolderWriter(sys.argv[1]))`, then its
+    records (or the error that stopped it, as OSError's arguments) pickled to standard output."""
+    writer, out = FolderWriter(Path(sys.argv[1])), sys.stdout.buffer
+    try:
+        write(writer)
     except OSError as error:
         pickle.dump(("error", (error.errno, error.strerror, error.filename)), out)
+    except Exception as error:  # noqa: BLE001 - a bug: the caller reports it as it would its own
+        pickle.dump(("error", (None, f"{type(error).__name__}: {error}", None)), out)
     else:
-        pickle.dump(("ok", records), out)
+        pickle.dump(("ok", writer.records), out)
     out.flush()
 
 

@@ -12,7 +12,7 @@ import multiprocessing
 from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 import pyoxigraph as ox
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
@@ -100,6 +100,8 @@ def site_files(
     ontology_html: str | None = None,
     site_url: str | None = None,
     workers: int = 1,
+    pages: Callable[[str], bool] | None = None,
+    others: bool = True,
 ) -> Iterator[tuple[str, bytes]]:
     """The files of the site, (relative path, bytes), one at a time, in a fixed order; the same bytes for
     the same quads, in any order.
@@ -111,6 +113,10 @@ def site_files(
     ontology's documentation page (a link to its Turtle is added if it has none);
     `site_url`: where the site is hosted, for `sitemap.xml` (default: `hosting.SITE_URL`);
     `workers`: processes rendering the resource pages (forked, sharing the index).
+    `pages`: which resources (by the IRI of their page) get their files here (default:
+    all); `others`: whether the home page, the queries, the ontology, the static files
+    and the sitemap do. Another process may render the rest from the same quads: the
+    bytes of a file do not depend on what else is rendered.
     A caller writing the files as they come never holds the whole site in memory.
     """
     from cubakg.site import hosting
@@ -126,19 +132,15 @@ def site_files(
         site = Site(SiteIndex.of(_chain(quads, void_quads)), ontology_turtle)
         site.plan()
     gc.freeze()
-    pages: list[str] = []
-
-    def other_files():
-        files = {**site.ontology_files(ontology_html), **site.query_files(list(saved_queries)), **site.static_files()}
-        files["index.html"] = site.home()
-        yield from sorted(files.items())
-
     try:
-        for path, data in _chain(site.resource_files(workers), other_files()):
-            if path.endswith(".html"):
-                pages.append(path)
-            yield path, data
-        yield "sitemap.xml", site.sitemap(sorted(pages), site_url or hosting.SITE_URL)
+        yield from site.resource_files(workers, pages)
+        if others:
+            files = {**site.ontology_files(ontology_html), **site.query_files(list(saved_queries)),
+                     **site.static_files()}
+            files["index.html"] = site.home()
+            yield from sorted(files.items())
+            pages = [page_of(iri).href(HTML) for iri in site.planned] + [p for p in files if p.endswith(".html")]
+            yield "sitemap.xml", site.sitemap(sorted(pages), site_url or hosting.SITE_URL)
     finally:
         gc.unfreeze()
 
@@ -160,11 +162,12 @@ def _chain(first, second):
 
 
 CHUNK = 400  # resources per unit of work for a worker
-_FORKED: "Site | None" = None
+_FORKED: "tuple[Site, list[list[str]]] | None" = None  # the site and its chunks, seen by forked workers
 
 
 def _render_chunk(number: int) -> list[tuple[str, bytes]]:
-    files = _FORKED.render_chunk(_FORKED.planned[number * CHUNK:(number + 1) * CHUNK])
+    site, chunks = _FORKED
+    files = site.render_chunk(chunks[number])
     gc.freeze()
     return files
 
@@ -230,16 +233,17 @@ class Site:
         # A page that only sub-resources point at (say, an article whose graph is named) still gets one.
         planned = self.planned = sorted(own | set(self.parts))
         for iri in planned:
-            self.pages_by_kind[page_of(iri).page.split("/")[1]].append(iri)
+            self.pages_by_kind[kind_of(iri)].append(iri)
         return planned
 
-    def resource_files(self, workers: int = 1) -> Iterator[tuple[str, bytes]]:
-        """Each resource's page, Turtle and JSON-LD, in the order of their IRIs (after `plan`)."""
-        planned = self.planned
+    def resource_files(self, workers: int = 1, pages: Callable[[str], bool] | None = None) -> Iterator[tuple[str, bytes]]:
+        """Each resource's page, Turtle and JSON-LD, in the order of their IRIs (after `plan`);
+        only those whose IRI `pages` accepts, where given."""
+        planned = self.planned if pages is None else [iri for iri in self.planned if pages(iri)]
         chunks = [planned[start:start + CHUNK] for start in range(0, len(planned), CHUNK)]
         if workers > 1 and len(chunks) > 1 and "fork" in multiprocessing.get_all_start_methods():
             global _FORKED
-            _FORKED = self  # the workers inherit the index and templates: nothing is pickled but results
+            _FORKED = (self, chunks)  # the workers inherit the index and templates: nothing is pickled but results
             try:
                 with multiprocessing.get_context("fork").Pool(workers) as pool:
                     for files in pool.imap(_render_chunk, range(len(chunks)), chunksize=1):
@@ -509,6 +513,11 @@ class Site:
     def sitemap(self, paths: list[str], site_url: str) -> bytes:
         pages = [p for p in paths if p.endswith(".html")]
         return self.env.get_template("sitemap.xml.j2").render(site_url=site_url, pages=pages).encode("utf-8")
+
+
+def kind_of(iri: str) -> str:
+    """The kind of resource a page is about: its folder under `id/` (`person`, `fact`, …)."""
+    return page_of(iri).page.split("/")[1]
 
 
 def with_alternates(html: str, frame: dict) -> str:
