@@ -30,16 +30,17 @@ WORKERS = 1
 # indexes the release again (about 6 s at 1,000 articles), which a small one does not repay.
 SHARE_FROM_BYTES = 20_000_000
 # The second process renders the pages of these kinds, made one folder per article, for
-# SHARED_ARTICLES of every 4 articles; the first renders the rest (the people, places and
+# SHARED_ARTICLES of every 8 articles; the first renders the rest (the people, places and
 # events that hundreds of articles name cost the most) and the home, queries and sitemap.
+# At 1,000 articles, with 6 of 8 the first process waited 18 s for the second.
 ARTICLE_KINDS = frozenset({"fact", "time", "article"})
-SHARED_ARTICLES = 3
+SHARED_ARTICLES = 5
 
 
 def shared_page(iri: str) -> bool:
     """Whether the second process renders the page of `iri` (see SHARED_ARTICLES)."""
     parts = page_of(iri).page.split("/")  # id/KIND/ARTICLE[/…]
-    return len(parts) > 2 and parts[1] in ARTICLE_KINDS and zlib.crc32(parts[2].encode()) % 4 < SHARED_ARTICLES
+    return len(parts) > 2 and parts[1] in ARTICLE_KINDS and zlib.crc32(parts[2].encode()) % 8 < SHARED_ARTICLES
 
 
 def _not_shared(iri: str) -> bool:
