@@ -14,7 +14,10 @@ all its processes) of each, and the ratio.
     python bench/build.py                  # 10 100 1000
     python bench/build.py 100 --repeat 3   # best of three
 
-Results are also appended as JSON lines to bench/out/build-results.jsonl.
+Before each timed build the previous release is removed and the disk given time to
+settle (bench/disk.py: on the development machine, creating files right after a
+large deletion costs ten to thirty times more); the probe's µs per new file are in
+the results. Results are also appended as JSON lines to bench/out/build-results.jsonl.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ OUT = REPO / "bench" / "out"
 sys.path.insert(0, str(REPO / "bench"))
 
 from corpus import generate  # noqa: E402
+from disk import remove_then_settle  # noqa: E402
 from run import measure  # noqa: E402
 
 
@@ -64,7 +68,7 @@ def bench(size: int, repeat: int, timeout: float) -> dict:
         log = OUT / f"{variant}-{size}.log"
         result = best([fresh_cache_build(corpus, dist, extra, log, timeout) for _ in range(repeat)])
         # Memory of all the build's processes together (SHACL and emit run in forked ones).
-        row.update({f"{variant}_seconds": result["seconds"],
+        row.update({f"{variant}_seconds": result["seconds"], f"{variant}_probe_us": result.get("probe_us"),
                     f"{variant}_peak_mb": max(result["peak_mb"] or 0, result.get("tree_peak_mb") or 0),
                     f"{variant}_exit": result["exit"]})
         triples = re.search(r"Built .*: (\d+) triples", log.read_text(encoding="utf-8"))
@@ -82,11 +86,13 @@ def fresh_cache_build(corpus: Path, dist: Path, extra: list[str], log: Path, tim
     """One `cubakg build` with an empty cache folder, so that it makes the query store as a
     first build of new articles does (the store of an unchanged release is reused)."""
     cache = OUT / "build-cache"
-    shutil.rmtree(cache, ignore_errors=True)
+    # The previous release is removed before the clock starts, not by the build's swap, and the
+    # build waits for a quiet disk (bench/disk.py): the probe's µs per new file are in the result.
+    probe_us = remove_then_settle([dist, cache])
     os.environ["CUBAKG_CACHE_DIR"] = str(cache)
     try:
-        return measure([sys.executable, "-m", "cubakg", "build", "-C", str(corpus), "--out", str(dist), *extra],
-                       log, timeout)
+        return {**measure([sys.executable, "-m", "cubakg", "build", "-C", str(corpus), "--out", str(dist), *extra],
+                          log, timeout), "probe_us": probe_us}
     finally:
         del os.environ["CUBAKG_CACHE_DIR"]
         shutil.rmtree(cache, ignore_errors=True)
