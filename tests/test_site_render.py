@@ -66,24 +66,32 @@ def test_iris_that_cannot_be_a_file_have_no_page(iri):
     assert page_of(iri) is None
 
 
-@pytest.mark.parametrize("share", [False, True], ids=["one process", "pages shared with a second process"])
-def test_the_site_the_build_writes_is_the_released_site(tmp_path, share):
-    """`write_site` as the build calls it, with the pages of SHARED_KINDS rendered by a second
-    process or not: the same files, byte for byte, as the release's site/."""
+def _staging_with_release(tmp_path):
+    """A staging folder holding what the build has written when it writes the site, and the store."""
     import shutil
 
     from cubakg.publish import Staging
     from cubakg.query.store import fill, release_graphs
     from cubakg.resources import DESCRIPTION, GRAPH_TRIG, ONTOLOGY_DOC
+
+    staging = Staging(tmp_path / "dist")
+    for name in (GRAPH_TRIG, DESCRIPTION, ONTOLOGY_DOC):
+        shutil.copy(release_dir() / name, staging.root / name)
+    store = ox.Store()
+    fill(store, release_graphs(staging.root))
+    return staging, store
+
+
+@pytest.mark.parametrize("share", [False, True], ids=["one process", "pages shared with a second process"])
+def test_the_site_the_build_writes_is_the_released_site(tmp_path, share):
+    """`write_site` as the build calls it, with the pages `shared_page` names rendered by a second
+    process or not: the same files, byte for byte, as the release's site/."""
     from cubakg.site.build import write_site
 
     released = release_dir() / "site"
     expected = {f"site/{p.relative_to(released).as_posix()}": p for p in released.rglob("*") if p.is_file()}
-    with Staging(tmp_path / "dist") as staging:
-        for name in (GRAPH_TRIG, DESCRIPTION, ONTOLOGY_DOC):
-            shutil.copy(release_dir() / name, staging.root / name)
-        store = ox.Store()
-        fill(store, release_graphs(staging.root))
+    staging, store = _staging_with_release(tmp_path)
+    with staging:
         write_site(store, staging, ONTOLOGY, share=share)
         written = {name for name in staging.files if name.startswith("site/")}
         assert sorted(written) == sorted(expected)
@@ -95,3 +103,20 @@ def test_the_site_the_build_writes_is_the_released_site(tmp_path, share):
         pages = [ID + name[len("site/id/"):-len(".html")] for name in written
                  if name.startswith("site/id/") and name.endswith(".html")]
         assert any(map(shared_page, pages)) and not all(map(shared_page, pages))
+
+
+@pytest.mark.parametrize("workers, shared", [("1", False), ("2", True)])
+def test_a_large_release_is_rendered_by_a_second_process_unless_one_worker_is_asked_for(
+        tmp_path, monkeypatch, workers, shared):
+    import cubakg.site.build as site_build
+
+    started = []
+    share_aside = site_build._share_aside
+    monkeypatch.setattr(site_build, "SHARE_FROM_BYTES", 0)  # the seed release counts as large
+    monkeypatch.setattr(site_build, "_share_aside", lambda *args: started.append(1) or share_aside(*args))
+    monkeypatch.setenv("CUBAKG_WORKERS", workers)
+    staging, store = _staging_with_release(tmp_path)
+    with staging:
+        site_build.write_site(store, staging, ONTOLOGY)
+        assert "site/index.html" in staging.files
+    assert bool(started) is shared
