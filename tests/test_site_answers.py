@@ -97,3 +97,57 @@ def test_a_query_over_its_budget_is_stopped_and_the_next_one_answers(tmp_path, m
     assert not reading.is_alive(), "the answers did not come within a minute: the 1 s budget was not kept"
     assert [(a.name, a.timed_out, a.result is None) for a in answers] == [("endless", True, True), ("quick", False, False)]
     assert answers[1].result.boolean is True
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="reads processes from /proc")
+@pytest.mark.parametrize("on_disk", [True, False], ids=["on-disk store", "store in memory"])
+def test_stopped_answers_leave_no_process_answering(tmp_path, monkeypatch, on_disk):
+    """A build that fails before it has read the answers stops the processes computing them,
+    the query running in one included."""
+    import time
+
+    from cubakg.query.saved import SavedQuery
+
+    monkeypatch.setenv("CUBAKG_CACHE_DIR", str(tmp_path))
+    if on_disk:
+        store = prepare_store(RELEASE)
+    else:
+        store = pyoxigraph.Store()
+        fill(store, release_graphs(RELEASE))
+    endless = SavedQuery(name="endless", path=tmp_path / "endless.rq", title="endless", question="endless", row="",
+                         parameters=(), competency=None,
+                         text="SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }")
+    before = _descendants(os.getpid())
+    answers = answers_in_background([endless], store, budget_s=600)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(_descendants(os.getpid()) - before) < 2:  # the supervisor and the query
+        time.sleep(0.01)
+    answering = _descendants(os.getpid()) - before
+    assert len(answering) >= 2, "the query's process did not start"
+    answers.stop()
+    assert [pid for pid in answering if _running(pid)] == []
+
+
+def _descendants(pid: int) -> set[int]:
+    """The running processes descended from `pid` (from /proc)."""
+    parents = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if fields[0] not in "ZX":
+            parents[int(stat.parent.name)] = int(fields[1])
+    found, frontier = set(), {pid}
+    while frontier:
+        frontier = {child for child, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state not in "ZX"

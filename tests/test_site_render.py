@@ -120,3 +120,52 @@ def test_a_large_release_is_rendered_by_a_second_process_unless_one_worker_is_as
         site_build.write_site(store, staging, ONTOLOGY)
         assert "site/index.html" in staging.files
     assert bool(started) is shared
+
+
+def _group_members(group: int) -> list[int]:
+    """The running (not zombie) processes of a process group, from /proc."""
+    from pathlib import Path
+
+    members = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == group and fields[0] not in "ZX":
+            members.append(int(stat.parent.name))
+    return members
+
+
+@pytest.mark.skipif(not __import__("os").path.isdir("/proc/self"), reason="reads processes from /proc")
+def test_a_failure_while_rendering_stops_the_second_process_and_its_writer(tmp_path, monkeypatch, capfd):
+    """The build fails while the second process writes its pages: that process and the one writing
+    its files are both stopped before the staging folder is removed, so nothing is left beside
+    `dist/` and nothing is written after."""
+    import time
+
+    import cubakg.site.build as site_build
+
+    helpers = []
+    share_aside = site_build._share_aside
+    monkeypatch.setattr(site_build, "_share_aside", lambda *args: helpers.append(share_aside(*args)) or helpers[-1])
+    staging, store = _staging_with_release(tmp_path)
+    shared_facts = staging.root / "site" / "id" / "fact"
+
+    def failing_site_files(*args, **kwargs):
+        deadline = time.monotonic() + 120  # at the latest: the test fails below rather than hanging
+        while time.monotonic() < deadline and not (shared_facts.is_dir() and any(shared_facts.rglob("*.html"))):
+            time.sleep(0.005)
+        raise RuntimeError("rendering failed")
+        yield  # a generator, as site_files is
+
+    monkeypatch.setattr(site_build, "site_files", failing_site_files)
+    with pytest.raises(RuntimeError, match="rendering failed"):
+        with staging:
+            site_build.write_site(store, staging, ONTOLOGY, share=True)
+    assert helpers, "no second process was started"
+    group = helpers[0].process.pid
+    time.sleep(1.0)  # a writer left running would go on making folders and files here
+    assert _group_members(group) == [], "the second process's group still runs"
+    assert [p.name for p in tmp_path.iterdir()] == [], "the staging folder was left behind, or written again"
+    assert "Traceback" not in capfd.readouterr().err

@@ -9,6 +9,7 @@ process: starting workers costs more than it saves.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, TypeVar
@@ -130,10 +131,12 @@ def _run_and_send(connection, function, args, nicer: int) -> None:
         connection.close()
 
 
-def python_process(statement: str, *args: str, buffer_bytes: int = -1) -> "subprocess.Popen[bytes]":
+def python_process(statement: str, *args: str, buffer_bytes: int = -1,
+                   own_group: bool = False) -> "subprocess.Popen[bytes]":
     """A new Python process running `statement` (which imports what it needs from cubakg), with
     `args` as its `sys.argv[1:]` and pipes to its standard input and output (buffered by
-    `buffer_bytes` on this side).
+    `buffer_bytes` on this side). `own_group`: it leads a process group of its own, so that
+    `stop_process` stops the processes it starts with it (where the system has groups).
 
     For work beside a process that may run threads (an open on-disk store runs RocksDB's),
     where a fork could wait forever on a lock one of them held; not a multiprocessing
@@ -148,5 +151,53 @@ def python_process(statement: str, *args: str, buffer_bytes: int = -1) -> "subpr
 
     package_root = str(Path(cubakg.__file__).resolve().parents[1])  # where this cubakg is imported from
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")]))}
+    group = {"process_group": 0} if own_group and hasattr(os, "killpg") else {}
     return subprocess.Popen([sys.executable, "-c", statement, *args],
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, bufsize=buffer_bytes)
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, bufsize=buffer_bytes, **group)
+
+
+GROUP_GONE_S = 5.0  # how long `stop_process` waits for the processes of a group to end
+
+
+def stop_process(process: "subprocess.Popen[bytes]", group: bool = False) -> None:
+    """Kill `process` and wait for it. `group`: it was started to lead a process group
+    (`python_process(own_group=True)`), and the whole group is stopped (`stop_group`)."""
+    if group and hasattr(os, "killpg"):
+        stop_group(process.pid, process.wait)
+        return
+    process.kill()
+    process.wait()
+
+
+def stop_group(leader: int, wait_for_leader: Callable[[], object]) -> None:
+    """Kill the process group that process `leader` leads, wait for `leader` (our child), then until
+    the group's other members (not our children) are gone, so that none still writes once this returns."""
+    import signal
+    import time
+
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(leader, signal.SIGKILL)
+    with contextlib.suppress(ProcessLookupError):  # not yet leading its group: the process alone
+        os.kill(leader, signal.SIGKILL)
+    wait_for_leader()
+    deadline = time.monotonic() + GROUP_GONE_S
+    while time.monotonic() < deadline and _group_alive(leader):
+        time.sleep(0.01)
+
+
+def _group_alive(group: int) -> bool:
+    """Whether a process of `group` still runs (a killed one already reparented may stay a zombie
+    for a moment, until its new parent reaps it; it writes nothing more)."""
+    try:
+        os.killpg(group, 0)
+    except ProcessLookupError:
+        return False
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return True
+    for stat in proc.glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[2]) == group and fields[0] not in "ZX":  # fields: state, ppid, pgrp, …
+                return True
+    return False

@@ -217,10 +217,13 @@ class FilesAside:
 
     WRITER = "from cubakg.publish import write_files_sent; write_files_sent()"
 
-    def __init__(self, root: Path, statement: str = WRITER):
+    def __init__(self, root: Path, statement: str = WRITER, own_group: bool = False):
+        """`own_group`: the process leads a process group, which `abandon` stops whole (for a
+        `statement` that starts writing processes of its own)."""
         from cubakg.parallel import python_process
 
-        self.process = python_process(statement, str(root), buffer_bytes=self.PIPE_BYTES)
+        self.own_group = own_group
+        self.process = python_process(statement, str(root), buffer_bytes=self.PIPE_BYTES, own_group=own_group)
         with contextlib.suppress(ImportError, AttributeError, OSError):  # Linux only; elsewhere the default pipe
             import fcntl
 
@@ -253,8 +256,10 @@ class FilesAside:
         return value
 
     def abandon(self) -> None:
-        self.process.kill()
-        self.process.wait()
+        """Stop the process (and, with `own_group`, those it started) before anything is removed."""
+        from cubakg.parallel import stop_process
+
+        stop_process(self.process, self.own_group)
         for stream in (self.pipe, self.process.stdout):
             with contextlib.suppress(OSError):
                 stream.close()

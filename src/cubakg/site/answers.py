@@ -50,48 +50,70 @@ def saved_answers(queries, store, budget_s: float = BUDGET_S) -> list[SavedAnswe
     return [_answered(query, store, budget_s, context) for query in queries]
 
 
-def answers_in_background(queries, store, budget_s: float = BUDGET_S):
-    """`saved_answers`, computed by another process while the caller does other work.
+def answers_in_background(queries, store, budget_s: float = BUDGET_S) -> "BackgroundAnswers":
+    """`saved_answers`, computed by other processes while the caller does other work.
 
     Returns an iterable that yields the answers, in order, waiting for them as needed:
-    hand it to `site_files`, which reads it after the resource pages are written.
+    hand it to `site_files`, which reads it after the resource pages are written. A
+    caller that fails before reading them all calls its `stop()`.
     """
     context = _fork()
     queries = list(queries)
     if context is None:
-        return saved_answers(queries, store, budget_s)
+        answers = iter(saved_answers(queries, store, budget_s))
+        return BackgroundAnswers(queries, answers.__next__, lambda: None, lambda: None)
     if isinstance(store, Path):  # this process may run RocksDB's threads: a new process supervises
-        receive, finish = _supervisor_process(queries, store, budget_s)
-    else:
-        receiving, sending = context.Pipe(duplex=False)
-        # Not a daemon: it forks a process per query.
-        supervisor = context.Process(target=_supervise, args=(queries, store, budget_s, sending.send))
-        supervisor.start()
-        sending.close()
-        receive = receiving.recv
+        return _supervisor_process(queries, store, budget_s)
+    receiving, sending = context.Pipe(duplex=False)
+    # Not a daemon: it forks a process per query. It leads a process group, stopped whole.
+    supervisor = context.Process(target=_supervise_group, args=(queries, store, budget_s, sending.send))
+    supervisor.start()
+    sending.close()
 
-        def finish() -> None:
-            supervisor.join()
-            receiving.close()
+    def finish() -> None:
+        supervisor.join()
+        receiving.close()
 
-    def collect():
+    def stop() -> None:
+        from cubakg.parallel import stop_group
+
+        stop_group(supervisor.pid, supervisor.join)
+        receiving.close()
+
+    return BackgroundAnswers(queries, receiving.recv, finish, stop)
+
+
+class BackgroundAnswers:
+    """The answers `answers_in_background` computes: iterate (once) to receive them in order."""
+
+    def __init__(self, queries, receive, finish, stop):
+        self._queries, self._receive, self._finish, self._stop = queries, receive, finish, stop
+        self._done = False
+
+    def __iter__(self):
         try:
-            for query in queries:
+            for query in self._queries:
                 try:
-                    yield receive()
+                    yield self._receive()
                 except EOFError:  # the supervisor failed: the rest go without answers
                     yield _unanswered(query)
         finally:
-            finish()
+            self._done = True
+            self._finish()
 
-    return collect()
+    def stop(self) -> None:
+        """Stop answering (the processes that answer are killed), unless every answer was received."""
+        if not self._done:
+            self._done = True
+            self._stop()
 
 
-def _supervisor_process(queries, store: Path, budget_s: float):
-    """A new Python process answering the queries on the on-disk store in `store`: (receive, finish)."""
-    from cubakg.parallel import python_process
+def _supervisor_process(queries, store: Path, budget_s: float) -> BackgroundAnswers:
+    """A new Python process answering the queries on the on-disk store in `store`, leading the
+    process group of the processes that answer each query."""
+    from cubakg.parallel import python_process, stop_process
 
-    process = python_process("from cubakg.site.answers import _serve; _serve()")
+    process = python_process("from cubakg.site.answers import _serve; _serve()", own_group=True)
     pickle.dump((queries, store, budget_s), process.stdin)
     process.stdin.close()
 
@@ -105,7 +127,11 @@ def _supervisor_process(queries, store: Path, budget_s: float):
         process.stdout.close()  # one left unread stops at its next answer (a broken pipe)
         process.wait()
 
-    return receive, finish
+    def stop() -> None:
+        stop_process(process, group=True)
+        process.stdout.close()
+
+    return BackgroundAnswers(queries, receive, finish, stop)
 
 
 def _serve() -> None:
@@ -135,6 +161,12 @@ def _opened(store):
 
         return pyoxigraph.Store.read_only(str(store))
     return store
+
+
+def _supervise_group(queries, store, budget_s: float, send) -> None:
+    """`_supervise` in a forked process that leads a process group of its own (see `BackgroundAnswers.stop`)."""
+    os.setpgid(0, 0)
+    _supervise(queries, store, budget_s, send)
 
 
 def _supervise(queries, store, budget_s: float, send) -> None:

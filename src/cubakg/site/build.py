@@ -60,16 +60,17 @@ def write_site(store: ox.Store | Path, staging, ontology_turtle: bytes, share: b
     if share is None:
         share = (written / res.GRAPH_TRIG).stat().st_size >= SHARE_FROM_BYTES and parallel.workers() > 1
     helper = _share_aside(written, ontology_turtle) if share else None
+    answers = answers_in_background(load_saved_queries(), store)
     try:
         with staging.writing_aside() as write:  # creating 200,000 files is kernel time, spent on another core
             for path, data in site_files(
-                release_quads(written), ontology_turtle, void=_void(written),
-                saved_queries=answers_in_background(load_saved_queries(), store),
+                release_quads(written), ontology_turtle, void=_void(written), saved_queries=answers,
                 ontology_html=(written / res.ONTOLOGY_DOC).read_text(encoding="utf-8"), workers=WORKERS,
                 pages=_not_shared if helper else None,
             ):
                 write(f"{SITE_DIR}/{path}", data)
-    except BaseException:
+    except BaseException:  # every process stopped before the caller removes the staging folder
+        answers.stop()
         if helper:
             helper.abandon()
         raise
@@ -93,7 +94,7 @@ def _share_aside(release_dir: Path, ontology_turtle: bytes):
     (`publish.FilesAside`: `.finish()` gives their records)."""
     from cubakg.publish import FilesAside
 
-    helper = FilesAside(release_dir, "from cubakg.site.build import render_shared; render_shared()")
+    helper = FilesAside(release_dir, "from cubakg.site.build import render_shared; render_shared()", own_group=True)
     pickle.dump(ontology_turtle, helper.pipe)
     helper.pipe.close()
     return helper
