@@ -66,60 +66,51 @@ def test_iris_that_cannot_be_a_file_have_no_page(iri):
     assert page_of(iri) is None
 
 
-def _staging_with_release(tmp_path):
-    """A staging folder holding what the build has written when it writes the site, and the store."""
-    import shutil
+def _write_site_in_a_fresh_process(tmp_path, share: str, fail: bool = False, workers: str | None = None) -> dict:
+    """tests/site_writing.py: `write_site` in a process of its own (see there why), into tmp_path/dist."""
+    import json
+    import os
+    import subprocess
+    import sys
 
-    from cubakg.publish import Staging
-    from cubakg.query.store import fill, release_graphs
-    from cubakg.resources import DESCRIPTION, GRAPH_TRIG, ONTOLOGY_DOC
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO_ROOT / "src"), os.environ.get("PYTHONPATH")]))}
+    if workers:
+        env["CUBAKG_WORKERS"] = workers
+    done = subprocess.run(
+        [sys.executable, str(REPO_ROOT / "tests" / "site_writing.py"), str(release_dir()), str(tmp_path / "dist"),
+         share, "yes" if fail else "no"], capture_output=True, text=True, timeout=600, env=env)
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr, done.stderr
+    return json.loads(done.stdout.splitlines()[-1])
 
-    staging = Staging(tmp_path / "dist")
-    for name in (GRAPH_TRIG, DESCRIPTION, ONTOLOGY_DOC):
-        shutil.copy(release_dir() / name, staging.root / name)
-    store = ox.Store()
-    fill(store, release_graphs(staging.root))
-    return staging, store
 
-
-@pytest.mark.parametrize("share", [False, True], ids=["one process", "pages shared with a second process"])
+@pytest.mark.parametrize("share", ["no", "yes"], ids=["one process", "pages shared with a second process"])
 def test_the_site_the_build_writes_is_the_released_site(tmp_path, share):
     """`write_site` as the build calls it, with the pages `shared_page` names rendered by a second
     process or not: the same files, byte for byte, as the release's site/."""
-    from cubakg.site.build import write_site
+    from cubakg.site.build import shared_page
 
-    released = release_dir() / "site"
-    expected = {f"site/{p.relative_to(released).as_posix()}": p for p in released.rglob("*") if p.is_file()}
-    staging, store = _staging_with_release(tmp_path)
-    with staging:
-        write_site(store, staging, ONTOLOGY, share=share)
-        written = {name for name in staging.files if name.startswith("site/")}
-        assert sorted(written) == sorted(expected)
-        differing = [name for name in sorted(written) if (staging.root / name).read_bytes() != expected[name].read_bytes()]
-        assert differing == []
-    if share:  # the release has pages on both sides of the split, so both processes rendered some
-        from cubakg.site.build import shared_page
-
-        pages = [ID + name[len("site/id/"):-len(".html")] for name in written
-                 if name.startswith("site/id/") and name.endswith(".html")]
-        assert any(map(shared_page, pages)) and not all(map(shared_page, pages))
+    outcome = _write_site_in_a_fresh_process(tmp_path, share)
+    assert outcome["error"] is None and outcome["forked"] is (share == "yes")
+    released, written = release_dir() / "site", tmp_path / "dist" / "site"
+    expected = sorted(p.relative_to(released).as_posix() for p in released.rglob("*") if p.is_file())
+    assert sorted(p.relative_to(written).as_posix() for p in written.rglob("*") if p.is_file()) == expected
+    assert [name for name in expected if (written / name).read_bytes() != (released / name).read_bytes()] == []
+    # The release has pages on both sides of the split, so both processes rendered some.
+    pages = [ID + name[len("id/"):-len(".html")] for name in expected if name.startswith("id/") and name.endswith(".html")]
+    assert any(map(shared_page, pages)) and not all(map(shared_page, pages))
 
 
-@pytest.mark.parametrize("workers, shared", [("1", False), ("2", True)])
-def test_a_large_release_is_rendered_by_a_second_process_unless_one_worker_is_asked_for(
-        tmp_path, monkeypatch, workers, shared):
+@pytest.mark.parametrize("workers, forked", [("1", False), ("2", True)])
+def test_a_large_release_is_rendered_by_a_second_process_unless_one_worker_is_asked_for(tmp_path, workers, forked):
     import cubakg.site.build as site_build
 
-    started = []
-    share_aside = site_build._share_aside
-    monkeypatch.setattr(site_build, "SHARE_FROM_BYTES", 0)  # the seed release counts as large
-    monkeypatch.setattr(site_build, "_share_aside", lambda *args: started.append(1) or share_aside(*args))
-    monkeypatch.setenv("CUBAKG_WORKERS", workers)
-    staging, store = _staging_with_release(tmp_path)
-    with staging:
-        site_build.write_site(store, staging, ONTOLOGY)
-        assert "site/index.html" in staging.files
-    assert bool(started) is shared
+    assert (release_dir() / "cubakg.trig").stat().st_size < site_build.SHARE_FROM_BYTES  # the seeds: not large
+    outcome = _write_site_in_a_fresh_process(tmp_path, "auto", workers=workers)
+    assert outcome["error"] is None and outcome["forked"] is False
+    large = _write_site_in_a_fresh_process(tmp_path / "large", "auto-large", workers=workers)
+    assert large["error"] is None and large["forked"] is forked
+    assert (tmp_path / "large" / "dist" / "site" / "index.html").is_file()
 
 
 def _group_members(group: int) -> list[int]:
@@ -138,34 +129,14 @@ def _group_members(group: int) -> list[int]:
 
 
 @pytest.mark.skipif(not __import__("os").path.isdir("/proc/self"), reason="reads processes from /proc")
-def test_a_failure_while_rendering_stops_the_second_process_and_its_writer(tmp_path, monkeypatch, capfd):
+def test_a_failure_while_rendering_stops_the_second_process_and_its_writer(tmp_path):
     """The build fails while the second process writes its pages: that process and the one writing
     its files are both stopped before the staging folder is removed, so nothing is left beside
     `dist/` and nothing is written after."""
     import time
 
-    import cubakg.site.build as site_build
-
-    helpers = []
-    share_aside = site_build._share_aside
-    monkeypatch.setattr(site_build, "_share_aside", lambda *args: helpers.append(share_aside(*args)) or helpers[-1])
-    staging, store = _staging_with_release(tmp_path)
-    shared_facts = staging.root / "site" / "id" / "fact"
-
-    def failing_site_files(*args, **kwargs):
-        deadline = time.monotonic() + 120  # at the latest: the test fails below rather than hanging
-        while time.monotonic() < deadline and not (shared_facts.is_dir() and any(shared_facts.rglob("*.html"))):
-            time.sleep(0.005)
-        raise RuntimeError("rendering failed")
-        yield  # a generator, as site_files is
-
-    monkeypatch.setattr(site_build, "site_files", failing_site_files)
-    with pytest.raises(RuntimeError, match="rendering failed"):
-        with staging:
-            site_build.write_site(store, staging, ONTOLOGY, share=True)
-    assert helpers, "no second process was started"
-    group = helpers[0].process.pid
+    outcome = _write_site_in_a_fresh_process(tmp_path, "yes", fail=True)
+    assert outcome["error"] == "rendering failed" and outcome["forked"], outcome
     time.sleep(1.0)  # a writer left running would go on making folders and files here
-    assert _group_members(group) == [], "the second process's group still runs"
+    assert _group_members(outcome["pid"]) == [], "the second process's group still runs"
     assert [p.name for p in tmp_path.iterdir()] == [], "the staging folder was left behind, or written again"
-    assert "Traceback" not in capfd.readouterr().err

@@ -98,7 +98,7 @@ def build(project_dir: Path, out_dir: Path | None = None, progress: Progress | N
         write_graph_files(assembly)
         write_other_files(staging, ontology, project)
         checksums = graph_checksums(staging)
-        release, store_dir = query_store(staging, checksums, say, notes, nquads)
+        readings = query_store(staging, checksums, say, notes, nquads)
         outcome = checking.result()
         if not outcome.conforms:
             raise NonConformingError(
@@ -108,18 +108,18 @@ def build(project_dir: Path, out_dir: Path | None = None, progress: Progress | N
             )
         staging.write(res.SHACL_REPORT, publish.turtle(validate.report_triples(outcome), publish.REPORT_PREFIXES))
         void = describe.describe_release(assembly.stats, staging.files, ontology)
-        add_publication(void, release, assembly.stats.first_typed)  # the site issue's additions: endpoint, examples, links, publisher
+        add_publication(void, readings.publication, assembly.stats.first_typed)  # the site issue's additions: endpoint, examples, links, publisher
         staging.write(res.DESCRIPTION, publish.turtle(void, describe.VOID_PREFIXES))
         if site:
             say("writing the site")
-            write_site(store_dir or release, staging, ontology.data)
+            write_site(readings.store, staging, ontology.data)
         files = sorted(staging.files)
         staging.commit()
     for name, digest in checksums.items():
         remember_sha256(out_dir / name, digest)
 
     facts_by_kind = Counter(record.fact.kind for article in articles for record in article.facts)
-    question, answer = example_answer(release)
+    question, answer = readings.example
     return BuildSummary(
         out_dir=out_dir, triples=assembly.stats.triples,
         articles={article.id: len(article.facts) for article in articles},
@@ -201,29 +201,52 @@ SELECT DISTINCT ?name ?post WHERE {
 STORE_NICER = 10
 
 
-def query_store(staging, checksums: dict[str, str], say, notes: list[str], nquads: list[Path]):
+@dataclass(frozen=True)
+class StoreReadings:
+    """The release's query store, and what the build reads from it."""
+
+    store: "Path | pyoxigraph.Store"  # the folder of the on-disk store, or a store in memory
+    publication: "PublicationFacts"  # for the VoID (cubakg.site.void)
+    example: tuple[str, list[str]]  # the question the build's summary answers, and its answer
+
+
+def query_store(staging, checksums: dict[str, str], say, notes: list[str], nquads: list[Path]) -> StoreReadings:
     """The query store of the release, made now: the site and the VoID read it, and the
     first `cubakg query` finds it ready. It is keyed by the files' checksums, so a build
     that fails later leaves only an unused store in the cache. Where the cache cannot
     hold it, the release is read into memory instead and `cubakg query` makes the store
-    on first use: the store is a convenience, never a reason for a build to fail.
-    Returns the store, opened, and its folder (None for a store in memory)."""
+    on first use: the store is a convenience, never a reason for a build to fail."""
     import pyoxigraph
 
     from cubakg import parallel
     from cubakg.errors import InputError
-    from cubakg.query.store import fill, open_store, prepare_store, release_graphs
+    from cubakg.query.store import fill, release_graphs
+    from cubakg.site.void import publication_facts
 
     try:
         # Made in another process at a lower priority, so that it takes only the core SHACL leaves free.
         # Its named graphs from the N-Quads the TriG was written from: the same quads, read faster.
-        folder = parallel.aside(prepare_store, staging.root, say, checksums, nquads, nicer=STORE_NICER).result()
-        return open_store(staging.root, progress=say, checksums=checksums), folder
+        return parallel.aside(made_and_read, staging.root, say, checksums, nquads, nicer=STORE_NICER).result()
     except InputError as error:
         notes.append(f"{error.message} ({error.hint}); the query store will be made on the first `cubakg query`")
     store = pyoxigraph.Store()
     fill(store, release_graphs(staging.root))
-    return store, None
+    return StoreReadings(store, publication_facts(store), example_answer(store))
+
+
+def made_and_read(release_dir: Path, say, checksums: dict[str, str], nquads: list[Path]) -> StoreReadings:
+    """Make the on-disk store of the release in `release_dir`, and read from it what the build needs.
+
+    Read here, in the process that made it, so that the build's process never opens it: an
+    open store runs RocksDB's threads, and the build's process forks the site's second
+    rendering process later (`cubakg.site.build`), which a process running threads must not.
+    """
+    from cubakg.query.store import open_store, prepare_store
+    from cubakg.site.void import publication_facts
+
+    folder = prepare_store(release_dir, say, checksums, nquads)
+    store = open_store(release_dir, progress=say, checksums=checksums)
+    return StoreReadings(folder, publication_facts(store), example_answer(store))
 
 
 def graph_checksums(staging) -> dict[str, str]:

@@ -80,8 +80,27 @@ def _threads() -> int:
 class Aside:
     """The outcome of a call running in another process (see `aside`)."""
 
-    def __init__(self, process=None, connection=None, value=None):
+    def __init__(self, process=None, connection=None, value=None, own_group: bool = False):
         self._process, self._connection, self._value = process, connection, value
+        self._own_group = own_group
+
+    @property
+    def pid(self) -> int | None:
+        """The process's id (None where the call ran in this process, or has ended)."""
+        return self._process.pid if self._process is not None else None
+
+    def stop(self) -> None:
+        """Kill the process (with `own_group`, its process group: the processes it started too)
+        and wait for it; `result()` is then never given."""
+        if self._process is None:
+            return
+        if self._own_group:
+            stop_group(self._process.pid, self._process.join)
+        else:
+            self._process.kill()
+            self._process.join()
+        self._connection.close()
+        self._process = None
 
     def result(self):
         """Wait for the call; its return value, or the exception it raised, raised here."""
@@ -99,12 +118,16 @@ class Aside:
         return self._value
 
 
-def aside(function: Callable[..., R], *args, nicer: int = 0) -> Aside:
+def aside(function: Callable[..., R], *args, nicer: int = 0, own_group: bool = False) -> Aside:
     """Start `function(*args)` in a forked process (here, where none can be forked); `.result()` waits.
 
     `nicer` lowers the process's CPU priority by that much, so that it takes a core only
-    when the caller's other work leaves one free. The function's return value and any
-    exception it raises must pickle; an exception of another kind comes back as a RuntimeError.
+    when the caller's other work leaves one free. `own_group`: the process leads a process
+    group of its own, so that `.stop()` stops the processes it starts with it. (It holds
+    a copy of every file the caller has open: a pipe the caller writes to, opened
+    before, does not end until this process does too.) The function's return value and
+    any exception it raises must pickle; an exception that is neither ours nor an
+    OSError comes back as a RuntimeError.
     """
     if not can_fork():
         return Aside(value=function(*args))
@@ -112,21 +135,24 @@ def aside(function: Callable[..., R], *args, nicer: int = 0) -> Aside:
 
     context = multiprocessing.get_context("fork")
     receiving, sending = context.Pipe(duplex=False)
-    process = context.Process(target=_run_and_send, args=(sending, function, args, nicer), daemon=True)
+    process = context.Process(target=_run_and_send, args=(sending, function, args, nicer, own_group), daemon=True)
     process.start()
     sending.close()
-    return Aside(process, receiving)
+    return Aside(process, receiving, own_group=own_group)
 
 
-def _run_and_send(connection, function, args, nicer: int) -> None:
+def _run_and_send(connection, function, args, nicer: int, own_group: bool = False) -> None:
     try:
+        if own_group:
+            os.setpgid(0, 0)
         if nicer:
             os.nice(nicer)
         connection.send(("ok", function(*args)))
     except BaseException as error:  # noqa: BLE001 - every failure goes back to the caller, which reports it
         from cubakg.errors import CubakgError
 
-        connection.send(("error", error if isinstance(error, CubakgError) else RuntimeError(f"{type(error).__name__}: {error}")))
+        sent = error if isinstance(error, (CubakgError, OSError)) else RuntimeError(f"{type(error).__name__}: {error}")
+        connection.send(("error", sent))
     finally:
         connection.close()
 

@@ -204,26 +204,20 @@ class Staging:
 class FilesAside:
     """Files written by a new Python process (`parallel.python_process`), sent to it through a pipe.
 
-    Not a fork: the build holds its query store open, and RocksDB's threads run in its
-    process. Each file goes as a header (the lengths of its name and its bytes), its
-    name and its bytes; the process answers, once its input ends, with the record
-    (size, SHA-256) of every file, or with the error that stopped it. Another
-    `statement` may read a job of its own from the pipe and make the files itself,
-    ending with `answer_records` (see `cubakg.site.build`).
+    Not a fork: the build's process may hold a query store open, and RocksDB's threads
+    then run in it. Each file goes as a header (the lengths of its name and its bytes),
+    its name and its bytes; the process answers, once its input ends, with the record
+    (size, SHA-256) of every file, or with the error that stopped it.
     """
 
     HEADER = struct.Struct("!IQ")
     PIPE_BYTES = 1 << 20  # fewer switches between the two processes than the default 64 KB
 
-    WRITER = "from cubakg.publish import write_files_sent; write_files_sent()"
-
-    def __init__(self, root: Path, statement: str = WRITER, own_group: bool = False):
-        """`own_group`: the process leads a process group, which `abandon` stops whole (for a
-        `statement` that starts writing processes of its own)."""
+    def __init__(self, root: Path):
         from cubakg.parallel import python_process
 
-        self.own_group = own_group
-        self.process = python_process(statement, str(root), buffer_bytes=self.PIPE_BYTES, own_group=own_group)
+        self.process = python_process("from cubakg.publish import write_files_sent; write_files_sent()", str(root),
+                                      buffer_bytes=self.PIPE_BYTES)
         with contextlib.suppress(ImportError, AttributeError, OSError):  # Linux only; elsewhere the default pipe
             import fcntl
 
@@ -256,33 +250,23 @@ class FilesAside:
         return value
 
     def abandon(self) -> None:
-        """Stop the process (and, with `own_group`, those it started) before anything is removed."""
-        from cubakg.parallel import stop_process
-
-        stop_process(self.process, self.own_group)
+        """Stop the process, and wait for it, before anything is removed."""
+        self.process.kill()
+        self.process.wait()
         for stream in (self.pipe, self.process.stdout):
             with contextlib.suppress(OSError):
                 stream.close()
 
 
 def write_files_sent() -> None:
-    """The writing process of `FilesAside`: files from standard input into the folder `sys.argv[1]`."""
-    source = sys.stdin.buffer
-
-    def write(writer: FolderWriter) -> None:
+    """The writing process of `FilesAside`: files from standard input into the folder `sys.argv[1]`,
+    then their records (or the error that stopped it, as OSError's arguments) pickled to standard output."""
+    source, out = sys.stdin.buffer, sys.stdout.buffer
+    writer = FolderWriter(Path(sys.argv[1]))
+    try:
         while len(header := source.read(FilesAside.HEADER.size)) == FilesAside.HEADER.size:
             name_length, data_length = FilesAside.HEADER.unpack(header)
             writer.write(source.read(name_length).decode("utf-8"), source.read(data_length))
-
-    answer_records(write)
-
-
-def answer_records(write) -> None:
-    """The end of a process started by `FilesAside`: `write(FolderWriter(sys.argv[1]))`, then its
-    records (or the error that stopped it, as OSError's arguments) pickled to standard output."""
-    writer, out = FolderWriter(Path(sys.argv[1])), sys.stdout.buffer
-    try:
-        write(writer)
     except OSError as error:
         pickle.dump(("error", (error.errno, error.strerror, error.filename)), out)
     except Exception as error:  # noqa: BLE001 - a bug: the caller reports it as it would its own

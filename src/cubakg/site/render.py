@@ -119,28 +119,30 @@ def site_files(
     bytes of a file do not depend on what else is rendered.
     A caller writing the files as they come never holds the whole site in memory.
     """
-    from cubakg.site import hosting
+    with prepared_site(quads, ontology_turtle, void) as site:
+        yield from site.files(saved_queries=saved_queries, ontology_html=ontology_html, site_url=site_url,
+                              workers=workers, pages=pages, others=others)
 
+
+@contextmanager
+def prepared_site(quads: Iterable[ox.Quad], ontology_turtle: bytes, void: Iterable[ox.Triple | ox.Quad] = ()):
+    """The `Site` of the release, indexed and planned, for the block's duration (see `site_files`).
+
+    The index holds millions of objects that live until the end, and makes no cycles: the cyclic
+    garbage collector is paused while it is built, and the index is then kept out of its sight, so
+    its sweeps stay cheap (a third of the rendering time otherwise). So are the caller's objects
+    (in a build, its whole graph): 1.2 s less at 1,000 articles. A process forked in the block
+    (cubakg.site.build) shares the index without its pages being copied by the collector.
+    """
     void_quads = [q if isinstance(q, ox.Quad) else ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
                   for q in void]
-    # The index holds millions of objects that live until the end, and makes no cycles: the cyclic
-    # garbage collector is paused while it is built, and the index is then kept out of its sight, so
-    # its sweeps stay cheap (a third of the rendering time otherwise). So are the caller's objects
-    # (in a build, its whole graph): 1.2 s less at 1,000 articles.
     gc.freeze()
     with _collector_paused():
         site = Site(SiteIndex.of(_chain(quads, void_quads)), ontology_turtle)
         site.plan()
     gc.freeze()
     try:
-        yield from site.resource_files(workers, pages)
-        if others:
-            files = {**site.ontology_files(ontology_html), **site.query_files(list(saved_queries)),
-                     **site.static_files()}
-            files["index.html"] = site.home()
-            yield from sorted(files.items())
-            pages = [page_of(iri).href(HTML) for iri in site.planned] + [p for p in files if p.endswith(".html")]
-            yield "sitemap.xml", site.sitemap(sorted(pages), site_url or hosting.SITE_URL)
+        yield site
     finally:
         gc.unfreeze()
 
@@ -235,6 +237,21 @@ class Site:
         for iri in planned:
             self.pages_by_kind[kind_of(iri)].append(iri)
         return planned
+
+    def files(self, *, saved_queries: Iterable[SavedAnswer] = (), ontology_html: str | None = None,
+              site_url: str | None = None, workers: int = 1, pages: Callable[[str], bool] | None = None,
+              others: bool = True) -> Iterator[tuple[str, bytes]]:
+        """The files of the site, after `plan` (see `site_files` for the arguments)."""
+        from cubakg.site import hosting
+
+        yield from self.resource_files(workers, pages)
+        if others:
+            files = {**self.ontology_files(ontology_html), **self.query_files(list(saved_queries)),
+                     **self.static_files()}
+            files["index.html"] = self.home()
+            yield from sorted(files.items())
+            pages = [page_of(iri).href(HTML) for iri in self.planned] + [p for p in files if p.endswith(".html")]
+            yield "sitemap.xml", self.sitemap(sorted(pages), site_url or hosting.SITE_URL)
 
     def resource_files(self, workers: int = 1, pages: Callable[[str], bool] | None = None) -> Iterator[tuple[str, bytes]]:
         """Each resource's page, Turtle and JSON-LD, in the order of their IRIs (after `plan`);

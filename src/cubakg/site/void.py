@@ -4,10 +4,12 @@ Added to the VoID + DCAT triples that `describe.describe_release` makes, by one
 call, so that the description of the data and of its publication stay apart:
 
     void = describe.describe_release(stats, files, ontology)
-    add_publication(void, store, stats.first_typed)
+    add_publication(void, publication_facts(store), stats.first_typed)
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import pyoxigraph as ox
 
@@ -26,11 +28,27 @@ NEWS_ARTICLE = "https://schema.org/NewsArticle"
 EXAMPLE_KINDS = ("person", "event", "article", "fact")
 
 
-def add_publication(void: set[tuple[str, str, str]], store: ox.Store, first_typed: dict[str, str]) -> None:
+@dataclass(frozen=True)
+class PublicationFacts:
+    """What the publication's description reads from the release (`publication_facts`)."""
+
+    articles: tuple[str, ...]  # every schema:NewsArticle, sorted
+    wikidata_links: int  # owl:sameAs links to Wikidata entities, each (subject, object) once
+
+
+def publication_facts(store: ox.Store) -> PublicationFacts:
+    """The facts `add_publication` needs, from a store holding the release (its default graph: the merge)."""
+    articles = {q.subject.value for q in store.quads_for_pattern(None, ox.NamedNode(RDF_TYPE), ox.NamedNode(NEWS_ARTICLE), ox.DefaultGraph())}
+    links = {(q.subject.value, q.object.value) for q in store.quads_for_pattern(None, ox.NamedNode(OWL_NS.sameAs), None, ox.DefaultGraph())
+             if isinstance(q.object, ox.NamedNode) and q.object.value.startswith(WIKIDATA_ENTITY)}
+    return PublicationFacts(tuple(sorted(articles)), len(links))
+
+
+def add_publication(void: set[tuple[str, str, str]], facts: PublicationFacts, first_typed: dict[str, str]) -> None:
     """Add to `void` (triples as the build writes them) the endpoint, example and root resources,
     the linkset of `owl:sameAs` links to Wikidata, the publisher, landing page and access URLs.
 
-    `store` holds the release (any graphs); it is read, never changed. `first_typed` gives,
+    `facts` are read from the release (`publication_facts`). `first_typed` gives,
     by kind, the least IRI under id/KIND/ with an rdf:type (`describe.Statistics`): the
     example resource of each of the EXAMPLE_KINDS.
     """
@@ -48,12 +66,9 @@ def add_publication(void: set[tuple[str, str, str]], store: ox.Store, first_type
     for kind in EXAMPLE_KINDS:
         if kind in first_typed:
             add(release, VOID.exampleResource, iri(first_typed[kind]))
-    articles = {q.subject.value for q in store.quads_for_pattern(None, ox.NamedNode(RDF_TYPE), ox.NamedNode(NEWS_ARTICLE), ox.DefaultGraph())}
-    for article in sorted(articles):
+    for article in facts.articles:
         add(release, VOID.rootResource, iri(article))
-    links = {(q.subject.value, q.object.value) for q in store.quads_for_pattern(None, ox.NamedNode(OWL_NS.sameAs), None, ox.DefaultGraph())
-             if isinstance(q.object, ox.NamedNode) and q.object.value.startswith(WIKIDATA_ENTITY)}
-    if links:
+    if facts.wikidata_links:
         linkset = f"{release}/linkset/wikidata"
         add(release, VOID.subset, iri(linkset))
         add(linkset, RDF_TYPE, iri(VOID.Linkset))
@@ -61,7 +76,7 @@ def add_publication(void: set[tuple[str, str, str]], store: ox.Store, first_type
         add(linkset, VOID.linkPredicate, iri(OWL_NS.sameAs))
         add(linkset, VOID.subjectsTarget, iri(release))
         add(linkset, VOID.objectsTarget, iri(WIKIDATA))
-        add(linkset, VOID.triples, integer(len(links)))
+        add(linkset, VOID.triples, integer(facts.wikidata_links))
         add(WIKIDATA, RDF_TYPE, iri(VOID.Dataset))
         add(WIKIDATA, DCTERMS.title, en("Wikidata"))
         add(WIKIDATA, VOID.uriSpace, text(WIKIDATA_ENTITY))
@@ -70,4 +85,4 @@ def add_publication(void: set[tuple[str, str, str]], store: ox.Store, first_type
             add(subject, DCAT.accessURL, obj)
 
 
-__all__ = ["add_publication"]
+__all__ = ["PublicationFacts", "add_publication", "publication_facts"]
