@@ -9,8 +9,9 @@ RocksDB's threads, so these runs get a process of their own.
 writes the site of the release in RELEASE into OUT_DIR/site (SHARE: "auto", "yes" or
 "no", as `write_site`'s `share`, or "auto-large": "auto" with any release counted
 large); with FAIL "yes", the build's process fails once the
-second process has written a fact page. Prints one line of JSON: whether a second
-process was forked, its process id, and the error raised, if any.
+second process has written a fact page. Prints one line of JSON: the process ids of
+the process making the site and of the second rendering process (null for none), and
+the error raised, if any.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from __future__ import annotations
 import json
 import shutil
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -34,15 +36,18 @@ FAIL_WITHIN_S = 120  # at the latest: the test then finds the second process fin
 
 
 def main(release: Path, out_dir: Path, share: str, fail: bool) -> dict:
-    forked: list[int | None] = []  # the process id of each call given to another process
+    # Every call `write_site` gives to another process, from this process or from the one making the
+    # site, is logged as "FUNCTION PID" to a file outside OUT_DIR's folder (which must be left empty).
+    log = Path(tempfile.mkstemp(prefix="cubakg-asides-")[1])
     real_aside = parallel.aside
 
-    def recorded_aside(*args, **kwargs):
-        aside = real_aside(*args, **kwargs)
-        forked.append(aside.pid)
+    def logged_aside(function, *args, **kwargs):
+        aside = real_aside(function, *args, **kwargs)
+        with log.open("a", encoding="utf-8") as lines:
+            lines.write(f"{function.__name__} {aside.pid}\n")
         return aside
 
-    parallel.aside = recorded_aside
+    parallel.aside = logged_aside
     if share == "auto-large":
         site_build.SHARE_FROM_BYTES = 0
     staging = Staging(out_dir)
@@ -55,12 +60,17 @@ def main(release: Path, out_dir: Path, share: str, fail: bool) -> dict:
                 shutil.copy(release / name, staging.root / name)
             store = ox.Store()
             fill(store, release_graphs(staging.root))
-            site_build.write_site(store, staging, ONTOLOGY_FILE.read_bytes(),
-                                  share={"yes": True, "no": False}.get(share))
+            site_build.write_site(store, staging, ONTOLOGY_FILE.read_bytes(), share={"yes": True, "no": False}.get(share))
             staging.commit()
     except RuntimeError as raised:
         error = str(raised)
-    return {"forked": bool(forked) and forked[0] is not None, "pid": forked[0] if forked else None, "error": error}
+    asides = dict(line.split() for line in log.read_text(encoding="utf-8").splitlines())
+    log.unlink()
+    return {"site": _pid(asides.get("site_files_of")), "second": _pid(asides.get("render_shared")), "error": error}
+
+
+def _pid(logged: str | None) -> int | None:
+    return int(logged) if logged and logged != "None" else None
 
 
 def _fail_once_the_second_process_writes(facts: Path) -> None:

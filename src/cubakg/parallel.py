@@ -105,15 +105,16 @@ class Aside:
     def result(self):
         """Wait for the call; its return value, or the exception it raised, raised here."""
         if self._process is not None:
+            process, self._process = self._process, None
             try:
                 kind, value = self._connection.recv()
             except EOFError:
-                raise RuntimeError(f"a worker process stopped (exit code {self._process.exitcode})") from None
-            finally:
-                self._process.join()
-                self._process = None
+                kind, value = "error", None
+            process.join()
             if kind == "error":
-                raise value
+                if self._own_group:  # a call that failed leaves none of its processes running
+                    stop_group(process.pid)
+                raise value or RuntimeError(f"a worker process stopped (exit code {process.exitcode})")
             self._value = value
         return self._value
 
@@ -123,7 +124,8 @@ def aside(function: Callable[..., R], *args, nicer: int = 0, own_group: bool = F
 
     `nicer` lowers the process's CPU priority by that much, so that it takes a core only
     when the caller's other work leaves one free. `own_group`: the process leads a process
-    group of its own, so that `.stop()` stops the processes it starts with it. (It holds
+    group of its own, so that `.stop()` stops the processes it starts with it (which may
+    be multiprocessing's too: it is not a daemon process). (It holds
     a copy of every file the caller has open: a pipe the caller writes to, opened
     before, does not end until this process does too.) The function's return value and
     any exception it raises must pickle; an exception that is neither ours nor an
@@ -135,7 +137,7 @@ def aside(function: Callable[..., R], *args, nicer: int = 0, own_group: bool = F
 
     context = multiprocessing.get_context("fork")
     receiving, sending = context.Pipe(duplex=False)
-    process = context.Process(target=_run_and_send, args=(sending, function, args, nicer, own_group), daemon=True)
+    process = context.Process(target=_run_and_send, args=(sending, function, args, nicer, own_group), daemon=not own_group)
     process.start()
     sending.close()
     return Aside(process, receiving, own_group=own_group)
@@ -195,17 +197,19 @@ def stop_process(process: "subprocess.Popen[bytes]", group: bool = False) -> Non
     process.wait()
 
 
-def stop_group(leader: int, wait_for_leader: Callable[[], object]) -> None:
-    """Kill the process group that process `leader` leads, wait for `leader` (our child), then until
-    the group's other members (not our children) are gone, so that none still writes once this returns."""
+def stop_group(leader: int, wait_for_leader: Callable[[], object] | None = None) -> None:
+    """Kill the process group that process `leader` leads, wait for `leader` (our child, unless
+    `wait_for_leader` is None: already waited for), then until the group's other members (not
+    our children) are gone, so that none still writes once this returns."""
     import signal
     import time
 
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(leader, signal.SIGKILL)
-    with contextlib.suppress(ProcessLookupError):  # not yet leading its group: the process alone
-        os.kill(leader, signal.SIGKILL)
-    wait_for_leader()
+    if wait_for_leader is not None:
+        with contextlib.suppress(ProcessLookupError):  # not yet leading its group: the process alone
+            os.kill(leader, signal.SIGKILL)
+        wait_for_leader()
     deadline = time.monotonic() + GROUP_GONE_S
     while time.monotonic() < deadline and _group_alive(leader):
         time.sleep(0.01)

@@ -176,13 +176,9 @@ class Staging:
         >>> with staging.writing_aside() as write:        # doctest: +SKIP
         ...     write("site/index.html", b"<!DOCTYPE html>")
         """
-        writer = FilesAside(self.root)
-        try:
-            yield writer.write
-        except BaseException:
-            writer.abandon()
-            raise
-        self.files.update(writer.finish())
+        with FilesAside(self.root) as files:
+            yield files.write
+        self.files.update(files.records)
 
     def commit(self) -> None:
         """Swap the finished release in for `out_dir`, all or nothing."""
@@ -207,7 +203,13 @@ class FilesAside:
     Not a fork: the build's process may hold a query store open, and RocksDB's threads
     then run in it. Each file goes as a header (the lengths of its name and its bytes),
     its name and its bytes; the process answers, once its input ends, with the record
-    (size, SHA-256) of every file, or with the error that stopped it.
+    (size, SHA-256) of every file, or with the error that stopped it. As a context
+    manager: `.records` once the block ends, the process stopped if it fails.
+
+    >>> with FilesAside(root) as files:        # doctest: +SKIP
+    ...     files.write("site/index.html", b"<!DOCTYPE html>")
+    >>> files.records["site/index.html"].size  # doctest: +SKIP
+    15
     """
 
     HEADER = struct.Struct("!IQ")
@@ -223,6 +225,16 @@ class FilesAside:
 
             fcntl.fcntl(self.process.stdin.fileno(), fcntl.F_SETPIPE_SZ, self.PIPE_BYTES)
         self.pipe = self.process.stdin
+        self.records: dict[str, FileRecord] = {}
+
+    def __enter__(self) -> "FilesAside":
+        return self
+
+    def __exit__(self, kind, error, traceback) -> None:
+        if error is None:
+            self.records = self.finish()
+        else:
+            self.abandon()
 
     def write(self, name: str, data: bytes) -> None:
         encoded = name.encode("utf-8")
@@ -268,12 +280,16 @@ def write_files_sent() -> None:
             name_length, data_length = FilesAside.HEADER.unpack(header)
             writer.write(source.read(name_length).decode("utf-8"), source.read(data_length))
     except OSError as error:
-        pickle.dump(("error", (error.errno, error.strerror, error.filename)), out)
+        outcome = ("error", (error.errno, error.strerror, error.filename))
     except Exception as error:  # noqa: BLE001 - a bug: the caller reports it as it would its own
-        pickle.dump(("error", (None, f"{type(error).__name__}: {error}", None)), out)
+        outcome = ("error", (None, f"{type(error).__name__}: {error}", None))
     else:
-        pickle.dump(("ok", writer.records), out)
-    out.flush()
+        outcome = ("ok", writer.records)
+    try:
+        pickle.dump(outcome, out)
+        out.flush()
+    except BrokenPipeError:  # the caller was stopped: no one to tell
+        os.dup2(os.open(os.devnull, os.O_WRONLY), out.fileno())  # no second error when Python closes it
 
 
 # --- assembling the graph files --------------------------------------------------------------

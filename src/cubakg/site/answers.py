@@ -174,8 +174,11 @@ def _supervise(queries, store, budget_s: float, send) -> None:
 
     context = _fork()
     deadline = time.monotonic() + TOTAL_BUDGET_S
+    asker = os.getppid()
     answers = []
     for query in queries:
+        if os.getppid() != asker:  # the process that asked has gone (killed): no one will read them
+            return
         left = min(budget_s, deadline - time.monotonic())
         answers.append(_answered(query, store, left, context) if left > 0 else _unanswered(query))
     # Sent once all are answered: the caller reads them only after its pages, and an answer

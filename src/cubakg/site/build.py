@@ -2,9 +2,10 @@
 
 Temporary glue for the build until its publish stage calls `site_files` itself: it
 reads the quads from the release's TriG and the VoID and ontology page from the
-staging folder, and writes each file as it is rendered. On a large release a forked
-process renders most of the pages made for each article (`shared_page`) from the same
-index, so that the rendering takes both cores (see docs/publishing.md, Cost).
+staging folder, and writes each file as it is rendered, in a forked process. On a large
+release a second forked process renders most of the pages made for each article
+(`shared_page`) from the same index, so that the rendering takes both cores (see
+docs/publishing.md, Cost).
 """
 
 from __future__ import annotations
@@ -27,16 +28,16 @@ WORKERS = 1
 # Rendered by a second process on a release this large (its TriG, in bytes); a small one does not repay it.
 SHARE_FROM_BYTES = 20_000_000
 # The second process renders the pages of these kinds, made one folder per article, for
-# SHARED_ARTICLES of every 8 articles; the first renders the rest (the people, places and
+# SHARED_ARTICLES of every ARTICLE_SHARES articles; the first renders the rest (the people, places and
 # events that hundreds of articles name cost the most) and the home, queries and sitemap.
 ARTICLE_KINDS = frozenset({"fact", "time", "article"})
-SHARED_ARTICLES = 5
+SHARED_ARTICLES, ARTICLE_SHARES = 11, 16
 
 
 def shared_page(iri: str) -> bool:
     """Whether the second process renders the page of `iri` (see SHARED_ARTICLES)."""
     parts = page_of(iri).page.split("/")  # id/KIND/ARTICLE[/…]
-    return len(parts) > 2 and parts[1] in ARTICLE_KINDS and zlib.crc32(parts[2].encode()) % 8 < SHARED_ARTICLES
+    return len(parts) > 2 and parts[1] in ARTICLE_KINDS and zlib.crc32(parts[2].encode()) % ARTICLE_SHARES < SHARED_ARTICLES
 
 
 def _not_shared(iri: str) -> bool:
@@ -48,52 +49,82 @@ def write_site(store: ox.Store | Path, staging, ontology_turtle: bytes, share: b
     saved queries are answered on `store`, the release's store in memory or the folder of its
     on-disk store (opened by the processes that answer: see answers.py). `share`: whether a second
     process renders the pages `shared_page` names (default: on a release of SHARE_FROM_BYTES or
-    more, where more than one core may be used). That process is forked once the index is
-    built, so this one must run no threads then (`parallel.can_fork`); where it does, it renders
-    every page itself."""
+    more, where more than one core may be used).
+
+    The site is made by a forked process (`site_files_of`), so that the index of the release
+    and its caches (3 GB at 1,000 articles) are neither held nor freed here: freeing them took
+    2.7 s. A process running threads must not fork (`parallel.can_fork`): one that does makes the
+    site itself, in one process."""
     from cubakg import parallel
+
+    root = Path(staging.root)
+    if share is None:
+        share = (root / res.GRAPH_TRIG).stat().st_size >= SHARE_FROM_BYTES and parallel.workers() > 1
+    if parallel.can_fork():
+        making = parallel.aside(site_files_of, store, root, ontology_turtle, share, True, own_group=True)
+        try:
+            records = making.result()
+        except BaseException:  # every process it started is stopped before the caller removes the staging folder
+            making.stop()
+            raise
+    else:
+        records = site_files_of(store, root, ontology_turtle, False)
+    staging.files.update(records)
+    staging.write(W3ID_FILE, w3id_htaccess())
+
+
+# The index of a process that ends once its site is made: never freed (see `site_files_of`).
+_KEPT_TO_THE_END: list = []
+
+
+def site_files_of(store: ox.Store | Path, root: Path, ontology_turtle: bytes, share: bool,
+                  ending: bool = False) -> dict:
+    """Write `site/…` for the release in the folder `root`; the records of the files written.
+
+    `share`: a second process, forked once the release is indexed, renders the pages
+    `shared_page` names. The processes this starts are in its process group: `write_site`
+    stops them with it. `ending`: this process ends once this returns, so the index is kept
+    rather than freed before the records are sent (2.7 s at 1,000 articles)."""
+    from cubakg import parallel
+    from cubakg.publish import FilesAside
     from cubakg.query import load_saved_queries
 
-    written = Path(staging.root)
-    if share is None:
-        share = (written / res.GRAPH_TRIG).stat().st_size >= SHARE_FROM_BYTES and parallel.workers() > 1
     answers = answers_in_background(load_saved_queries(), store)  # on the core the indexing leaves free
     helper = None
     try:
-        with prepared_site(release_quads(written), ontology_turtle, void=_void(written)) as site:
+        with prepared_site(release_quads(root), ontology_turtle, void=_void(root)) as site:
             # Forked before this process opens the pipe to its own writing process, which the
             # second process would otherwise hold open (parallel.aside).
-            helper = parallel.aside(render_shared, site, written, own_group=True) if share and parallel.can_fork() else None
-            with staging.writing_aside() as write:  # creating 200,000 files is kernel time, spent on another core
+            helper = parallel.aside(render_shared, site, root) if share and parallel.can_fork() else None
+            with FilesAside(root) as files:  # creating 200,000 files is kernel time, spent on another core
                 for path, data in site.files(
-                    saved_queries=answers, ontology_html=(written / res.ONTOLOGY_DOC).read_text(encoding="utf-8"),
+                    saved_queries=answers, ontology_html=(root / res.ONTOLOGY_DOC).read_text(encoding="utf-8"),
                     workers=WORKERS, pages=_not_shared if helper else None,
                 ):
-                    write(f"{SITE_DIR}/{path}", data)
+                    files.write(f"{SITE_DIR}/{path}", data)
+            records = files.records
+            if ending:
+                _KEPT_TO_THE_END.append(site)
             if helper:
-                staging.files.update(helper.result())
-    except BaseException:  # every process stopped before the caller removes the staging folder
+                records.update(helper.result())
+    except BaseException:
         answers.stop()
         if helper:
             helper.stop()
         raise
-    staging.write(W3ID_FILE, w3id_htaccess())
+    return records
 
 
 def render_shared(site: Site, release_dir: Path) -> dict:
-    """The second process of `write_site` (forked, sharing `site`): the files of the pages
+    """The second process of `site_files_of` (forked, sharing `site`): the files of the pages
     `shared_page` names, written under `release_dir`/site by a writing process of its own;
     their records."""
     from cubakg.publish import FilesAside
 
-    files = FilesAside(release_dir)
-    try:
+    with FilesAside(release_dir) as files:
         for path, data in site.resource_files(WORKERS, shared_page):
             files.write(f"{SITE_DIR}/{path}", data)
-    except BaseException:
-        files.abandon()
-        raise
-    return files.finish()
+    return files.records
 
 
 def release_quads(release_dir: Path):
