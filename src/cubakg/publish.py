@@ -200,8 +200,9 @@ class Staging:
 class FilesAside:
     """Files written by a new Python process (`parallel.python_process`), sent to it through a pipe.
 
-    Not a fork: the build's process may hold a query store open, and RocksDB's threads
-    then run in it. Each file goes as a header (the lengths of its name and its bytes),
+    Not a fork: a fresh interpreter holds none of the caller's memory (the site's
+    index), and the caller may run threads (an open query store runs RocksDB's), beside
+    which a fork may hang. Each file goes as a header (the lengths of its name and its bytes),
     its name and its bytes; the process answers, once its input ends, with the record
     (size, SHA-256) of every file, or with the error that stopped it. As a context
     manager: `.records` once the block ends, the process stopped if it fails.

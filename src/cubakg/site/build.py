@@ -61,7 +61,7 @@ def write_site(store: ox.Store | Path, staging, ontology_turtle: bytes, share: b
     if share is None:
         share = (root / res.GRAPH_TRIG).stat().st_size >= SHARE_FROM_BYTES and parallel.workers() > 1
     if parallel.can_fork():
-        making = parallel.aside(site_files_of, store, root, ontology_turtle, share, True, own_group=True)
+        making = parallel.aside(site_files_of, store, root, ontology_turtle, share, True, own_group=True)  # ending
         try:
             records = making.result()
         except BaseException:  # every process it started is stopped before the caller removes the staging folder
