@@ -8,8 +8,10 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -121,3 +123,41 @@ def test_broken_input_is_refused_and_dist_untouched(tmp_path, case):
     assert tree_digest(project / "dist") == before, "a failed build changed dist/"
     leftovers = [p.name for p in project.iterdir() if p.name.startswith(".dist-")]
     assert not leftovers, f"a failed build left {leftovers} behind"
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir() or sys.platform == "win32", reason="signals; processes from /proc")
+@pytest.mark.parametrize("stop_signal, code, said", [(signal.SIGTERM, 143, "Terminated."), (signal.SIGINT, 130, "")])
+def test_a_build_stopped_while_writing_its_site_leaves_dist_as_it_was(tmp_path, stop_signal, code, said):
+    """`kill` (or a CI's timeout) and Ctrl-C stop a build the same way: the release being written is
+    removed, the previous one stays, and no process it started is left running or writing."""
+    out = tmp_path / "dist"
+    out.mkdir()
+    (out / "previous.txt").write_text("the release before this build\n", encoding="utf-8")
+    process = subprocess.Popen([sys.executable, "-m", "cubakg", "build", "-C", str(ROOT), "-o", str(out)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               env={**os.environ, "PYTHONPATH": str(ROOT / "src"), "CUBAKG_CACHE_DIR": str(tmp_path / "cache")},
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and process.poll() is None and not any(tmp_path.glob(".dist-new-*/site/id")):
+        time.sleep(0.002)
+    assert process.poll() is None, "the build ended before its site was being written"
+    process.send_signal(stop_signal)
+    stdout, stderr = process.communicate(timeout=120)
+    assert process.returncode == code, stderr
+    assert said in stderr and "Traceback" not in stderr, stderr
+    time.sleep(0.5)  # a process left running would go on writing here
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cache", "dist"], "a staging folder was left beside dist/"
+    assert [p.name for p in out.iterdir()] == ["previous.txt"]
+    assert [pid for pid in _processes_naming(str(tmp_path))] == [], "a process the build started still runs"
+
+
+def _processes_naming(text: str) -> list[int]:
+    """The running processes whose command line holds `text` (the site's writers name their folder)."""
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            if text.encode() in cmdline.read_bytes():
+                found.append(int(cmdline.parent.name))
+        except OSError:
+            continue
+    return found

@@ -105,11 +105,12 @@ class Aside:
     def result(self):
         """Wait for the call; its return value, or the exception it raised, raised here."""
         if self._process is not None:
-            process, self._process = self._process, None
             try:
                 kind, value = self._connection.recv()
             except EOFError:
                 kind, value = "error", None
+            # Not before: interrupted while waiting (Ctrl-C), the caller's `stop()` still finds the process.
+            process, self._process = self._process, None
             process.join()
             if kind == "error":
                 if self._own_group:  # a call that failed leaves none of its processes running

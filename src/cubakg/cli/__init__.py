@@ -8,6 +8,7 @@ for a user error.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import os
 import sys
 
@@ -43,6 +44,7 @@ def program() -> None:
     """
     global _left_at_exit
     _left_at_exit = []
+    _stop_on_sigterm()
     try:
         main()
         code = 0
@@ -62,6 +64,31 @@ def program() -> None:
     os._exit(code or 0)
 
 
+def _stop_on_sigterm() -> None:
+    """SIGTERM (`kill`, a CI's timeout) stops the program as Ctrl-C does: what it was writing is
+    removed and the processes it started are stopped (a build leaves `dist/` as it was, and no
+    staging folder), then it exits with 143. Processes forked from this one keep the default
+    (to end at once), as multiprocessing expects of them."""
+    import signal
+
+    program_pid = os.getpid()
+
+    def stop(number, frame) -> None:
+        if os.getpid() != program_pid:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            os.kill(os.getpid(), signal.SIGTERM)
+            return
+        raise Terminated
+
+    with contextlib.suppress(ValueError, AttributeError):  # not the main thread; no SIGTERM here
+        signal.signal(signal.SIGTERM, stop)
+
+
+class Terminated(BaseException):
+    """Raised in the program's process by SIGTERM, unwinding it as Ctrl-C does (what cleans up after
+    any exception cleans up after it). Not a KeyboardInterrupt, which Typer turns into exit 130."""
+
+
 def main(prog_name: str | None = None) -> None:
     """Entry point of the `cubakg` console script and `python -m cubakg`.
 
@@ -74,6 +101,9 @@ def main(prog_name: str | None = None) -> None:
     except CubakgError as error:
         report_error(error)
         sys.exit(error.exit_code)
+    except Terminated:
+        sys.stderr.write("Terminated.\n")
+        sys.exit(143)
     except KeyboardInterrupt:
         sys.stderr.write("Interrupted.\n")
         sys.exit(130)
