@@ -16,6 +16,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from cubakg import resources as res
+from cubakg.site import describe
 from cubakg.site.htaccess import w3id_htaccess
 from cubakg.site.answers import answers_in_background
 from cubakg.site.paths import page_of
@@ -95,7 +96,10 @@ def site_files_of(store: ox.Store | Path, root: Path, ontology_turtle: bytes, sh
         with prepared_site(release_quads(root), ontology_turtle, void=_void(root)) as site:
             # Forked before this process opens the pipe to its own writing process, which the
             # second process would otherwise hold open (parallel.aside).
-            helper = parallel.aside(render_shared, site, root) if share and parallel.can_fork() else None
+            helper = None
+            if share and parallel.can_fork():
+                describe.serialise_facts(site.index)  # once, here, rather than in both processes
+                helper = parallel.aside(render_shared, site, root)
             with FilesAside(root) as files:  # creating 200,000 files is kernel time, spent on another core
                 for path, data in site.files(
                     saved_queries=answers, ontology_html=(root / res.ONTOLOGY_DOC).read_text(encoding="utf-8"),
