@@ -22,7 +22,7 @@ import pickle
 import sys
 from pathlib import Path
 
-from cubakg.site.render import SavedAnswer
+from cubakg.site.render import SavedAnswer, collector_paused
 
 # Generous, so that the pages do not depend on timing: at 1,000 articles each saved query answers
 # within 2 s with the store's files cached (issue 15), and all of them are answered while the
@@ -93,10 +93,14 @@ class BackgroundAnswers:
     def __iter__(self):
         try:
             for query in self._queries:
-                try:
-                    yield self._receive()
-                except EOFError:  # the supervisor failed: the rest go without answers
-                    yield _unanswered(query)
+                # An answer may be tens of thousands of rows: read with the collector running, it took
+                # 3.1 s for the saved queries at 1,000 articles, 0.6 s without.
+                with collector_paused():
+                    try:
+                        answer = self._receive()
+                    except EOFError:  # the supervisor failed: the rest go without answers
+                        answer = _unanswered(query)
+                yield answer
         finally:
             self._done = True
             self._finish()
@@ -170,6 +174,11 @@ def _supervise_group(queries, store, budget_s: float, send) -> None:
 
 
 def _supervise(queries, store, budget_s: float, send) -> None:
+    with collector_paused():  # it keeps every answer, and makes no cycles (see BackgroundAnswers)
+        _supervise_all(queries, store, budget_s, send)
+
+
+def _supervise_all(queries, store, budget_s: float, send) -> None:
     import time
 
     context = _fork()

@@ -137,7 +137,7 @@ def prepared_site(quads: Iterable[ox.Quad], ontology_turtle: bytes, void: Iterab
     void_quads = [q if isinstance(q, ox.Quad) else ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
                   for q in void]
     gc.freeze()
-    with _collector_paused():
+    with collector_paused():
         site = Site(SiteIndex.of(_chain(quads, void_quads)), ontology_turtle)
         site.plan()
     gc.freeze()
@@ -148,7 +148,9 @@ def prepared_site(quads: Iterable[ox.Quad], ontology_turtle: bytes, void: Iterab
 
 
 @contextmanager
-def _collector_paused():
+def collector_paused():
+    """The cyclic garbage collector paused for the block: for making many objects that form no
+    cycles, which its sweeps would otherwise go over again and again."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
