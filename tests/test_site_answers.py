@@ -128,6 +128,49 @@ def test_stopped_answers_leave_no_process_answering(tmp_path, monkeypatch, on_di
     assert [pid for pid in answering if _running(pid)] == []
 
 
+ASKER = """
+import pickle, sys, time
+from pathlib import Path
+from cubakg.query.saved import SavedQuery
+from cubakg.site.answers import answers_in_background
+endless = SavedQuery(name="endless", path=Path("endless.rq"), title="endless", question="endless", row="",
+                     parameters=(), competency=None,
+                     text="SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }")
+answers = answers_in_background([endless], Path(sys.argv[1]), budget_s=600)
+print("asked", flush=True)
+time.sleep(600)
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="reads processes from /proc")
+def test_answers_stop_soon_after_the_process_that_asked_is_killed(tmp_path, monkeypatch):
+    """A build killed outright (SIGKILL: it runs no code to stop them) leaves no query running
+    for long: the supervisor sees, while it waits for the answer, that no one will read it."""
+    import signal
+    import time
+
+    monkeypatch.setenv("CUBAKG_CACHE_DIR", str(tmp_path))
+    folder = prepare_store(RELEASE)
+    asker = subprocess.Popen([sys.executable, "-c", ASKER, str(folder)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert asker.stdout.readline().strip() == "asked"
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and len(_descendants(asker.pid)) < 2:  # the supervisor and the query
+            time.sleep(0.01)
+        answering = _descendants(asker.pid)
+        assert len(answering) >= 2, "the query's process did not start"
+    finally:
+        asker.send_signal(signal.SIGKILL)
+        asker.wait()
+    deadline = time.monotonic() + 5  # the query alone would run for its 600 s budget
+    while time.monotonic() < deadline and any(_running(pid) for pid in answering):
+        time.sleep(0.05)
+    left_running = [pid for pid in answering if _running(pid)]
+    for pid in left_running:  # not left to spin after a failure
+        os.kill(pid, signal.SIGKILL)
+    assert left_running == []
+
+
 def _descendants(pid: int) -> set[int]:
     """The running processes descended from `pid` (from /proc)."""
     parents = {}

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from operator import itemgetter
+from typing import NamedTuple
 
 from cubakg import mint
 from cubakg import resources as res
@@ -22,8 +23,10 @@ VOID_PREFIXES = pick("rdf", "rdfs", "xsd", "owl", "dcat", "spdx", "dcterms", "vo
 VOCABULARIES = pick("ckg", "schema", "org", "prov", "oa", "time", "qb", "skos", "dcterms", "owl", "rdfs", "xsd")
 
 
-@dataclass(frozen=True)
-class FileRecord:
+class FileRecord(NamedTuple):
+    """A file of the release: its size in bytes and its SHA-256 (hex). A tuple, so that the
+    site's 200,000 records cross between processes as plain tuples (`publish.sendable`)."""
+
     size: int
     sha256: str
 

@@ -20,6 +20,7 @@ import multiprocessing
 import os
 import pickle
 import sys
+import time
 from pathlib import Path
 
 from cubakg.site.render import SavedAnswer, collector_paused
@@ -30,6 +31,7 @@ from cubakg.site.render import SavedAnswer, collector_paused
 # which ones depending on the machine's load. A query that runs away is still stopped.
 BUDGET_S = 10.0
 TOTAL_BUDGET_S = 120.0  # for all of them: past it, the rest are listed without answers
+WANTED_CHECK_S = 0.2  # how often a supervisor waiting for an answer checks that the build still wants it
 
 
 def _answer(store, text: str, connection) -> None:
@@ -179,17 +181,19 @@ def _supervise(queries, store, budget_s: float, send) -> None:
 
 
 def _supervise_all(queries, store, budget_s: float, send) -> None:
-    import time
-
     context = _fork()
     deadline = time.monotonic() + TOTAL_BUDGET_S
     asker = os.getppid()
+
+    def wanted() -> bool:  # the process that asked has not gone (killed): someone will read them
+        return os.getppid() == asker
+
     answers = []
     for query in queries:
-        if os.getppid() != asker:  # the process that asked has gone (killed): no one will read them
-            return
         left = min(budget_s, deadline - time.monotonic())
-        answers.append(_answered(query, store, left, context) if left > 0 else _unanswered(query))
+        answers.append(_answered(query, store, left, context, wanted) if left > 0 else _unanswered(query))
+        if not wanted():
+            return
     # Sent once all are answered: the caller reads them only after its pages, and an answer
     # larger than the pipe would otherwise hold up every query after it until then (at 1,000
     # articles the build's process waited 14 s for answers that could have been ready).
@@ -206,14 +210,16 @@ def _unanswered(query) -> SavedAnswer:
     return SavedAnswer(query.name, query.title, query.question, query.text, needs, None, timed_out=not needs)
 
 
-def _answered(query, store, budget_s: float, context) -> SavedAnswer:
+def _answered(query, store, budget_s: float, context, wanted=lambda: True) -> SavedAnswer:
     needs = [p.name for p in query.parameters if p.required]
-    result = None if needs else _within_budget(store, query.text, budget_s, context)
+    result = None if needs else _within_budget(store, query.text, budget_s, context, wanted)
     return SavedAnswer(query.name, query.title, query.question, query.text, needs, result,
                        timed_out=not needs and result is None)
 
 
-def _within_budget(store, text: str, budget_s: float, context):
+def _within_budget(store, text: str, budget_s: float, context, wanted=lambda: True):
+    """The query's answer, or None if it has none within `budget_s`; the query is stopped at once
+    when `wanted()` turns false (checked every WANTED_CHECK_S)."""
     if context is None:  # no fork (not on Linux or macOS): answer in this process
         from cubakg.query.engines import _from_oxigraph
 
@@ -223,9 +229,11 @@ def _within_budget(store, text: str, budget_s: float, context):
     worker.start()
     sending.close()
     try:
-        if receiving.poll(budget_s):
-            return receiving.recv()
-        return None
+        deadline = time.monotonic() + budget_s
+        while not receiving.poll(min(WANTED_CHECK_S, max(0.0, deadline - time.monotonic()))):
+            if time.monotonic() >= deadline or not wanted():
+                return None
+        return receiving.recv()
     except EOFError:  # the worker failed: no answer on the page
         return None
     finally:

@@ -57,6 +57,7 @@ def write_site(store: ox.Store | Path, staging, ontology_turtle: bytes, share: b
     2.7 s. A process running threads must not fork (`parallel.can_fork`): one that does makes the
     site itself, in one process."""
     from cubakg import parallel
+    from cubakg.publish import received
 
     root = Path(staging.root)
     if share is None:
@@ -70,7 +71,7 @@ def write_site(store: ox.Store | Path, staging, ontology_turtle: bytes, share: b
             raise
     else:
         records = site_files_of(store, root, ontology_turtle, False)
-    staging.files.update(records)
+    staging.files.update(received(records))
     staging.write(W3ID_FILE, w3id_htaccess())
 
 
@@ -79,8 +80,9 @@ _KEPT_TO_THE_END: list = []
 
 
 def site_files_of(store: ox.Store | Path, root: Path, ontology_turtle: bytes, share: bool,
-                  ending: bool = False) -> dict:
-    """Write `site/…` for the release in the folder `root`; the records of the files written.
+                  ending: bool = False) -> dict[str, tuple[int, str]]:
+    """Write `site/…` for the release in the folder `root`; the records of the files written
+    (`publish.sendable`: they cross to the build's process).
 
     `share`: a second process, forked once the release is indexed, renders the pages
     `shared_page` names. The processes this starts are in its process group: `write_site`
@@ -119,7 +121,7 @@ def site_files_of(store: ox.Store | Path, root: Path, ontology_turtle: bytes, sh
     return records
 
 
-def render_shared(site: Site, release_dir: Path) -> dict:
+def render_shared(site: Site, release_dir: Path) -> dict[str, tuple[int, str]]:
     """The second process of `site_files_of` (forked, sharing `site`): the files of the pages
     `shared_page` names, written under `release_dir`/site by a writing process of its own;
     their records."""
