@@ -27,6 +27,24 @@ def test_the_same_quads_in_any_order_give_the_same_bytes(release_quads):
     assert [name for name in first if first[name] != again[name]] == []
 
 
+def test_rendering_leaves_the_cyclic_collector_nothing_to_free(release_quads):
+    """The site is rendered with the cyclic collector paused (`Site.rendered`): that is only sound
+    while rendering makes no reference cycles, which would then be kept until the process ends."""
+    import gc
+
+    from cubakg.memory import collector_paused
+    from cubakg.site.render import prepared_site
+
+    with prepared_site(release_quads, ONTOLOGY) as site, collector_paused():
+        gc.collect()  # the site's own cycles (its template environment) are alive: only new garbage counts
+        # The pages rendered as `Site.rendered` does, but without its freeze, which would hide garbage.
+        files = dict(site.render_chunk(site.planned))
+        files.update(site.files(pages=lambda iri: False, ontology_html="<html><head></head><body><h1>o</h1></body></html>"))
+        assert any(name.startswith("id/fact/") for name in files) and "index.html" in files
+        del files
+        assert gc.collect() == 0, "rendering made reference cycles: see gc.garbage with gc.DEBUG_SAVEALL"
+
+
 def test_text_from_the_data_is_escaped():
     person = ox.NamedNode(ID + "person/mallory")
     graph = ox.NamedNode(ID + "graph/shared")
@@ -54,6 +72,11 @@ def test_overlapping_spans_are_cut_into_pieces_each_naming_its_spans():
     (ID + "time/003_x/round/since/beginning/description", "id/article/003_x", "time-round-since"),
     (ID + "time/003_x/round/when", "id/article/003_x", "time-round-when"),
     (ID + "graph/outside-knowledge", "id/dataset/cubakg", "graph-outside-knowledge"),
+    (ID + "graph/003_x", "id/article/003_x", "graph"),
+    (ID + "structure/migration/refPeriod", "id/structure/migration", "refPeriod"),
+    (ID + "dataset/cubakg/class/schema-Person", "id/dataset/cubakg", "class-schema-Person"),
+    (ID + "person/.hidden...", "id/person/.hidden...", ""),  # a dot starts or ends a name, not a segment of its own
+    (ID + "fact/003_x/evidence/10-20", "id/fact/003_x/evidence/10-20", ""),  # the kind decides, not a later segment
 ])
 def test_where_an_iri_is_described(iri, page, fragment):
     target = page_of(iri)
@@ -61,7 +84,8 @@ def test_where_an_iri_is_described(iri, page, fragment):
 
 
 @pytest.mark.parametrize("iri", [ID + "person/../../etc/passwd", ID + "person/a b", ID, "https://example.org/id/x",
-                                 ID + "person//x"])
+                                 ID + "person//x", ID + "person/.", ID + "person/x/..", ID + "person/x/", ID + "..",
+                                 ID + "person/caf%C3%A9", ID + "person/a?b"])
 def test_iris_that_cannot_be_a_file_have_no_page(iri):
     assert page_of(iri) is None
 

@@ -31,6 +31,7 @@ import pyoxigraph
 
 from cubakg import jsonld
 from cubakg.describe import FileRecord, Statistics
+from cubakg.memory import collector_paused
 from cubakg.namespaces import RDF_TYPE, pick
 from cubakg.terms import Quad
 
@@ -222,9 +223,11 @@ def sendable(records: dict[str, FileRecord]) -> dict[str, tuple[int, str]]:
 
 
 def received(sent: dict[str, tuple[int, str]]) -> dict[str, FileRecord]:
-    """The records `sendable` sent."""
+    """The records `sendable` sent (made with the collector paused: in the build's process, the
+    site's 200,000 set off a sweep of everything it holds, 0.64 s at 1,000 articles)."""
     make = FileRecord._make
-    return {name: make(record) for name, record in sent.items()}
+    with collector_paused():
+        return {name: make(record) for name, record in sent.items()}
 
 
 class FilesAside:

@@ -23,7 +23,8 @@ import sys
 import time
 from pathlib import Path
 
-from cubakg.site.render import SavedAnswer, collector_paused
+from cubakg.memory import collector_paused
+from cubakg.site.render import SavedAnswer
 
 # Generous, so that the pages do not depend on timing: at 1,000 articles each saved query answers
 # within 2 s with the store's files cached (issue 15), and all of them are answered while the

@@ -33,7 +33,6 @@ class SiteIndex:
     @classmethod
     def of(cls, quads: Iterable[ox.Quad]) -> "SiteIndex":
         by_subject: dict[str, list[ox.Quad]] = defaultdict(list)
-        by_object: dict[str, list[ox.Quad]] = defaultdict(list)
         graph_names: set[str] = set()
         named_node = ox.NamedNode
         for quad in quads:
@@ -41,17 +40,20 @@ class SiteIndex:
             if type(subject) is not named_node:
                 raise ValueError(f"blank node {subject} in the release: every node must have a minted IRI")
             by_subject[subject.value].append(quad)
-            obj = quad.object
-            if type(obj) is named_node and obj.value.startswith(NS_ID):
-                by_object[obj.value].append(quad)
             graph = quad.graph_name
             if type(graph) is named_node:
                 graph_names.add(graph.value)
         # Sorted by their N-Quads form (written by pyoxigraph, so cheap): any input order gives the same site.
         for quads_of in by_subject.values():
             quads_of.sort(key=str)
-        for quads_of in by_object.values():
-            quads_of.sort(key=str)
+        # Gathered subject by subject in the order of their N-Quads form ("<s> …": no IRI holds ">"), so
+        # each list is in that order too, without writing a second key for each of them.
+        by_object: dict[str, list[ox.Quad]] = defaultdict(list)
+        for subject in sorted(by_subject, key=_closed):
+            for quad in by_subject[subject]:
+                obj = quad.object
+                if type(obj) is named_node and obj.value.startswith(NS_ID):
+                    by_object[obj.value].append(quad)
         return cls(dict(by_subject), dict(by_object), graph_names)
 
     def iris(self) -> set[str]:
@@ -84,6 +86,11 @@ class SiteIndex:
         if found is None:
             found = self._triples[subject] = list(dict.fromkeys(q.triple for q in self.by_subject.get(subject, ())))
         return found
+
+
+def _closed(iri: str) -> str:
+    """An IRI as it starts its quads' N-Quads form, less the "<": the key that sorts subjects as those do."""
+    return iri + ">"
 
 
 def is_fact(iri: str) -> bool:

@@ -26,6 +26,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from cubakg.rdf_formats import RdfFormat
 from cubakg.resources import NS_ID
@@ -82,14 +83,18 @@ REDIRECTS: tuple[Redirect, ...] = (
     Redirect(r"dataset/cubakg/(graph|class|property|linkset)/([^/]+)", "dataset/cubakg", r"\1-\2",
              "the release's subsets, partitions and linksets are listed on the dataset's page"),
 )
-_COMPILED = tuple(
-    (re.compile(rule.pattern + "$"), re.sub(r"\\(\d)", r"{\1}", rule.page), re.sub(r"\\(\d)", r"{\1}", rule.fragment))
-    for rule in REDIRECTS
-)
+# The rules for each kind of IRI (the literal first segment of their patterns), in order: an IRI
+# is matched only against those of its kind (page_of runs for each of the 300,000 IRIs of 1,000 articles).
+_RULES_BY_KIND: dict[str, list[tuple[re.Pattern, str, str]]] = {}
+for _rule in REDIRECTS:
+    _kind = _rule.pattern.split("/", 1)[0]
+    assert re.fullmatch(r"[a-z-]+", _kind), f"{_rule.pattern}: a rule's pattern starts with a literal kind"
+    _RULES_BY_KIND.setdefault(_kind, []).append(
+        (re.compile(_rule.pattern[len(_kind) + 1:] + "$"),
+         re.sub(r"\\(\d)", r"{\1}", _rule.page), re.sub(r"\\(\d)", r"{\1}", _rule.fragment)))
 
 
-@dataclass(frozen=True)
-class Target:
+class Target(NamedTuple):
     """Where an IRI is described: a page (site path without extension) and a fragment ('' for the page itself)."""
 
     page: str
@@ -114,8 +119,9 @@ def page_of(iri: str) -> Target | None:
     local = local_part(iri)
     if local is None or not _safe(local):
         return None
-    for regex, page, fragment in _COMPILED:
-        found = regex.match(local)
+    kind, _, rest = local.partition("/")
+    for regex, page, fragment in _RULES_BY_KIND.get(kind, ()):
+        found = regex.match(rest)
         if found:
             groups = ("", *found.groups(""))
             return Target(ID_PREFIX + page.format(*groups), fragment.format(*groups))
@@ -127,9 +133,13 @@ def has_own_page(iri: str) -> bool:
     return target is not None and not target.fragment
 
 
+# Paths become file names: no empty, dot or dot-dot segments, no characters that need escaping.
+_SEGMENT = r"(?!\.\.?(?:/|$))[A-Za-z0-9._~-]+"
+_SAFE = re.compile(rf"{_SEGMENT}(?:/{_SEGMENT})*")
+
+
 def _safe(local: str) -> bool:
-    # Paths become file names: no empty, dot or dot-dot segments, no characters that need escaping.
-    return all(part not in ("", ".", "..") for part in local.split("/")) and re.fullmatch(r"[A-Za-z0-9._~/-]+", local) is not None
+    return _SAFE.fullmatch(local) is not None
 
 
 def relative(from_page: str, to_path: str) -> str:

@@ -1,0 +1,27 @@
+"""The cyclic garbage collector, paused where millions of objects are made that form no cycles.
+
+Every 700 objects made, the collector sweeps the youngest; past some growth, it sweeps all
+of them. Where a stage makes millions of objects that form no reference cycles (an index, the
+site's pages, the records of its 200,000 files), those sweeps find nothing to free and cost
+seconds: a sweep of everything the build's process holds took 0.64 s at 1,000 articles.
+
+>>> with collector_paused():
+...     index = {n: [n] for n in range(1000)}
+"""
+
+from __future__ import annotations
+
+import gc
+from contextlib import contextmanager
+
+
+@contextmanager
+def collector_paused():
+    """The cyclic garbage collector paused for the block (and left as it was found after it)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
