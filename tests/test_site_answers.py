@@ -99,6 +99,33 @@ def test_a_query_over_its_budget_is_stopped_and_the_next_one_answers(tmp_path, m
     assert answers[1].result.boolean is True
 
 
+@pytest.mark.skipif(not (RELEASE / "cubakg.trig").is_file(), reason="dist/ not built yet")
+def test_answers_received_while_the_caller_works_are_those_it_reads(tmp_path, monkeypatch):
+    """`receive_if_arrived` returns at once while a query still runs, and takes the answers once they come."""
+    import time
+
+    from cubakg.query.saved import SavedQuery
+
+    monkeypatch.setenv("CUBAKG_CACHE_DIR", str(tmp_path))
+    queries = [query for query in load_saved_queries() if not query.required_parameters]
+    folder = prepare_store(RELEASE)
+    slow = SavedQuery(name="slow", path=tmp_path / "slow.rq", title="slow", question="slow", row="", parameters=(),
+                      competency=None, text="SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }")
+    answers = answers_in_background([*queries, slow], folder, budget_s=3.0)
+    answers.receive_if_arrived()
+    assert not answers.received, "received before the slow query's 3 s budget had run out"
+    deadline = time.monotonic() + 60
+    while not answers.received and time.monotonic() < deadline:
+        answers.receive_if_arrived()
+        time.sleep(0.05)
+    assert answers.received
+    got = list(answers)
+    assert [a.name for a in got] == [q.name for q in queries] + ["slow"] and got[-1].timed_out
+    store = pyoxigraph.Store()
+    fill(store, release_graphs(RELEASE))
+    assert [comparable(a) for a in got[:-1]] == [comparable(a) for a in saved_answers(queries, store)]
+
+
 @pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="reads processes from /proc")
 @pytest.mark.parametrize("on_disk", [True, False], ids=["on-disk store", "store in memory"])
 def test_stopped_answers_leave_no_process_answering(tmp_path, monkeypatch, on_disk):

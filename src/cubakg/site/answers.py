@@ -19,6 +19,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import pickle
+import select
 import sys
 import time
 from pathlib import Path
@@ -64,12 +65,12 @@ def answers_in_background(queries, store, budget_s: float = BUDGET_S) -> "Backgr
     queries = list(queries)
     if context is None:
         answers = iter(saved_answers(queries, store, budget_s))
-        return BackgroundAnswers(queries, answers.__next__, lambda: None, lambda: None)
+        return BackgroundAnswers(queries, answers.__next__, lambda: None, lambda: None, lambda: True)
     if isinstance(store, Path):  # this process may run RocksDB's threads: a new process supervises
         return _supervisor_process(queries, store, budget_s)
     receiving, sending = context.Pipe(duplex=False)
     # Not a daemon: it forks a process per query. It leads a process group, stopped whole.
-    supervisor = context.Process(target=_supervise_group, args=(queries, store, budget_s, sending.send))
+    supervisor = context.Process(target=_supervise_group, args=(queries, store, budget_s, sending.send_bytes))
     supervisor.start()
     sending.close()
 
@@ -83,30 +84,53 @@ def answers_in_background(queries, store, budget_s: float = BUDGET_S) -> "Backgr
         stop_group(supervisor.pid, supervisor.join)
         receiving.close()
 
-    return BackgroundAnswers(queries, receiving.recv, finish, stop)
+    return BackgroundAnswers(queries, lambda: pickle.loads(receiving.recv_bytes()), finish, stop,
+                             lambda: receiving.poll(0))
 
 
 class BackgroundAnswers:
-    """The answers `answers_in_background` computes: iterate (once) to receive them in order."""
+    """The answers `answers_in_background` computes: iterate (once) to receive them in order.
 
-    def __init__(self, queries, receive, finish, stop):
-        self._queries, self._receive, self._finish, self._stop = queries, receive, finish, stop
+    They are sent all at once, when all are answered. A caller busy with other work calls
+    `receive_if_arrived()` now and then, so that they are read as soon as they come rather
+    than when it needs them (at 1,000 articles, reading them took 2 s after the last page).
+    """
+
+    def __init__(self, queries, receive, finish, stop, arrived):
+        self._queries, self._receive, self._finish, self._stop, self._arrived = queries, receive, finish, stop, arrived
         self._done = False
+        self._answers: list[SavedAnswer] | None = None
 
     def __iter__(self):
+        if self._answers is None:
+            self._answers = self._received()
+        yield from self._answers
+
+    @property
+    def received(self) -> bool:
+        """Whether the answers have been received (or the supervisor has failed)."""
+        return self._answers is not None
+
+    def receive_if_arrived(self) -> None:
+        """Receive the answers now if they have begun to come; return at once if they have not."""
+        if self._answers is None and not self._done and self._arrived():
+            self._answers = self._received()
+
+    def _received(self) -> list[SavedAnswer]:
+        answers = []
         try:
             for query in self._queries:
                 # An answer may be tens of thousands of rows: read with the collector running, it took
                 # 3.1 s for the saved queries at 1,000 articles, 0.6 s without.
                 with collector_paused():
                     try:
-                        answer = self._receive()
+                        answers.append(self._receive())
                     except EOFError:  # the supervisor failed: the rest go without answers
-                        answer = _unanswered(query)
-                yield answer
+                        answers.append(_unanswered(query))
         finally:
             self._done = True
             self._finish()
+        return answers
 
     def stop(self) -> None:
         """Stop answering (the processes that answer are killed), unless every answer was received."""
@@ -138,7 +162,10 @@ def _supervisor_process(queries, store: Path, budget_s: float) -> BackgroundAnsw
         stop_process(process, group=True)
         process.stdout.close()
 
-    return BackgroundAnswers(queries, receive, finish, stop)
+    def arrived() -> bool:
+        return bool(select.select([process.stdout], [], [], 0)[0])
+
+    return BackgroundAnswers(queries, receive, finish, stop, arrived)
 
 
 def _serve() -> None:
@@ -151,8 +178,8 @@ def _serve() -> None:
     queries, store, budget_s = pickle.load(sys.stdin.buffer)
     out = sys.stdout.buffer
 
-    def send(answer: SavedAnswer) -> None:
-        pickle.dump(answer, out)
+    def send(pickled: bytes) -> None:
+        out.write(pickled)
         out.flush()
 
     try:
@@ -192,14 +219,15 @@ def _supervise_all(queries, store, budget_s: float, send) -> None:
     answers = []
     for query in queries:
         left = min(budget_s, deadline - time.monotonic())
-        answers.append(_answered(query, store, left, context, wanted) if left > 0 else _unanswered(query))
+        answer = _answered(query, store, left, context, wanted) if left > 0 else _unanswered(query)
+        answers.append(pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL))  # now, while the next one runs
         if not wanted():
             return
-    # Sent once all are answered: the caller reads them only after its pages, and an answer
+    # Sent once all are answered: the caller may read them only after its pages, and an answer
     # larger than the pipe would otherwise hold up every query after it until then (at 1,000
     # articles the build's process waited 14 s for answers that could have been ready).
-    for answer in answers:
-        send(answer)
+    for pickled in answers:
+        send(pickled)
 
 
 def _fork():

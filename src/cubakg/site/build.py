@@ -34,6 +34,7 @@ SHARE_FROM_BYTES = 20_000_000
 # events that hundreds of articles name cost the most) and the home, queries and sitemap.
 ARTICLE_KINDS = frozenset({"fact", "time", "article"})
 SHARED_ARTICLES, ARTICLE_SHARES = 11, 16
+ANSWERS_CHECKED_EVERY = 1000  # files written between two looks at whether the saved queries' answers have come
 
 
 def shared_page(iri: str) -> bool:
@@ -105,11 +106,13 @@ def site_files_of(store: ox.Store | Path, root: Path, ontology_turtle: bytes, sh
                     describe.serialise_facts(site.index)  # once, here, rather than in both processes
                 helper = parallel.aside(render_shared, site, root)
             with FilesAside(root) as files:  # creating 200,000 files is kernel time, spent on another core
-                for path, data in site.files(
+                for number, (path, data) in enumerate(site.files(
                     saved_queries=answers, ontology_html=(root / res.ONTOLOGY_DOC).read_text(encoding="utf-8"),
                     workers=WORKERS, pages=_not_shared if helper else None,
-                ):
+                )):
                     files.write(f"{SITE_DIR}/{path}", data)
+                    if number % ANSWERS_CHECKED_EVERY == 0:
+                        answers.receive_if_arrived()  # while pages are left to render, not after them
             records = files.records
             if ending:
                 _KEPT_TO_THE_END.append(site)
