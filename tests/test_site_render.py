@@ -153,10 +153,10 @@ def _group_members(group: int) -> list[int]:
 
 
 @pytest.mark.skipif(not __import__("os").path.isdir("/proc/self"), reason="reads processes from /proc")
-def test_a_failure_while_rendering_stops_the_second_process_and_its_writer(tmp_path):
-    """The build fails while the second process writes its pages: that process and the one writing
-    its files are both stopped before the staging folder is removed, so nothing is left beside
-    `dist/` and nothing is written after."""
+def test_a_failure_while_rendering_stops_every_process_making_the_site(tmp_path):
+    """The build fails while the second process writes its pages: that process, and any it started,
+    are stopped before the staging folder is removed, so nothing is left beside `dist/` and nothing
+    is written after."""
     import time
 
     outcome = _write_site_in_a_fresh_process(tmp_path, "yes", fail=True)

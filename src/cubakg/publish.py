@@ -305,6 +305,31 @@ class FilesAside:
                 stream.close()
 
 
+class FilesHere:
+    """`FilesAside`'s interface, the files written by this process: where every core is already busy
+    (the site's two rendering processes), a writing process of its own is only overhead (the pipe,
+    read and written, and the interpreter): at 1,000 articles the site step took 2 s longer with
+    them, on a tmpfs and on this machine's disk alike.
+
+    >>> with FilesHere(root) as files:        # doctest: +SKIP
+    ...     files.write("site/index.html", b"<!DOCTYPE html>")
+    """
+
+    def __init__(self, root: Path):
+        self._writer = FolderWriter(Path(root))
+        self.records: dict[str, tuple[int, str]] = {}
+
+    def __enter__(self) -> "FilesHere":
+        return self
+
+    def __exit__(self, kind, error, traceback) -> None:
+        if error is None:
+            self.records = sendable(self._writer.records)
+
+    def write(self, name: str, data: bytes) -> None:
+        self._writer.write(name, data)
+
+
 def write_files_sent() -> None:
     """The writing process of `FilesAside`: files from standard input into the folder `sys.argv[1]`,
     then their records (or the error that stopped it, as OSError's arguments) pickled to standard output."""
@@ -463,3 +488,4 @@ def _copy(path: Path, writer: HashingWriter, chunk: int = 1 << 20) -> None:
     with open(path, "rb") as source:
         while data := source.read(chunk):
             writer.write(data)
+

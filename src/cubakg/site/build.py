@@ -91,7 +91,7 @@ def site_files_of(store: ox.Store | Path, root: Path, ontology_turtle: bytes, sh
     stops them with it. `ending`: this process ends once this returns, so the index is kept
     rather than freed before the records are sent (2.7 s at 1,000 articles)."""
     from cubakg import parallel
-    from cubakg.publish import FilesAside
+    from cubakg.publish import FilesAside, FilesHere
     from cubakg.query import load_saved_queries
 
     answers = answers_in_background(load_saved_queries(), store)  # on the core the indexing leaves free
@@ -105,7 +105,9 @@ def site_files_of(store: ox.Store | Path, root: Path, ontology_turtle: bytes, sh
                 with collector_paused():  # as for the pages (Site.rendered): 3.4 CPU-s at 1,000 articles, 2.2 paused
                     describe.serialise_facts(site.index)  # once, here, rather than in both processes
                 helper = parallel.aside(render_shared, site, root)
-            with FilesAside(root) as files:  # creating 200,000 files is kernel time, spent on another core
+            # Written by a process of their own where a core would otherwise be idle (FilesHere).
+            writing = FilesAside if helper is None and parallel.workers() > 1 else FilesHere
+            with writing(root) as files:
                 for number, (path, data) in enumerate(site.files(
                     saved_queries=answers, ontology_html=(root / res.ONTOLOGY_DOC).read_text(encoding="utf-8"),
                     workers=WORKERS, pages=_not_shared if helper else None,
@@ -128,11 +130,10 @@ def site_files_of(store: ox.Store | Path, root: Path, ontology_turtle: bytes, sh
 
 def render_shared(site: Site, release_dir: Path) -> dict[str, tuple[int, str]]:
     """The second process of `site_files_of` (forked, sharing `site`): the files of the pages
-    `shared_page` names, written under `release_dir`/site by a writing process of its own;
-    their records."""
-    from cubakg.publish import FilesAside
+    `shared_page` names, written under `release_dir`/site; their records."""
+    from cubakg.publish import FilesHere
 
-    with FilesAside(release_dir) as files:
+    with FilesHere(release_dir) as files:
         for path, data in site.resource_files(WORKERS, shared_page):
             files.write(f"{SITE_DIR}/{path}", data)
     return files.records
