@@ -14,6 +14,8 @@ import os
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, TypeVar
 
+from cubakg.memory import collector_paused
+
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -106,7 +108,11 @@ class Aside:
         """Wait for the call; its return value, or the exception it raised, raised here."""
         if self._process is not None:
             try:
-                kind, value = self._connection.recv()
+                # A result may be hundreds of thousands of objects (the site's file records), and
+                # this process may hold millions: made while the collector runs, they set off a
+                # sweep of all of them.
+                with collector_paused():
+                    kind, value = self._connection.recv()
             except EOFError:
                 kind, value = "error", None
             # Not before: interrupted while waiting (Ctrl-C), the caller's `stop()` still finds the process.
