@@ -59,10 +59,11 @@ BACKLINK_HEADINGS = {
     SKOS + "inScheme": "Concepts",
 }
 ROLE = CKG + "role"
+DERIVED_FROM = PROV + "wasDerivedFrom"
 # Links from what was derived from a resource, and from its evidence: an article lists these itself.
-PROVENANCE_LINKS = frozenset({PROV + "wasDerivedFrom", OA + "hasSource"})
+PROVENANCE_LINKS = frozenset({DERIVED_FROM, OA + "hasSource"})
 # Shown in the page header, not among the statements.
-HEADER_PROPERTIES = frozenset({RDF_TYPE, PROV + "wasDerivedFrom", *DESCRIPTION_PROPERTIES[:3], RDFS + "label"})
+HEADER_PROPERTIES = frozenset({RDF_TYPE, DERIVED_FROM, *DESCRIPTION_PROPERTIES[:3], RDFS + "label"})
 # …and on a fact's page and card, the summary is its title (one set for both, so a fact's
 # statements are gathered once); an article's text is shown marked.
 SHOWN_ELSEWHERE = HEADER_PROPERTIES | {CKG + "summary", SCHEMA + "text"}
@@ -401,12 +402,12 @@ class Site:
         evidence = []
         for start, end, part in spans:
             supports = list(dict.fromkeys(q.subject.value for q in self.index.by_object.get(part, ())
-                                          if q.predicate.value == PROV + "wasDerivedFrom"))
+                                          if q.predicate.value == DERIVED_FROM))
             evidence.append({
                 "id": page_of(part).fragment, "n": numbers[part], "iri": part, "exact": text[start:end],
                 "supports": [views.link(s) for s in supports],
             })
-        derived = [q.subject.value for q in self.index.by_object.get(iri, ()) if q.predicate.value == PROV + "wasDerivedFrom"]
+        derived = [q.subject.value for q in self.index.by_object.get(iri, ()) if q.predicate.value == DERIVED_FROM]
         facts_here = list(dict.fromkeys(s for s in derived if s != iri))
         context.update({
             "segments": marked_segments(text, [(s, e, page_of(p).fragment, numbers[p]) for s, e, p in spans]),

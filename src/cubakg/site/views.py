@@ -24,6 +24,7 @@ OA = PREFIXES["oa"]
 TIME = PREFIXES["time"]
 PROV = PREFIXES["prov"]
 CKG = NS_ONTOLOGY
+SUMMARY = CKG + "summary"
 XSD = PREFIXES["xsd"]
 
 LABEL_PROPERTIES = (RDFS + "label", SKOS + "prefLabel", SCHEMA + "headline", SCHEMA + "name", DCTERMS + "title",
@@ -90,19 +91,20 @@ class Labeller:
         return found
 
     def _find_label(self, iri: str) -> str:
-        quads = self.index.by_subject.get(iri)
-        if quads:
-            summary = [q.object.value for q in quads if q.predicate.value == CKG + "summary"] if is_fact(iri) else []
+        # From the subject's properties, which its page and its links need too (read once per subject).
+        properties = self.index.properties(iri) if iri in self.index.by_subject else None
+        if properties:
+            summary = [v.value for v in properties.get(SUMMARY, ())] if is_fact(iri) else []
             if summary:
                 return min(summary)
             for predicate in LABEL_PROPERTIES:
-                values = [q.object for q in quads if q.predicate.value == predicate and isinstance(q.object, ox.Literal)]
+                values = [v for v in properties.get(predicate, ()) if isinstance(v, ox.Literal)]
                 if values:
                     english = [v for v in values if v.language in (None, "en")]
                     return min((english or values), key=lambda v: v.value).value
             if is_fact(iri):
                 return f"{self.kind(iri).capitalize()}: {humanise(iri.rsplit('/', 1)[-1])}"
-            text = [q.object.value for q in quads if q.predicate.value == SCHEMA + "text"]
+            text = [v.value for v in properties.get(SCHEMA + "text", ())]
             if text:  # an article without a headline: its first words
                 words = text[0].split()
                 return " ".join(words[:ARTICLE_LABEL_WORDS]) + ("…" if len(words) > ARTICLE_LABEL_WORDS else "")
