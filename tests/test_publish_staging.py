@@ -1,4 +1,5 @@
-"""The release's staging folder: files written by a process of their own (`Staging.writing_aside`)."""
+"""The site's files written into the release's staging folder, by a process of their own
+(`FilesAside`) or by the process rendering them (`FilesHere`): the same bytes and records."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ import hashlib
 
 import pytest
 
-from cubakg.publish import Staging
+from cubakg.publish import FilesAside, FilesHere, Staging, received
+
+WRITERS = pytest.mark.parametrize("writer", [FilesAside, FilesHere])
 
 # (name, bytes): nested folders, a name outside ASCII, an empty file, and one larger than the pipe.
 FILES = [
@@ -19,11 +22,13 @@ FILES = [
 ]
 
 
-def test_files_written_aside_are_the_bytes_sent_and_recorded(tmp_path):
+@WRITERS
+def test_files_written_are_the_bytes_sent_and_recorded(tmp_path, writer):
     with Staging(tmp_path / "dist") as staging:
-        with staging.writing_aside() as write:
+        with writer(staging.root) as files:
             for name, data in FILES:
-                write(name, data)
+                files.write(name, data)
+        staging.files.update(received(files.records))
         for name, data in FILES:
             assert (staging.root / name).read_bytes() == data, name
             record = staging.files[name]
@@ -33,22 +38,24 @@ def test_files_written_aside_are_the_bytes_sent_and_recorded(tmp_path):
         == sorted(name for name, _ in FILES)
 
 
-def test_an_error_in_the_writing_process_is_raised_in_the_caller(tmp_path):
+@WRITERS
+def test_an_error_writing_a_file_is_raised_in_the_caller(tmp_path, writer):
     with Staging(tmp_path / "dist") as staging:
         (staging.root / "site").write_bytes(b"a file where a folder must go")
         with pytest.raises(OSError) as raised:
-            with staging.writing_aside() as write:
-                write("site/index.html", b"<!DOCTYPE html>")
+            with writer(staging.root) as files:
+                files.write("site/index.html", b"<!DOCTYPE html>")
         assert "site" in str(raised.value.filename), raised.value
-        assert "site/index.html" not in staging.files
+        assert files.records == {}
 
 
-def test_an_error_while_rendering_stops_the_writer_and_leaves_no_release(tmp_path):
+@WRITERS
+def test_an_error_while_rendering_stops_the_writer_and_leaves_no_release(tmp_path, writer):
     out = tmp_path / "dist"
     with pytest.raises(RuntimeError, match="rendering failed"):
         with Staging(out) as staging:
-            with staging.writing_aside() as write:
-                write("site/index.html", b"<!DOCTYPE html>")
+            with writer(staging.root) as files:
+                files.write("site/index.html", b"<!DOCTYPE html>")
                 raise RuntimeError("rendering failed")
     assert not out.exists()
     assert [p.name for p in tmp_path.iterdir()] == [], "the staging folder was left behind"

@@ -184,21 +184,6 @@ class Staging:
     def write(self, name: str, data: bytes) -> None:
         self._writer.write(name, data)
 
-    @contextlib.contextmanager
-    def writing_aside(self):
-        """`write(name, data)` whose files a process of their own writes, while this one makes the next.
-
-        Creating a file is kernel work, and the site's 200,000 of them cost from 5 s to
-        over a minute on one disk, depending on what it did just before: aside, that
-        time is spent on another core. The files are recorded when the block ends.
-
-        >>> with staging.writing_aside() as write:        # doctest: +SKIP
-        ...     write("site/index.html", b"<!DOCTYPE html>")
-        """
-        with FilesAside(self.root) as files:
-            yield files.write
-        self.files.update(received(files.records))
-
     def commit(self) -> None:
         """Swap the finished release in for `out_dir`, all or nothing."""
         shutil.rmtree(self.work)
