@@ -119,8 +119,8 @@ def serialise(index: SiteIndex, subjects: list[str], links: list[ox.Triple]) -> 
         turtle.append(chunk.turtle)
         json_ld.append(chunk.json_ld)
     if links:
-        chunk = _serialised(links, {prefix: ns for prefix, ns in _NAMESPACES
-                                    if prefix in {_prefix(t.predicate.value) for t in links}})
+        used = {_prefix(t.predicate.value) for t in links}
+        chunk = _serialised(links, {prefix: ns for prefix, ns in _NAMESPACES if prefix in used})
         turtle_prefixes.update(chunk.prefixes)
         turtle.append(chunk.turtle)
         json_ld.append(chunk.json_ld)
