@@ -86,22 +86,19 @@ def _prefix(iri: str) -> str | None:
 
 
 def prefixes_of(index: SiteIndex, subject: str) -> set[str | None]:
-    """The prefixes a subject's triples need in Turtle: of predicates, classes and datatypes (cached)."""
-    cache = index.memo.setdefault("prefixes", {})
-    found = cache.get(subject)
-    if found is None:
-        found = set()
-        for predicate, objects in index.properties(subject).items():
-            found.add(_prefix(predicate))
-            for obj in objects:
-                if type(obj) is ox.NamedNode:
-                    if not obj.value.startswith(NS_ID):
-                        found.add(_prefix(obj.value))
-                elif type(obj) is ox.Literal and obj.language is None:
-                    datatype = obj.datatype.value
-                    if datatype != XSD_STRING:
-                        found.add(_prefix(datatype))
-        cache[subject] = found
+    """The prefixes a subject's triples need in Turtle: of predicates, classes and datatypes. Not
+    kept: each subject's triples are written once (`_chunk` keeps what is written)."""
+    found = set()
+    for predicate, objects in index.properties(subject).items():
+        found.add(_prefix(predicate))
+        for obj in objects:
+            if type(obj) is ox.NamedNode:
+                if not obj.value.startswith(NS_ID):
+                    found.add(_prefix(obj.value))
+            elif type(obj) is ox.Literal and obj.language is None:
+                datatype = obj.datatype.value
+                if datatype != XSD_STRING:
+                    found.add(_prefix(datatype))
     return found
 
 
