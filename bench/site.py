@@ -4,7 +4,8 @@ For each size it makes the corpus (bench/corpus.py: the seeds copied and varied)
 builds it in this process with the site, and times the site's part (writing
 `dist/site/` and the w3id redirects, `cubakg.site.build.write_site`) apart from the
 rest of the build, in the same run. Prints wall times, the site's CPU time (in the build's
-process, and in all the processes it made the site with), the ratio the issue bounds
+process, and in all the processes it made the site with; how much of it the kernel's, and
+the page faults), the ratio the issue bounds
 (site ÷ the build without it: at most 0.5), files and bytes written, and the
 process's peak memory. Beside it, the floor: the site's files written again by
 plain os calls, with nothing rendered (bench/disk.py). The previous release is
@@ -54,14 +55,24 @@ def measure(size: int) -> dict:
         used = resource.getrusage(resource.RUSAGE_CHILDREN)
         return used.ru_utime + used.ru_stime
 
+    def kernel_and_faults() -> tuple[float, int]:
+        """System CPU and page faults of this process and its ended children: where a page fault is
+        dear (on one machine of the same kind, 3-14 µs), they are much of the site's cost."""
+        mine, theirs = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+        return mine.ru_stime + theirs.ru_stime, mine.ru_minflt + theirs.ru_minflt
+
     def timed(*args, **kwargs):
         start, cpu, others = time.perf_counter(), time.process_time(), children_cpu()
+        kernel, faults = kernel_and_faults()
         try:
             return write_site(*args, **kwargs)
         finally:
             spent["site"] += time.perf_counter() - start
             spent["site_cpu"] = spent.get("site_cpu", 0.0) + time.process_time() - cpu
             spent["site_all_cpu"] = spent.get("site_all_cpu", 0.0) + time.process_time() - cpu + children_cpu() - others
+            kernel_after, faults_after = kernel_and_faults()
+            spent["site_kernel_cpu"] = spent.get("site_kernel_cpu", 0.0) + kernel_after - kernel
+            spent["site_faults"] = spent.get("site_faults", 0) + faults_after - faults
 
     site_build.write_site = timed
     try:
@@ -80,6 +91,7 @@ def measure(size: int) -> dict:
         "articles": size, "triples": summary.triples, "build_s": round(total, 1), "without_site_s": round(rest, 1),
         "site_s": round(spent["site"], 1), "site_main_cpu_s": round(spent.get("site_cpu", 0.0), 1),
         "site_all_cpu_s": round(spent.get("site_all_cpu", 0.0), 1), "ratio": round(spent["site"] / rest, 2), "site_files": len(files),
+        "site_kernel_cpu_s": round(spent.get("site_kernel_cpu", 0.0), 1), "site_page_faults": spent.get("site_faults", 0),
         "site_mb": round(sum(p.stat().st_size for p in files) / 1e6), "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
         # The largest of the processes it started (SHACL, the store, the site's second process and writer).
         "children_peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024,
@@ -90,7 +102,7 @@ def measure(size: int) -> dict:
 
 def main(sizes: list[int]) -> None:
     OUT.mkdir(parents=True, exist_ok=True)
-    print("| articles | triples | build without the site | site (CPU: the build's process, all) | site ÷ build | site files "
+    print("| articles | triples | build without the site | site (CPU: the build's process, all; of it the kernel's; page faults) | site ÷ build | site files "
           "| site MB | peak RSS (largest other process) | floor: writing the files | site ÷ floor | µs per new file (build, floor) |")
     print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
     for size in sizes:
@@ -105,7 +117,8 @@ def main(sizes: list[int]) -> None:
         with open(OUT / "site.jsonl", "a", encoding="utf-8") as log:
             log.write(json.dumps(row) + "\n")
         print(f"| {row['articles']:,} | {row['triples']:,} | {row['without_site_s']} s | {row['site_s']} s "
-              f"({row['site_main_cpu_s']} s, {row.get('site_all_cpu_s', '–')} s) | "
+              f"({row['site_main_cpu_s']} s, {row.get('site_all_cpu_s', '–')} s; {row.get('site_kernel_cpu_s', '–')} s; "
+              f"{row.get('site_page_faults', 0):,}) | "
               f"{row['ratio']} | {row['site_files']:,} | {row['site_mb']} | {row['peak_mb']:,} MB "
               f"({row['children_peak_mb']:,} MB) "
               f"| {row['floor_write_s']} s | {row['site_over_floor']}× | {row['probe_us']}, {row['floor_probe_us']} |",
