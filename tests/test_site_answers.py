@@ -18,6 +18,8 @@ import pytest
 
 from cubakg.query import load_saved_queries
 from cubakg.query.store import fill, open_store, prepare_store, release_graphs
+from cubakg.site import tables
+from cubakg.site.views import Link
 from cubakg.site.answers import answers_in_background, saved_answers
 
 RELEASE = Path(__file__).resolve().parents[1] / "dist"
@@ -221,3 +223,43 @@ def _running(pid: int) -> bool:
     except OSError:
         return False
     return state not in "ZX"
+
+
+LONG = tables.MAX_ROWS + 7  # an answer longer than its page
+
+
+@pytest.mark.parametrize("text, kept, total", [
+    ("SELECT ?o WHERE { ?s ?p ?o } ORDER BY ?o", tables.MAX_ROWS, LONG),
+    ("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", tables.MAX_ROWS, LONG),
+    ("SELECT ?o WHERE { ?s ?p ?o } ORDER BY ?o LIMIT 3", 3, 3),
+], ids=["select", "construct", "short"])
+def test_an_answer_keeps_the_rows_its_page_shows_and_counts_them_all(tmp_path, text, kept, total):
+    from cubakg.query.saved import SavedQuery
+
+    store = pyoxigraph.Store()
+    subject, predicate = pyoxigraph.NamedNode("https://example.org/s"), pyoxigraph.NamedNode("https://example.org/p")
+    for number in range(LONG):
+        store.add(pyoxigraph.Quad(subject, predicate, pyoxigraph.Literal(f"{number:04d}"), pyoxigraph.DefaultGraph()))
+    query = SavedQuery(name="long", path=tmp_path / "long.rq", title="long", question="long", row="", parameters=(),
+                       competency=None, text=text)
+
+    [answer] = saved_answers([query], store, budget_s=30)
+
+    result = answer.result
+    assert len(result.triples if result.returns_graph else result.rows) == kept
+    if not result.returns_graph:
+        assert [row["o"].value for row in result.rows[:2]] == ["0000", "0001"]  # the first, in the query's order
+    table = tables.result_table(result, _Cells())
+    assert (len(table["rows"]), table["total"]) == (kept, total)
+
+
+class _Cells:
+    """The parts of site.views.Views a table's cells use (the links themselves are tested with the site's pages)."""
+
+    @staticmethod
+    def made(link):
+        return link
+
+    @staticmethod
+    def value(node):
+        return Link(node.value)

@@ -11,6 +11,7 @@ writers in `formats.py` read once, as a stream.
 from __future__ import annotations
 
 import functools
+import itertools
 from pathlib import Path
 
 from cubakg import rdf_formats
@@ -144,16 +145,21 @@ def oxigraph_term(term) -> Term:
 _oxigraph_term = oxigraph_term  # the name query/remote.py uses
 
 
-def _from_oxigraph(results, form: str) -> QueryResult:
+def _from_oxigraph(results, form: str, keep: int | None = None) -> QueryResult:
     """`materialize`, under the name query/remote.py and the site's answers use; a graph keeps `form`."""
-    result = materialize(results)
+    result = materialize(results, keep)
     if result.returns_graph and form in ("construct", "describe"):
         result.form = form
     return result
 
 
-def materialize(results) -> QueryResult:
-    """A pyoxigraph results object read whole into engine-neutral rows or triples."""
+def materialize(results, keep: int | None = None) -> QueryResult:
+    """A pyoxigraph results object read into engine-neutral rows or triples: all of them, or the
+    first `keep`, the rest only counted (`QueryResult.total`).
+
+    >>> materialize(store.query("SELECT ?s { ?s ?p ?o }"), keep=2).total   # doctest: +SKIP
+    1581140
+    """
     import pyoxigraph as ox
 
     if isinstance(results, ox.QueryBoolean):
@@ -161,16 +167,22 @@ def materialize(results) -> QueryResult:
     if isinstance(results, ox.QuerySolutions):
         variables = [v.value for v in results.variables]
         rows = []
-        for solution in results:
+        for solution in itertools.islice(results, keep):
             row = {}
             for name in variables:
                 value = solution[name]
                 if value is not None:
                     row[name] = oxigraph_term(value)
             rows.append(row)
-        return QueryResult("select", variables=variables, rows=rows)
-    triples = [(oxigraph_term(t.subject), oxigraph_term(t.predicate), oxigraph_term(t.object)) for t in results]
-    return QueryResult("construct", triples=triples)
+        return QueryResult("select", variables=variables, rows=rows, total=_counted(rows, results, keep))
+    triples = [(oxigraph_term(t.subject), oxigraph_term(t.predicate), oxigraph_term(t.object))
+               for t in itertools.islice(results, keep)]
+    return QueryResult("construct", triples=triples, total=_counted(triples, results, keep))
+
+
+def _counted(kept: list, rest, keep: int | None) -> int | None:
+    """The answer's size where `keep` may have cut it (the rest of the iterator counted, not kept)."""
+    return None if keep is None else len(kept) + sum(1 for _ in rest)
 
 
 def from_result(result: QueryResult):

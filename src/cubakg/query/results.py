@@ -58,6 +58,8 @@ class QueryResult:
     rows: list[Row] = field(default_factory=list)
     boolean: bool | None = None
     triples: list[tuple[Term, Term, Term]] = field(default_factory=list)
+    # Rows (or triples) in the whole answer, where only the first were kept (`engines.materialize`'s `keep`).
+    total: int | None = None
 
     @property
     def returns_graph(self) -> bool:

@@ -37,11 +37,18 @@ WANTED_CHECK_S = 0.2  # how often a supervisor waiting for an answer checks that
 
 
 def _answer(store, text: str, connection) -> None:
-    from cubakg.query.engines import _from_oxigraph
-
-    answer = _opened(store).query(text)
-    connection.send(_from_oxigraph(answer, "construct"))
+    connection.send(_shown(_opened(store).query(text)))
     connection.close()
+
+
+def _shown(answer):
+    """The rows of an answer its page shows, and how many it has: at 1,000 articles the saved
+    queries give 75,000 rows, of which their pages show 7,000, and the others were converted,
+    pickled twice and read back for nothing."""
+    from cubakg.query.engines import _from_oxigraph
+    from cubakg.site.tables import MAX_ROWS
+
+    return _from_oxigraph(answer, "construct", keep=MAX_ROWS)
 
 
 def saved_answers(queries, store, budget_s: float = BUDGET_S) -> list[SavedAnswer]:
@@ -250,9 +257,7 @@ def _within_budget(store, text: str, budget_s: float, context, wanted=lambda: Tr
     """The query's answer, or None if it has none within `budget_s`; the query is stopped at once
     when `wanted()` turns false (checked every WANTED_CHECK_S)."""
     if context is None:  # no fork (not on Linux or macOS): answer in this process
-        from cubakg.query.engines import _from_oxigraph
-
-        return _from_oxigraph(_opened(store).query(text), "construct")
+        return _shown(_opened(store).query(text))
     receiving, sending = context.Pipe(duplex=False)
     worker = context.Process(target=_answer, args=(store, text, sending), daemon=True)
     worker.start()

@@ -6,7 +6,7 @@ import pyoxigraph as ox
 
 from cubakg.site.views import Link, Views
 
-MAX_ROWS = 500  # the page shows this many rows; the query itself gives them all
+MAX_ROWS = 500  # the page shows this many rows, and how many the query gives (site/answers.py keeps no more)
 
 
 def result_table(result, views: Views) -> dict:
@@ -16,9 +16,13 @@ def result_table(result, views: Views) -> dict:
     if result.returns_graph:
         columns = ["subject", "predicate", "object"]
         rows = [[_cell(t, views) for t in triple] for triple in result.triples[:MAX_ROWS]]
-        return {"boolean": None, "columns": columns, "rows": rows, "total": len(result.triples)}
+        return {"boolean": None, "columns": columns, "rows": rows, "total": _total(result, result.triples)}
     rows = [[_cell(row.get(v), views) for v in result.variables] for row in result.rows[:MAX_ROWS]]
-    return {"boolean": None, "columns": list(result.variables), "rows": rows, "total": len(result.rows)}
+    return {"boolean": None, "columns": list(result.variables), "rows": rows, "total": _total(result, result.rows)}
+
+
+def _total(result, kept: list) -> int:
+    return len(kept) if result.total is None else result.total
 
 
 def _cell(term, views: Views) -> Link:
