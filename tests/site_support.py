@@ -31,6 +31,7 @@ class Page:
     base: str | None = None
     links: list[tuple[str, str, str]] = field(default_factory=list)  # (tag, attribute, value)
     ids: set[str] = field(default_factory=set)
+    repeated_ids: list[str] = field(default_factory=list)  # ids given to more than one element
     alternates: list[tuple[str, str]] = field(default_factory=list)  # (type, href)
     headings: list[int] = field(default_factory=list)
     tags: dict[str, int] = field(default_factory=dict)
@@ -55,6 +56,8 @@ class _Reader(HTMLParser):
         page = self.page
         page.tags[tag] = page.tags.get(tag, 0) + 1
         if "id" in attributes:
+            if attributes["id"] in page.ids:
+                page.repeated_ids.append(attributes["id"])
             page.ids.add(attributes["id"])
         if tag == "html":
             page.lang = attributes.get("lang")

@@ -113,6 +113,12 @@ def test_all_pages_have_one_h1_and_a_language():
         assert all(b - a <= 1 for a, b in zip(page.headings, page.headings[1:])), (path, page.headings)
 
 
+def test_no_page_gives_one_id_to_two_elements():
+    """HTML requires ids to be unique: a fragment (where a sub-resource's IRI leads) must name one place."""
+    repeated = {path: page.repeated_ids for path, page in all_pages().items() if page.repeated_ids}
+    assert not repeated, f"{len(repeated)} pages repeat an id, first ones: {dict(list(repeated.items())[:5])}"
+
+
 def test_our_iris_in_pages_are_links_to_their_pages():
     """Every resource a page names is a link within the site (not to w3id.org, which may not be registered)."""
     for path, page in all_pages().items():

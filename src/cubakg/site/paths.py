@@ -67,6 +67,8 @@ class Redirect:
     why: str
 
 
+ARTICLE_GRAPH_FRAGMENT = "graph"  # an article's named graph, on the article's page
+
 # First match wins; patterns are anchored and written in the regex subset Python and PCRE (Apache) share.
 REDIRECTS: tuple[Redirect, ...] = (
     Redirect(r"evidence/([^/]+)/([0-9]+-[0-9]+)(/quote|/position)?", r"article/\1", r"ev-\2",
@@ -78,7 +80,7 @@ REDIRECTS: tuple[Redirect, ...] = (
              "a Data Cube component is listed on its structure's page"),
     Redirect(r"graph/(shared|sources|outside-knowledge)", "dataset/cubakg", r"graph-\1",
              "the shared graphs are listed on the dataset's page"),
-    Redirect(r"graph/([^/]+)", r"article/\1", "graph",
+    Redirect(r"graph/([^/]+)", r"article/\1", ARTICLE_GRAPH_FRAGMENT,
              "an article's named graph holds what the article says: its page is the article's"),
     Redirect(r"dataset/cubakg/(graph|class|property|linkset)/([^/]+)", "dataset/cubakg", r"\1-\2",
              "the release's subsets, partitions and linksets are listed on the dataset's page"),

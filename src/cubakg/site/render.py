@@ -20,10 +20,10 @@ from markupsafe import Markup
 
 from cubakg.memory import collector_paused
 from cubakg.namespaces import PREFIXES
-from cubakg.resources import NS_ID, NS_ONTOLOGY
+from cubakg.resources import NS_ID, NS_ONTOLOGY, article_graph
 from cubakg.site import describe
 from cubakg.site.index import RDF_TYPE, SiteIndex, is_fact
-from cubakg.site.paths import HTML, ONTOLOGY_PAGE, RDF_REPRESENTATIONS, has_own_page, page_of
+from cubakg.site.paths import ARTICLE_GRAPH_FRAGMENT, HTML, ONTOLOGY_PAGE, RDF_REPRESENTATIONS, has_own_page, page_of
 from cubakg.site.views import (
     CKG, DCTERMS, DESCRIPTION_PROPERTIES, OA, PROV, RDFS, SCHEMA, SKOS, Labeller, Link, Views,
 )
@@ -147,6 +147,11 @@ def prepared_site(quads: Iterable[ox.Quad], ontology_turtle: bytes, void: Iterab
         yield site
     finally:
         gc.unfreeze()
+
+
+def _named_graph_of(article: str) -> str:
+    """The IRI of an article's named graph (of any other IRI: one no quad names)."""
+    return article_graph(article.rsplit("/", 1)[-1])
 
 
 def _chain(first, second):
@@ -375,11 +380,12 @@ class Site:
         ]
 
     def part_sections(self, iri: str, parts: list[str]) -> list[dict]:
-        """The sub-resources described on this page, each under its fragment (evidence is shown with the text)."""
+        """The sub-resources described on this page, each under its fragment; an article shows its
+        evidence with the text, and its named graph in a section of its own (`article_graph`)."""
         sections: dict[str, dict] = {}
         for part in parts:
             target = page_of(part)
-            if target.fragment.startswith("ev-"):
+            if target.fragment.startswith("ev-") or part == _named_graph_of(iri):
                 continue
             section = sections.setdefault(target.fragment, {"id": target.fragment, "iris": [], "rows": []})
             section["iris"].append(part)
@@ -419,8 +425,10 @@ class Site:
         return self.templates["article"].render(context)
 
     def article_graph(self, iri: str) -> dict:
-        graph = NS_ID + "graph/" + iri.rsplit("/", 1)[-1]
-        return {"iri": graph, "present": graph in self.index.graph_names}
+        """The article's named graph, for the section its IRI leads to (`#graph`)."""
+        graph = _named_graph_of(iri)
+        return {"iri": graph, "present": graph in self.index.graph_names, "id": ARTICLE_GRAPH_FRAGMENT,
+                "rows": self.views.rows(graph, frozenset())}
 
     def article_schema_org(self, iri: str) -> dict:
         index, label = self.index, self.labeller.label
