@@ -66,7 +66,7 @@ def main(release: Path, out_dir: Path, share: str, fail: bool) -> dict:
         error = str(raised)
     asides = dict(line.split() for line in log.read_text(encoding="utf-8").splitlines())
     log.unlink()
-    return {"site": _pid(asides.get("site_files_of")), "second": _pid(asides.get("render_shared")), "error": error}
+    return {"site": _pid(asides.get("site_files_of")), "second": _pid(asides.get("render_claimed")), "error": error}
 
 
 def _pid(logged: str | None) -> int | None:

@@ -39,7 +39,7 @@ def test_rendering_leaves_the_cyclic_collector_nothing_to_free(release_quads):
         gc.collect()  # the site's own cycles (its template environment) are alive: only new garbage counts
         # The pages rendered as `Site.rendered` does, but without its freeze, which would hide garbage.
         files = dict(site.render_chunk(site.planned))
-        files.update(site.files(pages=lambda iri: False, ontology_html="<html><head></head><body><h1>o</h1></body></html>"))
+        files.update(site.files(batches=(), ontology_html="<html><head></head><body><h1>o</h1></body></html>"))
         assert any(name.startswith("id/fact/") for name in files) and "index.html" in files
         del files
         assert gc.collect() == 0, "rendering made reference cycles: see gc.garbage with gc.DEBUG_SAVEALL"
@@ -110,19 +110,36 @@ def _write_site_in_a_fresh_process(tmp_path, share: str, fail: bool = False, wor
 
 @pytest.mark.parametrize("share", ["no", "yes"], ids=["one process", "pages shared with a second process"])
 def test_the_site_the_build_writes_is_the_released_site(tmp_path, share):
-    """`write_site` as the build calls it, with the pages `shared_page` names rendered by a second
-    process or not: the same files, byte for byte, as the release's site/."""
-    from cubakg.site.build import shared_page
-
+    """`write_site` as the build calls it, with the per-article pages shared with a second process
+    (each unit rendered by whichever claims it first) or not: the same files, byte for byte, as the
+    release's site/."""
     outcome = _write_site_in_a_fresh_process(tmp_path, share)
     assert outcome["error"] is None and outcome["site"] and bool(outcome["second"]) is (share == "yes")
     released, written = release_dir() / "site", tmp_path / "dist" / "site"
     expected = sorted(p.relative_to(released).as_posix() for p in released.rglob("*") if p.is_file())
     assert sorted(p.relative_to(written).as_posix() for p in written.rglob("*") if p.is_file()) == expected
     assert [name for name in expected if (written / name).read_bytes() != (released / name).read_bytes()] == []
-    # The release has pages on both sides of the split, so both processes rendered some.
-    pages = [ID + name[len("id/"):-len(".html")] for name in expected if name.startswith("id/") and name.endswith(".html")]
-    assert any(map(shared_page, pages)) and not all(map(shared_page, pages))
+
+
+def test_the_article_units_deal_out_every_per_article_page_once():
+    """Each page made per article (its facts, times, the article) is in one unit, the units in the
+    order of their articles, and every other page is left to the process making the site."""
+    from cubakg.site.build import UNIT_ARTICLES, ArticleUnits, article_of
+
+    planned = sorted({ID + name[len("id/"):-len(".html")] for name in _released_pages()})
+    units = ArticleUnits(planned)
+    claimed = list(units.claimed())
+    dealt = [iri for unit in claimed for iri in unit]
+    assert sorted(dealt + units.others) == planned and len(set(dealt)) == len(dealt)
+    assert {article_of(iri) for iri in dealt} == {"000_ee45959db7efa7ef", "003_04d8b4ff46bc92ce"}
+    assert ID + "person/carlos-fernandez-de-cossio" in units.others
+    assert ID + "article/003_04d8b4ff46bc92ce" in dealt and ID + "fact/003_04d8b4ff46bc92ce/blinken-secretary-of-state" in dealt
+    assert len(claimed) == -(-2 // UNIT_ARTICLES) and list(units.claimed()) == []  # each unit is claimed once
+
+
+def _released_pages() -> list[str]:
+    site = release_dir() / "site"
+    return [p.relative_to(site).as_posix() for p in (site / "id").rglob("*.html")]
 
 
 @pytest.mark.parametrize("workers, forked", [("1", False), ("2", True)])

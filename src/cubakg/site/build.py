@@ -3,14 +3,15 @@
 Temporary glue for the build until its publish stage calls `site_files` itself: it
 reads the quads from the release's TriG and the VoID and ontology page from the
 staging folder, and writes each file as it is rendered, in a forked process. On a large
-release a second forked process renders most of the pages made for each article
-(`shared_page`) from the same index, so that the rendering takes both cores (see
-docs/publishing.md, Cost).
+release a second forked process shares the rendering from the same index: the pages made
+for each article (its facts, times and the article itself) are dealt out a few articles at
+a time to whichever of the two processes is free (`ArticleUnits`), so that both cores stay
+busy to the end (see docs/publishing.md, Cost).
 """
 
 from __future__ import annotations
 
-import zlib
+import itertools
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -29,30 +30,63 @@ W3ID_FILE = "w3id/.htaccess"
 WORKERS = 1
 # Rendered by a second process on a release this large (its TriG, in bytes); a small one does not repay it.
 SHARE_FROM_BYTES = 20_000_000
-# The second process renders the pages of these kinds, made one folder per article, for
-# SHARED_ARTICLES of every ARTICLE_SHARES articles; the first renders the rest (the people, places and
-# events that hundreds of articles name cost the most) and the home, queries and sitemap.
+# The kinds of page made one folder per article (id/KIND/ARTICLE/…), dealt out UNIT_ARTICLES articles at a
+# time (about 0.3 s of rendering at 1,000 articles): a fixed split between the two processes left one
+# of them idle for 6 s there, as their speeds changed with the machine's load.
 ARTICLE_KINDS = frozenset({"fact", "time", "article"})
-SHARED_ARTICLES, ARTICLE_SHARES = 11, 16
+UNIT_ARTICLES = 8
 ANSWERS_CHECKED_EVERY = 1000  # files written between two looks at whether the saved queries' answers have come
 
 
-def shared_page(iri: str) -> bool:
-    """Whether the second process renders the page of `iri` (see SHARED_ARTICLES)."""
+def article_of(iri: str) -> str | None:
+    """The article whose folder holds the page of `iri`, for the kinds of page made per article.
+
+    >>> article_of("https://w3id.org/cubakg/id/fact/003_04d8b4ff46bc92ce/blinken-secretary-of-state")
+    '003_04d8b4ff46bc92ce'
+    """
     parts = page_of(iri).page.split("/")  # id/KIND/ARTICLE[/…]
-    return len(parts) > 2 and parts[1] in ARTICLE_KINDS and zlib.crc32(parts[2].encode()) % ARTICLE_SHARES < SHARED_ARTICLES
+    return parts[2] if len(parts) > 2 and parts[1] in ARTICLE_KINDS else None
 
 
-def _not_shared(iri: str) -> bool:
-    return not shared_page(iri)
+class ArticleUnits:
+    """The planned pages of a site, split into the per-article ones, in units of UNIT_ARTICLES
+    articles, and the others. Processes forked after it is made share the count of units
+    claimed: each unit is rendered by the process that claims it first (`claimed`)."""
+
+    def __init__(self, planned: list[str]):
+        import multiprocessing
+        from collections import defaultdict
+
+        by_article: dict[str, list[str]] = defaultdict(list)
+        self.others: list[str] = []
+        for iri in planned:
+            article = article_of(iri)
+            if article is None:
+                self.others.append(iri)
+            else:
+                by_article[article].append(iri)
+        articles = sorted(by_article)
+        self.units = [[iri for article in articles[start:start + UNIT_ARTICLES] for iri in by_article[article]]
+                      for start in range(0, len(articles), UNIT_ARTICLES)]
+        self._next = multiprocessing.get_context("fork").Value("i", 0)
+
+    def claimed(self):
+        """The units this process claims, one at a time, until none is left."""
+        while True:
+            with self._next.get_lock():
+                number = self._next.value
+                self._next.value = number + 1
+            if number >= len(self.units):
+                return
+            yield self.units[number]
 
 
 def write_site(store: ox.Store | Path, staging, ontology_turtle: bytes, share: bool | None = None) -> None:
     """Write `site/…` and `w3id/.htaccess` for the release into `staging` (a publish.Staging); the
     saved queries are answered on `store`, the release's store in memory or the folder of its
     on-disk store (opened by the processes that answer: see answers.py). `share`: whether a second
-    process renders the pages `shared_page` names (default: on a release of SHARE_FROM_BYTES or
-    more, where more than one core may be used).
+    process shares the rendering of the per-article pages (`ArticleUnits`; default: on a release
+    of SHARE_FROM_BYTES or more, where more than one core may be used).
 
     The site is made by a forked process (`site_files_of`), so that the index of the release
     and its caches (3 GB at 1,000 articles) are neither held nor freed here: freeing them took
@@ -86,9 +120,9 @@ def site_files_of(store: ox.Store | Path, root: Path, ontology_turtle: bytes, sh
     """Write `site/…` for the release in the folder `root`; the records of the files written
     (`publish.sendable`: they cross to the build's process).
 
-    `share`: a second process, forked once the release is indexed, renders the pages
-    `shared_page` names. The processes this starts are in its process group: `write_site`
-    stops them with it. `ending`: this process ends once this returns, so the index is kept
+    `share`: a second process, forked once the release is indexed, shares the rendering of the
+    per-article pages (`ArticleUnits`); this one renders the others first. The processes this
+    starts are in its process group: `write_site` stops them with it. `ending`: this process ends once this returns, so the index is kept
     rather than freed before the records are sent (2.7 s at 1,000 articles)."""
     from cubakg import parallel
     from cubakg.publish import FilesAside, FilesHere
@@ -100,17 +134,19 @@ def site_files_of(store: ox.Store | Path, root: Path, ontology_turtle: bytes, sh
         with prepared_site(release_quads(root), ontology_turtle, void=_void(root)) as site:
             # Forked before this process opens the pipe to its own writing process, which the
             # second process would otherwise hold open (parallel.aside).
-            helper = None
+            helper, batches = None, None
             if share and parallel.can_fork():
                 with collector_paused():  # as for the pages (Site.rendered): 3.4 CPU-s at 1,000 articles, 2.2 paused
                     describe.serialise_facts(site.index)  # once, here, rather than in both processes
-                helper = parallel.aside(render_shared, site, root)
+                units = ArticleUnits(site.planned)
+                helper = parallel.aside(render_claimed, site, root, units)
+                batches = itertools.chain(site.batches(units.others), units.claimed())
             # Written by a process of their own where a core would otherwise be idle (FilesHere).
             writing = FilesAside if helper is None and parallel.workers() > 1 else FilesHere
             with writing(root) as files:
                 for number, (path, data) in enumerate(site.files(
                     saved_queries=answers, ontology_html=(root / res.ONTOLOGY_DOC).read_text(encoding="utf-8"),
-                    workers=WORKERS, pages=_not_shared if helper else None,
+                    workers=WORKERS, batches=batches,
                 )):
                     files.write(f"{SITE_DIR}/{path}", data)
                     if number % ANSWERS_CHECKED_EVERY == 0:
@@ -128,13 +164,13 @@ def site_files_of(store: ox.Store | Path, root: Path, ontology_turtle: bytes, sh
     return records
 
 
-def render_shared(site: Site, release_dir: Path) -> dict[str, tuple[int, str]]:
-    """The second process of `site_files_of` (forked, sharing `site`): the files of the pages
-    `shared_page` names, written under `release_dir`/site; their records."""
+def render_claimed(site: Site, release_dir: Path, units: ArticleUnits) -> dict[str, tuple[int, str]]:
+    """The second process of `site_files_of` (forked, sharing `site`): the files of the units of
+    per-article pages it claims, written under `release_dir`/site; their records."""
     from cubakg.publish import FilesHere
 
     with FilesHere(release_dir) as files:
-        for path, data in site.resource_files(WORKERS, shared_page):
+        for path, data in site.resource_files(WORKERS, units.claimed()):
             files.write(f"{SITE_DIR}/{path}", data)
     return files.records
 

@@ -12,7 +12,7 @@ import multiprocessing
 from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Iterator
+from typing import Iterable, Iterator
 
 import pyoxigraph as ox
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
@@ -102,7 +102,7 @@ def site_files(
     ontology_html: str | None = None,
     site_url: str | None = None,
     workers: int = 1,
-    pages: Callable[[str], bool] | None = None,
+    batches: Iterable[list[str]] | None = None,
     others: bool = True,
 ) -> Iterator[tuple[str, bytes]]:
     """The files of the site, (relative path, bytes), one at a time, in a fixed order; the same bytes for
@@ -115,15 +115,16 @@ def site_files(
     ontology's documentation page (a link to its Turtle is added if it has none);
     `site_url`: where the site is hosted, for `sitemap.xml` (default: `hosting.SITE_URL`);
     `workers`: processes rendering the resource pages (forked, sharing the index).
-    `pages`: which resources (by the IRI of their page) get their files here (default:
-    all); `others`: whether the home page, the queries, the ontology, the static files
-    and the sitemap do. Another process may render the rest from the same quads: the
+    `batches`: the resources (by the IRI of their page) whose files are made here, in
+    batches, read one at a time as the files are made (default: all of them, `Site.batches`);
+    `others`: whether the home page, the queries, the ontology, the static files
+    and the sitemap are. Another process may render the rest from the same quads: the
     bytes of a file do not depend on what else is rendered.
     A caller writing the files as they come never holds the whole site in memory.
     """
     with prepared_site(quads, ontology_turtle, void) as site:
         yield from site.files(saved_queries=saved_queries, ontology_html=ontology_html, site_url=site_url,
-                              workers=workers, pages=pages, others=others)
+                              workers=workers, batches=batches, others=others)
 
 
 @contextmanager
@@ -233,12 +234,12 @@ class Site:
         return planned
 
     def files(self, *, saved_queries: Iterable[SavedAnswer] = (), ontology_html: str | None = None,
-              site_url: str | None = None, workers: int = 1, pages: Callable[[str], bool] | None = None,
+              site_url: str | None = None, workers: int = 1, batches: Iterable[list[str]] | None = None,
               others: bool = True) -> Iterator[tuple[str, bytes]]:
         """The files of the site, after `plan` (see `site_files` for the arguments)."""
         from cubakg.site import hosting
 
-        yield from self.resource_files(workers, pages)
+        yield from self.resource_files(workers, batches)
         if others:
             saved = list(saved_queries)  # read with the collector paused by BackgroundAnswers itself
             with collector_paused():  # as for the resource pages (see `rendered`)
@@ -249,23 +250,31 @@ class Site:
             yield from sorted(files.items())
             yield "sitemap.xml", sitemap
 
-    def resource_files(self, workers: int = 1, pages: Callable[[str], bool] | None = None) -> Iterator[tuple[str, bytes]]:
-        """Each resource's page, Turtle and JSON-LD, in the order of their IRIs (after `plan`);
-        only those whose IRI `pages` accepts, where given."""
-        planned = self.planned if pages is None else [iri for iri in self.planned if pages(iri)]
-        chunks = [planned[start:start + CHUNK] for start in range(0, len(planned), CHUNK)]
-        if workers > 1 and len(chunks) > 1 and "fork" in multiprocessing.get_all_start_methods():
-            global _FORKED
-            _FORKED = (self, chunks)  # the workers inherit the index and templates: nothing is pickled but results
-            try:
-                with multiprocessing.get_context("fork").Pool(workers) as pool:
-                    for files in pool.imap(_render_chunk, range(len(chunks)), chunksize=1):
-                        yield from files
-            finally:
-                _FORKED = None
-            return
-        for chunk in chunks:
-            yield from self.rendered(chunk)
+    def resource_files(self, workers: int = 1, batches: Iterable[list[str]] | None = None) -> Iterator[tuple[str, bytes]]:
+        """Each resource's page, Turtle and JSON-LD (after `plan`): of every planned resource, in the
+        order of their IRIs, or of the `batches` given, batch by batch, each read when the one
+        before is rendered (so that processes may claim them as they go: site/build.py)."""
+        if batches is None:
+            batches = self.batches(self.planned)
+        if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
+            batches = list(batches)
+            if len(batches) > 1:
+                global _FORKED
+                _FORKED = (self, batches)  # the workers inherit the index and templates: nothing is pickled but results
+                try:
+                    with multiprocessing.get_context("fork").Pool(workers) as pool:
+                        for files in pool.imap(_render_chunk, range(len(batches)), chunksize=1):
+                            yield from files
+                finally:
+                    _FORKED = None
+                return
+        for batch in batches:
+            yield from self.rendered(batch)
+
+    @staticmethod
+    def batches(iris: list[str]) -> list[list[str]]:
+        """`iris` in batches of CHUNK, the unit of work of `resource_files`."""
+        return [iris[start:start + CHUNK] for start in range(0, len(iris), CHUNK)]
 
     def rendered(self, iris: list[str]) -> list[tuple[str, bytes]]:
         """`render_chunk` with the cyclic collector paused, and what it cached then kept out of its sight.
