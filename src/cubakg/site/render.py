@@ -253,7 +253,8 @@ class Site:
     def resource_files(self, workers: int = 1, batches: Iterable[list[str]] | None = None) -> Iterator[tuple[str, bytes]]:
         """Each resource's page, Turtle and JSON-LD (after `plan`): of every planned resource, in the
         order of their IRIs, or of the `batches` given, batch by batch, each read when the one
-        before is rendered (so that processes may claim them as they go: site/build.py)."""
+        before is rendered (so that processes may claim them as they go: site/build.py). With
+        `workers` > 1 the batches are all read first, to be shared out among the workers."""
         if batches is None:
             batches = self.batches(self.planned)
         if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
