@@ -393,9 +393,10 @@ class Site:
         """The sub-resources described on this page, each under its fragment; an article shows its
         evidence with the text, and its named graph in a section of its own (`article_graph`)."""
         sections: dict[str, dict] = {}
+        own_graph = _named_graph_of(iri)
         for part in parts:
             target = page_of(part)
-            if target.fragment.startswith("ev-") or part == _named_graph_of(iri):
+            if target.fragment.startswith("ev-") or part == own_graph:
                 continue
             section = sections.setdefault(target.fragment, {"id": target.fragment, "iris": [], "rows": []})
             section["iris"].append(part)
