@@ -176,7 +176,7 @@ def test_cq07_what_de_cossio_said_with_the_exact_words():
 
 
 def test_cq07_speaker_parameter_takes_an_alias():
-    found = rows("cq07-statements-by-speaker", "speaker=The spokesperson")
+    found = rows("cq07-statements-by-speaker", "speaker=a state department spokesperson")
     assert {r["speakerName"] for r in found} == {"unnamed US State Department spokesperson"}
     assert {r["article"] for r in found} == {A003}
     quoted = {r.get("words") for r in found}

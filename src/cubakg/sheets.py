@@ -51,7 +51,11 @@ EntityType = Literal[
 class Entity(Strict):
     type: EntityType
     label: str
+    # Other names it goes by, each a skos:altLabel ("De Cossio", "U.S.").
     aliases: list[str] = []
+    # Other words the articles use for it that are not names ("The official", "took office"):
+    # `cubakg draft` looks for them, but the graph does not carry them as labels.
+    cues: list[str] = []
     # Subtype within the type, e.g. "government-agency" for organizations, "talks-round" for events.
     subtype: str | None = None
     # For posts: the organization the post is in.
@@ -64,7 +68,8 @@ class Concept(Strict):
     label: str
     definition: str
     broader: Key | None = None
-    aliases: list[str] = []
+    aliases: list[str] = []  # as for Entity
+    cues: list[str] = []  # as for Entity
 
 
 class ConceptScheme(Strict):

@@ -63,6 +63,7 @@ def build(
     Example:  cubakg build            (then: ls dist/)
     """
     from cubakg.build import build as run_build
+    from cubakg.conformance.report import plural
 
     check_project_folder(project)
     progress = progress_on_terminal()
@@ -82,7 +83,7 @@ def build(
         say(f"  {len(summary.drafts)} of them from draft sheets: {', '.join(summary.drafts[:10])}"
             + (" …" if len(summary.drafts) > 10 else ""))
     say("Facts by kind: " + ", ".join(f"{kind} {n}" for kind, n in summary.facts_by_kind.items()))
-    say(f"SHACL: conforms ({summary.warnings} warnings). Files: {len(summary.files)}.", "ok")
+    say(f"SHACL: conforms ({plural(summary.warnings, 'warning')}). Files: {len(summary.files)}.", "ok")
     say(f"\nQ: {summary.example_question}")
     for line in summary.example_answer or ["(no answer in the graph)"]:
         say(f"A: {line}")

@@ -1,0 +1,50 @@
+"""The registry's names are the graph's labels; its cues are not.
+
+For each thing, the registry lists the names it goes by (`aliases`, each a
+skos:altLabel) and other words the articles use for it without naming it (`cues`:
+"The official", "took office", "the island"), which only `cubakg draft` reads. A cue
+that reached the graph as a label would tell a reader, or a query looking things up
+by name, that "took office" is a name of an event. The test reads the registry the
+release was built from, so it holds for any registry.
+"""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+from rdflib import Literal
+from rdflib.namespace import RDFS, SKOS
+
+from conftest import articles_dir
+
+LABELS = (RDFS.label, SKOS.prefLabel, SKOS.altLabel)
+
+
+def registry_entries() -> dict[str, dict]:
+    """Every entity and concept of the registry, by key."""
+    registry = yaml.safe_load((articles_dir() / "registry.yaml").read_text(encoding="utf-8"))
+    entries = dict(registry.get("entities") or {})
+    for scheme in (registry.get("schemes") or {}).values():
+        entries.update(scheme.get("concepts") or {})
+    return entries
+
+
+def names() -> set[str]:
+    """Every word the registry gives as a name of something: a label or an alias."""
+    return {name for entry in registry_entries().values() for name in [entry["label"], *entry.get("aliases", [])]}
+
+
+CUES = sorted((key, cue) for key, entry in registry_entries().items() for cue in entry.get("cues", []) if cue not in names())
+
+
+def test_the_registry_has_cues_to_check():
+    assert CUES, "the registry lists no cue that is not also a name: nothing for this test to check"
+
+
+@pytest.mark.parametrize(("key", "cue"), CUES, ids=[f"{key}:{cue}" for key, cue in CUES])
+def test_no_cue_is_a_label(release_graph, key: str, cue: str):
+    labelled = {(str(node), str(predicate)) for predicate in LABELS
+                for node in release_graph.subjects(predicate, Literal(cue, lang="en"))}
+    labelled |= {(str(node), str(predicate)) for predicate in LABELS
+                 for node in release_graph.subjects(predicate, Literal(cue))}
+    assert not labelled, f"the cue {cue!r} of {key} is a label in the release: {sorted(labelled)}"
