@@ -48,3 +48,14 @@ def test_no_cue_is_a_label(release_graph, key: str, cue: str):
     labelled |= {(str(node), str(predicate)) for predicate in LABELS
                  for node in release_graph.subjects(predicate, Literal(cue))}
     assert not labelled, f"the cue {cue!r} of {key} is a label in the release: {sorted(labelled)}"
+
+
+def test_no_alias_repeats_its_label(release_graph):
+    """An alias is another name: SKOS keeps a concept's preferred and alternative labels
+    apart (integrity condition S13), and an entity's label repeated as an alias says nothing."""
+    repeated = sorted(
+        (str(node), str(alias))
+        for node, alias in release_graph.subject_objects(SKOS.altLabel)
+        if (node, RDFS.label, alias) in release_graph or (node, SKOS.prefLabel, alias) in release_graph
+    )
+    assert not repeated, f"aliases that repeat their node's label: {repeated[:10]}"

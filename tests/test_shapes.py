@@ -206,6 +206,7 @@ def test_only_the_agreed_constraint_components_are_used(shapes: Graph):
         SH["class"], SH.datatype, SH.nodeKind, SH.minCount, SH.maxCount, SH.minInclusive,
         SH.maxInclusive, SH.minLength, SH.maxLength, SH.pattern, SH["in"], SH.hasValue,
         SH.lessThan, SH.node, SH.qualifiedValueShape, SH["or"],
+        SH.disjoint,  # Jena 4.5 reports the case concept-alias-repeats-label.ttl as pyshacl does
     }
     used = {p for p in CONSTRAINT_PARAMETERS if (None, p, None) in shapes}
     assert used <= agreed, f"unexpected constraint components: {sorted(used - agreed)}"

@@ -229,13 +229,24 @@ def emit_registry(quads: Quads, registry: LoadedRegistry, minter: Minter) -> Non
             quads.add(SHARED_GRAPH, concept_node, SKOS.inScheme, iri(node))
             quads.add(SHARED_GRAPH, concept_node, SKOS.prefLabel, en(concept.label))
             quads.add(SHARED_GRAPH, concept_node, SKOS.definition, en(concept.definition))
-            for alias in concept.aliases:
+            for alias in other_names(concept.label, concept.aliases):
                 quads.add(SHARED_GRAPH, concept_node, SKOS.altLabel, en(alias))
             if concept.broader:
                 quads.add(SHARED_GRAPH, concept_node, SKOS.broader, iri(mint.concept_iri(scheme_key, concept.broader)))
             else:
                 quads.add(SHARED_GRAPH, concept_node, SKOS.topConceptOf, iri(node))
                 quads.add(SHARED_GRAPH, node, SKOS.hasTopConcept, iri(concept_node))
+
+
+def other_names(label: str, aliases: list[str]) -> list[str]:
+    """The aliases that are not the label itself: SKOS keeps a concept's preferred and
+    alternative labels apart (integrity condition S13), and an entity's label repeated as
+    an alias says nothing. The registry may list the label among the aliases all the same.
+
+    >>> other_names("Cubans", ["Cubans", "Cuban migrants"])
+    ['Cuban migrants']
+    """
+    return [alias for alias in aliases if alias != label]
 
 
 def emit_entity(quads: Quads, key: str, entity: Entity, minter: Minter) -> None:
@@ -246,7 +257,7 @@ def emit_entity(quads: Quads, key: str, entity: Entity, minter: Minter) -> None:
     if classes == [CKG.ContextEvent] and entity.subtype:
         quads.add(SHARED_GRAPH, node, CKG.eventCategory, text(entity.subtype))
     quads.add(SHARED_GRAPH, node, RDFS_NS.label, en(entity.label))
-    for alias in entity.aliases:
+    for alias in other_names(entity.label, entity.aliases):
         quads.add(SHARED_GRAPH, node, SKOS.altLabel, en(alias))
     if entity.description:
         quads.add(SHARED_GRAPH, node, SDO.description, en(entity.description))
