@@ -5,7 +5,8 @@ skos:altLabel) and other words the articles use for it without naming it (`cues`
 "The official", "took office", "the island"), which only `cubakg draft` reads. A cue
 that reached the graph as a label would tell a reader, or a query looking things up
 by name, that "took office" is a name of an event. The test reads the registry the
-release was built from, so it holds for any registry.
+release was built from, so it holds for any registry (one without cues leaves it
+nothing to check, and pytest reports it skipped).
 """
 
 from __future__ import annotations
@@ -35,10 +36,6 @@ def names() -> set[str]:
 
 
 CUES = sorted((key, cue) for key, entry in registry_entries().items() for cue in entry.get("cues", []) if cue not in names())
-
-
-def test_the_registry_has_cues_to_check():
-    assert CUES, "the registry lists no cue that is not also a name: nothing for this test to check"
 
 
 @pytest.mark.parametrize(("key", "cue"), CUES, ids=[f"{key}:{cue}" for key, cue in CUES])
