@@ -30,20 +30,15 @@ def registry_entries() -> dict[str, dict]:
     return entries
 
 
-def names() -> set[str]:
-    """Every word the registry gives as a name of something: a label or an alias."""
-    return {name for entry in registry_entries().values() for name in [entry["label"], *entry.get("aliases", [])]}
-
-
-CUES = sorted((key, cue) for key, entry in registry_entries().items() for cue in entry.get("cues", []) if cue not in names())
+ENTRIES = registry_entries()
+NAMES = {name for entry in ENTRIES.values() for name in [entry["label"], *entry.get("aliases", [])]}
+CUES = sorted((key, cue) for key, entry in ENTRIES.items() for cue in entry.get("cues", []) if cue not in NAMES)
 
 
 @pytest.mark.parametrize(("key", "cue"), CUES, ids=[f"{key}:{cue}" for key, cue in CUES])
 def test_no_cue_is_a_label(release_graph, key: str, cue: str):
-    labelled = {(str(node), str(predicate)) for predicate in LABELS
-                for node in release_graph.subjects(predicate, Literal(cue, lang="en"))}
-    labelled |= {(str(node), str(predicate)) for predicate in LABELS
-                 for node in release_graph.subjects(predicate, Literal(cue))}
+    labelled = {(str(node), str(predicate)) for predicate in LABELS for words in (Literal(cue, lang="en"), Literal(cue))
+                for node in release_graph.subjects(predicate, words)}
     assert not labelled, f"the cue {cue!r} of {key} is a label in the release: {sorted(labelled)}"
 
 

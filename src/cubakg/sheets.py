@@ -63,6 +63,11 @@ class Entity(Strict):
     description: str | None = None
     wikidata: Annotated[str, Field(pattern=r"^Q[0-9]+$")] | None = None
 
+    @property
+    def forms(self) -> list[str]:
+        """The words `cubakg draft` looks for besides the label: the aliases, then the cues."""
+        return [*self.aliases, *self.cues]
+
 
 class Concept(Strict):
     label: str
@@ -70,6 +75,8 @@ class Concept(Strict):
     broader: Key | None = None
     aliases: list[str] = []  # as for Entity
     cues: list[str] = []  # as for Entity
+
+    forms = Entity.forms  # the same property: aliases, then cues
 
 
 class ConceptScheme(Strict):

@@ -98,12 +98,12 @@ class Lexicon:
         forms: dict[str, set[str]] = {}
         for key, entity in registry.entities.items():
             self.types[key] = (entity.type, entity.subtype)
-            forms[key] = {*entity.aliases, *entity.cues, entity.label}
+            forms[key] = {*entity.forms, entity.label}
         self.priority: dict[str, int] = {}
         for scheme, concepts in registry.schemes.items():
             for key, concept in concepts.concepts.items():
                 self.types[key] = (f"scheme:{scheme}", None)
-                forms[key] = {*concept.aliases, *concept.cues}
+                forms[key] = set(concept.forms)
                 if scheme in LABELLED_SCHEMES:
                     forms[key] |= {concept.label, concept.label + "s"}
                     self.priority[key] = len(LABELLED_SCHEMES) - LABELLED_SCHEMES.index(scheme)

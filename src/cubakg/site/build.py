@@ -12,6 +12,8 @@ busy to the end (see docs/publishing.md, Cost).
 from __future__ import annotations
 
 import itertools
+import multiprocessing
+from collections import defaultdict
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -54,9 +56,6 @@ class ArticleUnits:
     claimed: each unit is rendered by the process that claims it first (`claimed`)."""
 
     def __init__(self, planned: list[str]):
-        import multiprocessing
-        from collections import defaultdict
-
         by_article: dict[str, list[str]] = defaultdict(list)
         self.others: list[str] = []
         for iri in planned:

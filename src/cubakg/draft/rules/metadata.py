@@ -138,7 +138,7 @@ def _dateline_fact(ctx: Context, line, match, place_text: str) -> None:
     found = [m.key for m in ctx.mentions_in(start, start + len(place_text)) if m.type in ("place", "country")]
     # Datelines are in capitals: "WASHINGTON" is the registry's "Washington".
     found += [key for key, entity in sorted(ctx.registry.entities.items()) if entity.type in ("place", "country")
-              and place_text.lower() in {entity.label.lower(), *(a.lower() for a in (*entity.aliases, *entity.cues))}]
+              and place_text.lower() in {entity.label.lower(), *(a.lower() for a in entity.forms)}]
     place = found[0] if found else ctx.propose(
         slug(place_text), {"type": "place", "subtype": "city", "label": place_text.title(), "aliases": [place_text]},
         (start, start + len(place_text)), f"the dateline's place {place_text!r}, not in the registry")

@@ -78,7 +78,7 @@ def _title_inside(ctx: Context, person: Mention):
     """A person's alias holding a post's alias: "President Joe Biden", "a state department spokesperson"."""
     for key, entity in sorted(ctx.registry.entities.items()):
         if entity.type == "post":
-            for alias in sorted([*entity.aliases, *entity.cues], key=len, reverse=True):
+            for alias in sorted(entity.forms, key=len, reverse=True):
                 found = re.search(rf"(?<!\w){re.escape(alias)}(?!\w)", person.text)
                 if found and found.group() != person.text:
                     yield (person.start + found.start(), person.start + found.end(), key), None
