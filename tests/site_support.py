@@ -121,10 +121,12 @@ def release_dataset():
     """The release (TriG) and its VoID in one rdflib Dataset, every term as written (a pyoxigraph
     store keeps some literals by value: "1775"^^xsd:nonNegativeInteger as an xsd:integer)."""
     import rdflib
+    from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
     dataset = rdflib.Dataset(default_union=True)
     dataset.parse(release_dir() / "cubakg.trig", format="trig")
-    dataset.default_context.parse(release_dir() / "void.ttl", format="turtle")
+    # The default graph by its id: `default_context` is deprecated, and `default_graph` is newer than rdflib 7.0.
+    dataset.graph(DATASET_DEFAULT_GRAPH_ID).parse(release_dir() / "void.ttl", format="turtle")
     return dataset
 
 
