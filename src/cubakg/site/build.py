@@ -4,10 +4,9 @@ The publish stage's last step (`cubakg.build` calls `write_site` once the releas
 staged and checked): it reads the quads from the release's TriG and the VoID and
 ontology page from the staging folder, and writes each file as it is rendered, in a
 forked process. On a large release a second forked process shares the rendering from
-the same index: the pages made
-for each article (its facts, times and the article itself) are dealt out a few articles at
-a time to whichever of the two processes is free (`ArticleUnits`), so that both cores stay
-busy to the end (see docs/publishing.md, Cost).
+the same index: the pages made for each article (its facts, times and the article
+itself) are dealt out a few articles at a time to whichever of the two processes is free
+(`ArticleUnits`), so that both cores stay busy to the end (see docs/publishing.md, Cost).
 """
 
 from __future__ import annotations
