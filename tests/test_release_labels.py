@@ -12,27 +12,28 @@ nothing to check, and pytest reports it skipped).
 from __future__ import annotations
 
 import pytest
-import yaml
 from rdflib import Literal
 from rdflib.namespace import RDFS, SKOS
 
 from conftest import articles_dir
+from cubakg.read import read_registry
+from cubakg.sheets import Concept, Entity
 
 LABELS = (RDFS.label, SKOS.prefLabel, SKOS.altLabel)
 
 
-def registry_entries() -> dict[str, dict]:
+def registry_entries() -> dict[str, Entity | Concept]:
     """Every entity and concept of the registry, by key."""
-    registry = yaml.safe_load((articles_dir() / "registry.yaml").read_text(encoding="utf-8"))
-    entries = dict(registry.get("entities") or {})
-    for scheme in (registry.get("schemes") or {}).values():
-        entries.update(scheme.get("concepts") or {})
+    registry = read_registry(articles_dir() / "registry.yaml").registry
+    entries: dict[str, Entity | Concept] = dict(registry.entities)
+    for scheme in registry.schemes.values():
+        entries.update(scheme.concepts)
     return entries
 
 
 ENTRIES = registry_entries()
-NAMES = {name for entry in ENTRIES.values() for name in [entry["label"], *entry.get("aliases", [])]}
-CUES = sorted((key, cue) for key, entry in ENTRIES.items() for cue in entry.get("cues", []) if cue not in NAMES)
+NAMES = {name for entry in ENTRIES.values() for name in [entry.label, *entry.aliases]}
+CUES = sorted((key, cue) for key, entry in ENTRIES.items() for cue in entry.cues if cue not in NAMES)
 
 
 @pytest.mark.parametrize(("key", "cue"), CUES, ids=[f"{key}:{cue}" for key, cue in CUES])
