@@ -16,11 +16,17 @@ wall time and peak memory (the process's maximum resident set, from wait4):
 - the floor: pyoxigraph alone, without cubakg, running the same text on the same
   store and writing the same CSV.
 
+Opening the store and each query, through cubakg and alone, run `--repeat` times (3 by
+default), the two taking turns: the tables give the median time, the spread and the
+largest peak memory. The development machine's speed changes from minute to minute by
+up to half, so one run of each says more about the minute than about the query.
+
     python bench/queries.py                  # 10 100 1000
     python bench/queries.py 100 --no-data    # skip the --data runs
     python bench/queries.py --rebuild        # build the corpora again (else an up-to-date build is reused)
+    python bench/queries.py 1000 --repeat 5  # five runs of each query (default 3)
 
-Budgets (issue 15), judged on the largest size: every saved query within 2 s and
+Budgets (issue 15), judged on the largest size (median times): every saved query within 2 s and
 1 GB with the store ready; opening and a trivial query under 0.5 s; making the store
 no longer than the build's writing of the release. Results are appended as JSON
 lines to bench/out/query-results.jsonl, the tables printed as Markdown.
@@ -31,8 +37,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -142,7 +150,29 @@ def run(command: list[str], output: Path, timeout: float, stdin: str | None = No
     return measure(wrapped, output, timeout)
 
 
-def bench_size(size: int, timeout: float, with_data: bool, rebuild: bool) -> dict:
+def repeated(runs: list[dict]) -> dict:
+    """One measurement of several runs of a command: the median wall time, every run's time
+    (`runs`) and the largest peak memory. A run that failed or timed out stands for all."""
+    failed = next((run for run in runs if run.get("seconds") is None or run.get("exit") not in (0, None)), None)
+    if failed is not None:
+        return failed
+    return {**runs[0], "seconds": round(statistics.median(run["seconds"] for run in runs), 2),
+            "runs": sorted(run["seconds"] for run in runs),
+            "peak_mb": max(run["peak_mb"] for run in runs),
+            "tree_peak_mb": max((run.get("tree_peak_mb") or 0) for run in runs) or None}
+
+
+def taking_turns(commands: dict[str, Callable[[], dict]], times: int) -> dict[str, dict]:
+    """Run each of `commands` (name → a function that runs it once) `times` times, one after
+    the other in turn, so each sees the machine as the others do; `repeated` of each."""
+    runs: dict[str, list[dict]] = {name: [] for name in commands}
+    for _ in range(times):
+        for name, command in commands.items():
+            runs[name].append(command())
+    return {name: repeated(each) for name, each in runs.items()}
+
+
+def bench_size(size: int, timeout: float, with_data: bool, rebuild: bool, repeat: int = 3) -> dict:
     from cubakg.query import load_saved_queries
     from cubakg.query.store import store_path
 
@@ -174,18 +204,20 @@ def bench_size(size: int, timeout: float, with_data: bool, rebuild: bool) -> dic
     import shutil
 
     shutil.rmtree(scratch, ignore_errors=True)
-    opening = run([PYTHON, "-m", "cubakg", "query", "-", "--release", str(dist), "--format", "csv"],
-                  logs / "open.csv", timeout, stdin=TRIVIAL)
+    opening = taking_turns({"open": lambda: run([PYTHON, "-m", "cubakg", "query", "-", "--release", str(dist),
+                                                 "--format", "csv"], logs / "open.csv", timeout, stdin=TRIVIAL)},
+                           repeat)["open"]
     queries = []
     for query in load_saved_queries():
         arguments = [argument for value in parameters(size).get(query.name, []) for argument in ("--param", value)]
-        row = {"query": query.name}
-        row["store"] = measure([PYTHON, "-m", "cubakg", "query", query.name, *arguments, "--release", str(dist),
-                                "--format", "csv"], logs / f"{query.name}.csv", timeout)
-        row["rows"] = _rows(logs / f"{query.name}.csv")
         bindings = {value.split("=", 1)[0]: value.split("=", 1)[1] for value in parameters(size).get(query.name, [])}
-        row["floor"] = measure([PYTHON, __file__, "--floor", str(path), str(query.path), json.dumps(bindings)],
-                               logs / f"{query.name}.floor.csv", timeout)
+        row = {"query": query.name, **taking_turns({
+            "store": lambda: measure([PYTHON, "-m", "cubakg", "query", query.name, *arguments, "--release", str(dist),
+                                      "--format", "csv"], logs / f"{query.name}.csv", timeout),
+            "floor": lambda: measure([PYTHON, __file__, "--floor", str(path), str(query.path), json.dumps(bindings)],
+                                     logs / f"{query.name}.floor.csv", timeout),
+        }, repeat)}
+        row["rows"] = _rows(logs / f"{query.name}.csv")
         if with_data:
             row["data"] = measure([PYTHON, "-m", "cubakg", "query", query.name, *arguments, "--data",
                                    str(dist / "cubakg.trig"), "--format", "csv"], logs / f"{query.name}.data.csv",
@@ -231,7 +263,8 @@ def _cell(result: dict | None) -> str:
         return f"timed out ({result.get('timed_out')} s)"
     if result.get("exit") not in (0, None):
         return f"exit {result['exit']}"
-    return f"{result['seconds']:.2f} s, {result['peak_mb']} MB"
+    spread = f" ({result['runs'][0]:.2f}–{result['runs'][-1]:.2f})" if len(result.get("runs", [])) > 1 else ""
+    return f"{result['seconds']:.2f} s{spread}, {result['peak_mb']} MB"
 
 
 def tables(results: list[dict]) -> str:
@@ -251,7 +284,7 @@ def tables(results: list[dict]) -> str:
             row = next(q for q in r["queries"] if q["query"] == name)
             cell = f"{_cell(row['store'])} ({row['rows']:,} rows)" if row["rows"] is not None else _cell(row["store"])
             if row.get("floor", {}).get("seconds"):
-                cell += f"; floor {row['floor']['seconds']:.2f} s"
+                cell += f"; floor {_cell(row['floor']).split(',')[0]}"
             if "data" in row:
                 cell += f"; --data {_cell(row['data'])}"
             cells.append(cell)
@@ -295,13 +328,15 @@ def main(argv: list[str]) -> int:
     parser.add_argument("sizes", nargs="*", type=int, default=[10, 100, 1000])
     parser.add_argument("--timeout", type=float, default=300, help="seconds for one query (ten times that to build)")
     parser.add_argument("--no-data", dest="with_data", action="store_false", help="skip the --data runs")
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="runs of opening the store and of each query, through cubakg and alone (the median is shown)")
     parser.add_argument("--rebuild", action="store_true",
                         help="build each corpus again even if its release (and the build's timings) are up to date")
     options = parser.parse_args(argv)
     OUT.mkdir(parents=True, exist_ok=True)
     results = []
     for size in options.sizes:
-        result = bench_size(size, options.timeout, options.with_data, options.rebuild)
+        result = bench_size(size, options.timeout, options.with_data, options.rebuild, max(options.repeat, 1))
         results.append(result)
         with (OUT / "query-results.jsonl").open("a", encoding="utf-8") as sink:
             sink.write(json.dumps(result) + "\n")
