@@ -51,4 +51,4 @@ clean-venv:
 	rm -rf $(VENV)
 
 bench-site: install-test
-	$(BIN)/python bench/site.py
+	$(BIN)/python bench/site.py 10 100 1000 --repeat 3

@@ -16,14 +16,21 @@ Results are appended to bench/out/site.jsonl.
 
     python bench/site.py                 # 10 100 1000
     python bench/site.py 10 100
+    python bench/site.py 1000 --repeat 3 # three builds: each run's row, then their median ratio
     CUBAKG_BENCH_OUT=/dev/shm/cubakg-bench python bench/site.py 1000   # on a tmpfs
+
+The ratio compares two parts of one build, timed one after the other, and the
+development machine's speed changes from minute to minute by up to half: one build's
+ratio ranged from 0.50 to 0.80 on one afternoon. `--repeat` gives the median of several.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import resource
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -115,36 +122,49 @@ def available_mb() -> int | None:
     return None
 
 
-def main(sizes: list[int]) -> None:
+def main(sizes: list[int], repeat: int = 1) -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     print("| articles | triples | build without the site | site (CPU: the build's process, all; of it the kernel's; page faults) | site ÷ build | site files "
           "| site MB | peak RSS (largest other process) | floor: writing the files | site ÷ floor | µs per new file (build, floor) "
           "| memory available at the start |")
     print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|")
     for size in sizes:
-        # Each size in a fresh process, so peak memory is that size's.
-        import subprocess
+        ratios = [one_build(size)["ratio"] for _ in range(repeat)]
+        if repeat > 1:
+            print(f"| {size:,} | median of {repeat} builds | | | **{round(statistics.median(ratios), 2)}** "
+                  f"({', '.join(map(str, ratios))}) | | | | | | | |", flush=True)
 
-        done = subprocess.run([sys.executable, __file__, "--one", str(size)], capture_output=True, text=True)
-        if done.returncode != 0:
-            print(done.stderr[-2000:])
-            raise SystemExit(done.returncode)
-        row = json.loads(done.stdout.strip().splitlines()[-1])
-        memory = f"{row['available_mb']:,} MB" if row.get("available_mb") is not None else "–"
-        with open(OUT / "site.jsonl", "a", encoding="utf-8") as log:
-            log.write(json.dumps(row) + "\n")
-        print(f"| {row['articles']:,} | {row['triples']:,} | {row['without_site_s']} s | {row['site_s']} s "
-              f"({row['site_main_cpu_s']} s, {row.get('site_all_cpu_s', '–')} s; {row.get('site_kernel_cpu_s', '–')} s; "
-              f"{row.get('site_page_faults', 0):,}) | "
-              f"{row['ratio']} | {row['site_files']:,} | {row['site_mb']} | {row['peak_mb']:,} MB "
-              f"({row['children_peak_mb']:,} MB) "
-              f"| {row['floor_write_s']} s | {row['site_over_floor']}× | {row['probe_us']}, {row['floor_probe_us']} "
-              f"| {memory} |",
-              flush=True)
+
+def one_build(size: int) -> dict:
+    """Build a corpus of `size` articles in a fresh process (so peak memory is that build's);
+    its row, printed and logged."""
+    import subprocess
+
+    done = subprocess.run([sys.executable, __file__, "--one", str(size)], capture_output=True, text=True)
+    if done.returncode != 0:
+        print(done.stderr[-2000:])
+        raise SystemExit(done.returncode)
+    row = json.loads(done.stdout.strip().splitlines()[-1])
+    memory = f"{row['available_mb']:,} MB" if row.get("available_mb") is not None else "–"
+    with open(OUT / "site.jsonl", "a", encoding="utf-8") as log:
+        log.write(json.dumps(row) + "\n")
+    print(f"| {row['articles']:,} | {row['triples']:,} | {row['without_site_s']} s | {row['site_s']} s "
+          f"({row['site_main_cpu_s']} s, {row.get('site_all_cpu_s', '–')} s; {row.get('site_kernel_cpu_s', '–')} s; "
+          f"{row.get('site_page_faults', 0):,}) | "
+          f"{row['ratio']} | {row['site_files']:,} | {row['site_mb']} | {row['peak_mb']:,} MB "
+          f"({row['children_peak_mb']:,} MB) "
+          f"| {row['floor_write_s']} s | {row['site_over_floor']}× | {row['probe_us']}, {row['floor_probe_us']} "
+          f"| {memory} |",
+          flush=True)
+    return row
 
 
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--one"]:
         print(json.dumps(measure(int(sys.argv[2]))))
     else:
-        main([int(size) for size in sys.argv[1:]] or [10, 100, 1000])
+        parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+        parser.add_argument("sizes", nargs="*", type=int, default=[10, 100, 1000])
+        parser.add_argument("--repeat", type=int, default=1, help="builds of each size (their median ratio is printed)")
+        options = parser.parse_args()
+        main(options.sizes, max(options.repeat, 1))
