@@ -31,6 +31,7 @@ import json
 import os
 import resource
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -138,8 +139,6 @@ def main(sizes: list[int], repeat: int = 1) -> None:
 def one_build(size: int) -> dict:
     """Build a corpus of `size` articles in a fresh process (so peak memory is that build's);
     its row, printed and logged."""
-    import subprocess
-
     done = subprocess.run([sys.executable, __file__, "--one", str(size)], capture_output=True, text=True)
     if done.returncode != 0:
         print(done.stderr[-2000:])
