@@ -125,16 +125,48 @@ def test_the_article_units_deal_out_every_per_article_page_once():
     """Each page made per article (its facts, times, the article) is in one unit, the units in the
     order of their articles, and every other page is left to the process making the site."""
     from cubakg.site.build import UNIT_ARTICLES, ArticleUnits, article_of
+    from cubakg.site.render import prepared_site
 
     planned = sorted({ID + name[len("id/"):-len(".html")] for name in _released_pages()})
     units = ArticleUnits(planned)
-    claimed = list(units.claimed())
+    with prepared_site([], ONTOLOGY) as site:
+        claimed = list(units.claimed(site))
     dealt = [iri for unit in claimed for iri in unit]
     assert sorted(dealt + units.others) == planned and len(set(dealt)) == len(dealt)
     assert {article_of(iri) for iri in dealt} == {"000_ee45959db7efa7ef", "003_04d8b4ff46bc92ce"}
     assert ID + "person/carlos-fernandez-de-cossio" in units.others
     assert ID + "article/003_04d8b4ff46bc92ce" in dealt and ID + "fact/003_04d8b4ff46bc92ce/blinken-secretary-of-state" in dealt
-    assert len(claimed) == -(-2 // UNIT_ARTICLES) and list(units.claimed()) == []  # each unit is claimed once
+    assert len(claimed) == -(-2 // UNIT_ARTICLES) and list(units.claimed(site)) == []  # each unit is claimed once
+
+
+def test_what_a_unit_cached_about_its_articles_is_forgotten_and_the_pages_are_the_same(release_quads):
+    """Each article's pages rendered as a unit of their own (`ArticleUnits.claimed`), after the
+    other pages: the bytes are those of one rendering keeping everything, and once a unit is done
+    what it cached about its facts, evidence, times and literals is forgotten, while what it cached
+    about the people and terms its pages named is kept."""
+    from cubakg.site.build import ArticleUnits, article_of
+    from cubakg.site.render import prepared_site
+
+    def iri_of(key):
+        return key[0] if isinstance(key, tuple) else key if isinstance(key, str) else None
+
+    def cached(site):
+        return {(number, key) for number, cache in enumerate(site.caches()) for key in cache}
+
+    with prepared_site(release_quads, ONTOLOGY) as site:
+        kept = dict(site.render_chunk(site.planned))
+    with prepared_site(release_quads, ONTOLOGY) as site:
+        units = ArticleUnits(site.planned)
+        files = dict(site.render_chunk(units.others))
+        before = cached(site)
+        for unit in units.claimed(site):
+            files.update(site.render_chunk(unit))
+            made = cached(site) - before
+            assert any(iri_of(key) and article_of(iri_of(key)) for _, key in made)  # while the unit is rendered
+        remembered = cached(site) - before
+    assert remembered and [key for _, key in remembered if iri_of(key) is None or article_of(iri_of(key))] == []
+    assert sorted(files) == sorted(kept)
+    assert [name for name in kept if files[name] != kept[name]] == []
 
 
 def _released_pages() -> list[str]:

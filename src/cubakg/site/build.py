@@ -46,7 +46,10 @@ def article_of(iri: str) -> str | None:
     >>> article_of("https://w3id.org/cubakg/id/fact/003_04d8b4ff46bc92ce/blinken-secretary-of-state")
     '003_04d8b4ff46bc92ce'
     """
-    parts = page_of(iri).page.split("/")  # id/KIND/ARTICLE[/…]
+    target = page_of(iri)
+    if target is None:  # not one of ours
+        return None
+    parts = target.page.split("/")  # id/KIND/ARTICLE[/…]
     return parts[2] if len(parts) > 2 and parts[1] in ARTICLE_KINDS else None
 
 
@@ -69,15 +72,21 @@ class ArticleUnits:
                       for start in range(0, len(articles), UNIT_ARTICLES)]
         self._next = multiprocessing.get_context("fork").Value("i", 0)
 
-    def claimed(self):
-        """The units this process claims, one at a time, until none is left."""
+    def claimed(self, site: Site):
+        """The units this process claims, one at a time, until none is left, for `site` to render.
+
+        When the next is asked for, what `site` cached about the articles of the one before is
+        forgotten: no later page shows their facts, evidence or times (an article's pages are all in
+        one unit), and the memory it took was fresh pages for the kernel to fault in, 0.15 million of
+        them in the second process at 1,000 articles, 3 CPU-s (see docs/publishing.md, Cost)."""
         while True:
             with self._next.get_lock():
                 number = self._next.value
                 self._next.value = number + 1
             if number >= len(self.units):
                 return
-            yield self.units[number]
+            with site.forgetting(lambda iri: article_of(iri) is not None):
+                yield self.units[number]
 
 
 def write_site(store: ox.Store | Path, staging, ontology_turtle: bytes, share: bool | None = None) -> None:
@@ -139,7 +148,7 @@ def site_files_of(store: ox.Store | Path, root: Path, ontology_turtle: bytes, sh
                     describe.serialise_facts(site.index)  # once, here, rather than in both processes
                 units = ArticleUnits(site.planned)
                 helper = parallel.aside(render_claimed, site, root, units)
-                batches = itertools.chain(site.batches(units.others), units.claimed())
+                batches = itertools.chain(site.batches(units.others), units.claimed(site))
             # Written by a process of their own where a core would otherwise be idle (FilesHere).
             writing = FilesAside if helper is None and parallel.workers() > 1 else FilesHere
             with writing(root) as files:
@@ -169,7 +178,7 @@ def render_claimed(site: Site, release_dir: Path, units: ArticleUnits) -> dict[s
     from cubakg.publish import FilesHere
 
     with FilesHere(release_dir) as files:
-        for path, data in site.resource_files(WORKERS, units.claimed()):
+        for path, data in site.resource_files(WORKERS, units.claimed(site)):
             files.write(f"{SITE_DIR}/{path}", data)
     return files.records
 

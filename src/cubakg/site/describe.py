@@ -145,7 +145,7 @@ def serialise_facts(index: SiteIndex) -> None:
 
 
 def _chunk(index: SiteIndex, subject: str) -> _Chunk:
-    cache = index.memo.setdefault("chunks", {})
+    cache = index.chunks
     found = cache.get(subject)
     if found is None:
         members = [subject, *_selectors(index, subject)]

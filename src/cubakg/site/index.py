@@ -27,7 +27,7 @@ class SiteIndex:
     by_object: dict[str, list[ox.Quad]] = field(default_factory=dict)  # our id/ IRIs only
     graph_names: set[str] = field(default_factory=set)
     _properties: dict[str, dict[str, list]] = field(default_factory=dict, repr=False)
-    memo: dict[str, dict] = field(default_factory=dict, repr=False)  # per-subject caches of the modules using the index
+    chunks: dict[str, object] = field(default_factory=dict, repr=False)  # subject → its triples as written (describe)
 
     @classmethod
     def of(cls, quads: Iterable[ox.Quad]) -> "SiteIndex":
@@ -71,6 +71,10 @@ class SiteIndex:
                 grouped.setdefault(quad.predicate.value, {}).setdefault(quad.object, None)
             found = self._properties[subject] = {p: list(objects) for p, objects in grouped.items()}
         return found
+
+    def caches(self) -> list[dict]:
+        """What this index keeps once computed, by subject (see `render.Site.forgetting`)."""
+        return [self._properties, self.chunks]
 
     def values(self, subject: str, predicate: str) -> list:
         """The objects of `subject predicate`, each once, in order."""

@@ -8,11 +8,12 @@ b'<!DOCTYPE html>'
 from __future__ import annotations
 
 import gc
+import itertools
 import multiprocessing
 from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 import pyoxigraph as ox
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
@@ -276,6 +277,27 @@ class Site:
     def batches(iris: list[str]) -> list[list[str]]:
         """`iris` in batches of CHUNK, the unit of work of `resource_files`."""
         return [iris[start:start + CHUNK] for start in range(0, len(iris), CHUNK)]
+
+    def caches(self) -> list[dict]:
+        """Everything this rendering keeps once made, each keyed by an IRI, an (IRI, …) tuple or a literal."""
+        return [*self.views.caches(), *self.labeller.caches(), *self.index.caches(), self._cards]
+
+    @contextmanager
+    def forgetting(self, forgettable: Callable[[str], bool]):
+        """What the block adds to the caches about the IRIs `forgettable` accepts, and about literals,
+        is dropped at its end (for pages no later page shows: build.ArticleUnits).
+
+        >>> with site.forgetting(lambda iri: iri.startswith(FACT_PREFIX)):   # doctest: +SKIP
+        ...     files = site.rendered(facts)
+        """
+        caches = self.caches()
+        sizes = [len(cache) for cache in caches]
+        yield
+        for cache, size in zip(caches, sizes):
+            added = len(cache) - size
+            if added > 0:  # a dict keeps its insertion order: what the block added is at its end
+                for key in [k for k in itertools.islice(reversed(cache), added) if _forgettable_key(k, forgettable)]:
+                    del cache[key]
 
     def rendered(self, iris: list[str]) -> list[tuple[str, bytes]]:
         """`render_chunk` with the cyclic collector paused, and what it cached then kept out of its sight.
@@ -551,6 +573,11 @@ class Site:
     def sitemap(self, paths: list[str], site_url: str) -> bytes:
         pages = [p for p in paths if p.endswith(".html")]
         return self.env.get_template("sitemap.xml.j2").render(site_url=site_url, pages=pages).encode("utf-8")
+
+
+def _forgettable_key(key: object, forgettable: Callable[[str], bool]) -> bool:
+    iri = key[0] if isinstance(key, tuple) else key
+    return not isinstance(iri, str) or forgettable(iri)
 
 
 def kind_of(iri: str) -> str:

@@ -84,6 +84,10 @@ class Labeller:
         self.term_labels = term_labels
         self._labels: dict[str, str] = {}
 
+    def caches(self) -> list[dict]:
+        """What this keeps once computed, by IRI (see `render.Site.forgetting`)."""
+        return [self._labels]
+
     def label(self, iri: str) -> str:
         found = self._labels.get(iri)
         if found is None:
@@ -141,8 +145,15 @@ class Views:
         self._links: dict[str, Link] = {}
         self._quotes: dict[str, Quote | None] = {}
         self._sources: dict[str, Link | None] = {}
-        self._literals: dict[object, Link] = {}
+        self._literals: dict[ox.Literal, Link] = {}
+        self._terms: dict[str, Link] = {}  # by the IRI of a property or class
+        self._times: dict[str, Link] = {}
         self._rows: dict[tuple[str, frozenset], list[Row]] = {}
+
+    def caches(self) -> list[dict]:
+        """What this keeps once made: each keyed by an IRI, an (IRI, …) tuple or a literal (see
+        `render.Site.forgetting`)."""
+        return [self._links, self._quotes, self._sources, self._literals, self._terms, self._times, self._rows]
 
     def made(self, link: Link) -> Link:
         link.html = self.macros.link(link)
@@ -166,11 +177,11 @@ class Views:
 
     def term_link(self, iri: str) -> Link:
         """A property or class, labelled for a reader, linked to its definition."""
-        key = ("term", iri)
-        if key not in self._literals:
+        found = self._terms.get(iri)
+        if found is None:
             link = self.link(iri)
-            self._literals[key] = self.made(Link(self.labeller.term(iri), link.href, title=compact(iri), external=link.external))
-        return self._literals[key]
+            found = self._terms[iri] = self.made(Link(self.labeller.term(iri), link.href, title=compact(iri), external=link.external))
+        return found
 
     def value(self, term) -> Link:
         if isinstance(term, ox.NamedNode):
@@ -188,11 +199,11 @@ class Views:
 
     def time_value(self, iri: str) -> Link:
         """A time as the text wrote it, with the date as precise as the text allows."""
-        key = ("time", iri)
-        if key not in self._literals:
+        found = self._times.get(iri)
+        if found is None:
             link = self.link(iri)
-            self._literals[key] = self.made(Link(link.text, link.href, title=iri, note=self.time_precision(iri)))
-        return self._literals[key]
+            found = self._times[iri] = self.made(Link(link.text, link.href, title=iri, note=self.time_precision(iri)))
+        return found
 
     def time_precision(self, iri: str) -> str:
         index = self.index
