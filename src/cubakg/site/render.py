@@ -576,6 +576,8 @@ class Site:
 
 
 def _forgettable_key(key: object, forgettable: Callable[[str], bool]) -> bool:
+    """A cache's key names its IRI itself or first (rows: (subject, properties left out)); a literal's
+    link is cheap to make again and is forgotten."""
     iri = key[0] if isinstance(key, tuple) else key
     return not isinstance(iri, str) or forgettable(iri)
 
