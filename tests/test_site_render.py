@@ -139,7 +139,7 @@ def test_the_article_units_deal_out_every_per_article_page_once():
     assert len(claimed) == -(-2 // UNIT_ARTICLES) and list(units.claimed(site)) == []  # each unit is claimed once
 
 
-def test_what_a_unit_cached_about_its_articles_is_forgotten_and_the_pages_are_the_same(release_quads):
+def test_what_a_unit_cached_about_its_articles_is_forgotten_and_the_pages_are_the_same(release_quads, monkeypatch):
     """Each article's pages rendered as a unit of their own (`ArticleUnits.claimed`), after the
     other pages: the bytes are those of one rendering keeping everything, and once a unit is done
     what it cached about its facts, evidence, times and literals is forgotten, while what it cached
@@ -155,8 +155,10 @@ def test_what_a_unit_cached_about_its_articles_is_forgotten_and_the_pages_are_th
 
     with prepared_site(release_quads, ONTOLOGY) as site:
         kept = dict(site.render_chunk(site.planned))
+    monkeypatch.setattr("cubakg.site.build.UNIT_ARTICLES", 1)  # a unit per article: the second forgets the first
     with prepared_site(release_quads, ONTOLOGY) as site:
         units = ArticleUnits(site.planned)
+        assert len(units.units) == 2
         files = dict(site.render_chunk(units.others))
         before = cached(site)
         for unit in units.claimed(site):
