@@ -144,7 +144,7 @@ def site_files_of(store: ox.Store | Path, root: Path, ontology_turtle: bytes, sh
             # second process would otherwise hold open (parallel.aside).
             helper, batches = None, None
             if share and parallel.can_fork():
-                with collector_paused():  # as for the pages (Site.rendered): 3.4 CPU-s at 1,000 articles, 2.2 paused
+                with collector_paused(keep=True):  # as for the pages (Site.rendered): 3.4 CPU-s at 1,000 articles, 2.2 paused
                     describe.serialise_facts(site.index)  # once, here, rather than in both processes
                 units = ArticleUnits(site.planned)
                 helper = parallel.aside(render_claimed, site, root, units)

@@ -27,6 +27,7 @@ class SiteIndex:
     by_object: dict[str, list[ox.Quad]] = field(default_factory=dict)  # our id/ IRIs only
     graph_names: set[str] = field(default_factory=set)
     _properties: dict[str, dict[str, list]] = field(default_factory=dict, repr=False)
+    _types: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
     chunks: dict[str, object] = field(default_factory=dict, repr=False)  # subject → its triples as written (describe)
 
     @classmethod
@@ -74,14 +75,19 @@ class SiteIndex:
 
     def caches(self) -> list[dict]:
         """What this index keeps once computed, by subject (see `render.Site.forgetting`)."""
-        return [self._properties, self.chunks]
+        return [self._properties, self._types, self.chunks]
 
     def values(self, subject: str, predicate: str) -> list:
         """The objects of `subject predicate`, each once, in order."""
         return self.properties(subject).get(predicate, [])
 
-    def types(self, subject: str) -> list[str]:
-        return [t.value for t in self.values(subject, RDF_TYPE) if isinstance(t, ox.NamedNode)]
+    def types(self, subject: str) -> tuple[str, ...]:
+        """The IRIs of `subject`'s classes, in order (computed once per subject: a hub's page asks for
+        those of each of the thousands of facts that name it)."""
+        found = self._types.get(subject)
+        if found is None:
+            found = self._types[subject] = tuple(t.value for t in self.values(subject, RDF_TYPE) if isinstance(t, ox.NamedNode))
+        return found
 
     def triples(self, subject: str) -> list[ox.Triple]:
         """The triples of `subject` in every graph, each once, in order. Not kept: each is read once, to
