@@ -1,55 +1,75 @@
-"""The site alone at one size, on a release already built: `python bench/site_only.py dist-dir-or-trig`.
+"""The site step alone, as `cubakg build` runs it, on a release already built:
+`python bench/site_only.py RELEASE_DIR [--repeat N]` (say bench/out/dist-1000, left by
+`python bench/site.py 1000`).
 
-Opens the release's query store (made first if need be, as the build does), then times
-what the build's site step does: answering the saved queries (in the background),
-rendering every page with two workers, and writing each file with its SHA-256 (as
-the build's staging folder does), into a temporary folder. Prints wall time, CPU
-time of this process, files, bytes and peak memory.
+Makes the release's query store if it has none (in $CUBAKG_CACHE_DIR, as the build does),
+copies the files the site is made from (its TriG, VoID, ontology and ontology page) to a
+scratch folder beside the release, then runs what `write_site` runs: `site_files_of` in a
+forked process that answers the saved queries in the background, indexes the release, forks
+the second rendering process and writes every file. Prints, for each run, the wall time and
+the CPU time of all the processes the step started, the kernel's share of it and their page
+faults. Runs the same work as the build's site step without the rest of the build around it,
+so that two versions of the code can be compared by taking turns (the machine's speed moves).
 """
 
 from __future__ import annotations
 
-import hashlib
+import argparse
 import resource
+import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
+SOURCES = ("cubakg.trig", "void.ttl", "ontology.html", "ontology.ttl")
 
 
-def main(trig: Path) -> None:
-    from cubakg.query import load_saved_queries
-    from cubakg.site.answers import answers_in_background
-    from cubakg.query.store import open_store, store_path
-    from cubakg.site.build import WORKERS, release_quads
-    from cubakg.site.render import site_files
+def children() -> tuple[float, float, int]:
+    """CPU seconds, the kernel's of them, and page faults of the ended child processes waited for."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime, used.ru_stime, used.ru_minflt
 
+
+def run_once(release: Path, store: Path, scratch: Path) -> dict:
+    from cubakg import parallel
+    from cubakg.site.build import SHARE_FROM_BYTES, site_files_of
+
+    shutil.rmtree(scratch, ignore_errors=True)
+    scratch.mkdir(parents=True)
+    for name in SOURCES:
+        shutil.copyfile(release / name, scratch / name)
+    ontology = (scratch / "ontology.ttl").read_bytes()
+    cpu, kernel, faults = children()
     start = time.perf_counter()
-    open_store(trig.parent)  # the release's query store, made if need be, as `cubakg build` makes it
-    store = store_path(trig.parent)  # its folder: the answers open it in their own processes, as in the build
-    loaded = time.perf_counter() - start
-    ontology = (REPO / "ontology" / "cubakg.ttl").read_bytes()
-    with tempfile.TemporaryDirectory(dir=REPO / "bench" / "out") as out:
-        start, cpu = time.perf_counter(), time.process_time()
-        files = size = 0
-        for path, data in site_files(release_quads(trig.parent), ontology,
-                                     saved_queries=answers_in_background(load_saved_queries(), store),
-                                     workers=WORKERS):
-            target = Path(out) / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-            hashlib.sha256(data).hexdigest()
-            files += 1
-            size += len(data)
-        wall, cpu = time.perf_counter() - start, time.process_time() - cpu
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
-    print(f"store loaded in {loaded:.1f} s; site: {wall:.1f} s wall, {cpu:.1f} s CPU in the main process, "
-          f"{files:,} files, {size / 1e6:.0f} MB, peak {peak:,} MB (main process), {WORKERS} workers")
+    share = (scratch / "cubakg.trig").stat().st_size >= SHARE_FROM_BYTES and parallel.workers() > 1  # as write_site decides
+    making = parallel.aside(site_files_of, store, scratch, ontology, share, True, own_group=True)
+    files = making.result()
+    wall = time.perf_counter() - start
+    cpu_after, kernel_after, faults_after = children()
+    shutil.rmtree(scratch)
+    return {"wall_s": wall, "cpu_s": cpu_after - cpu, "kernel_s": kernel_after - kernel,
+            "faults": faults_after - faults, "files": len(files)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("release", type=Path)
+    parser.add_argument("--repeat", type=int, default=1)
+    args = parser.parse_args()
+    from cubakg.query.store import prepare_store
+
+    release = args.release.resolve()
+    store = prepare_store(release)  # the folder of the release's on-disk store, made if need be
+    scratch = release.parent / f"{release.name}-site-only"
+    print("| run | site step | CPU, all its processes | of it the kernel's | page faults | files |\n"
+          "|---:|---:|---:|---:|---:|---:|", flush=True)
+    for number in range(1, args.repeat + 1):
+        run = run_once(release, store, scratch)
+        print(f"| {number} | {run['wall_s']:.1f} s | {run['cpu_s']:.1f} s | {run['kernel_s']:.1f} s | "
+              f"{run['faults']:,} | {run['files']:,} |", flush=True)
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]))
+    main()
