@@ -215,3 +215,31 @@ def test_a_failure_while_rendering_stops_every_process_making_the_site(tmp_path)
     time.sleep(1.0)  # a writer left running would go on making folders and files here
     assert _group_members(outcome["site"]) == [], "a process making the site still runs"
     assert [p.name for p in tmp_path.iterdir()] == [], "the staging folder was left behind, or written again"
+
+
+def test_a_subjects_statements_are_grouped_by_property_each_value_once_whatever_the_graphs_and_order():
+    """`SiteIndex.properties` reads each subject's quads in their N-Quads order, where one property's
+    quads, and one value's, come together: a value two graphs state is listed once."""
+    from cubakg.site.index import SiteIndex
+
+    person, other = ox.NamedNode(ID + "person/ana"), ox.NamedNode(ID + "person/bo")
+    name, knows = ox.NamedNode("https://schema.org/name"), ox.NamedNode("https://schema.org/knows")
+    first, second = ox.NamedNode(ID + "graph/001_a"), ox.NamedNode(ID + "graph/002_b")
+    quads = [
+        ox.Quad(person, name, ox.Literal("Ana"), second),
+        ox.Quad(person, knows, other, first),
+        ox.Quad(person, name, ox.Literal("Ana", language="es"), first),
+        ox.Quad(person, name, ox.Literal("Ana"), first),
+        ox.Quad(person, knows, other, second),
+        ox.Quad(person, name, ox.Literal("Ana B."), ox.DefaultGraph()),
+    ]
+    # Properties and values in the order of their N-Quads lines, by code point: <…/knows> before
+    # <…/name>; "Ana B." before "Ana" (a space before the closing quote), "Ana" before "Ana"@es.
+    expected = {
+        "https://schema.org/knows": [other],
+        "https://schema.org/name": [ox.Literal("Ana B."), ox.Literal("Ana"), ox.Literal("Ana", language="es")],
+    }
+    for given in (quads, list(reversed(quads))):
+        properties = SiteIndex.of(given).properties(person.value)
+        assert properties == expected
+        assert list(properties) == list(expected)

@@ -54,16 +54,15 @@ def description(index: SiteIndex, page: str, parts: list[str]) -> list[ox.Triple
 def described(index: SiteIndex, page: str, parts: list[str]) -> tuple[list[str], list[ox.Triple]]:
     """The subjects whose triples the description holds whole, and the other triples linking to `page`."""
     subjects = [page, *parts]
-    inbound = index.by_object.get(page, ())
+    inbound = index.inbound(page)
     if not CODE_LIST_TYPES.intersection(index.types(page)):
-        subjects += [q.subject.value for q in inbound
-                     if q.predicate.value != PROV_DERIVED and is_fact(q.subject.value)]
+        subjects += [link.subject for link in inbound if link.predicate != PROV_DERIVED and is_fact(link.subject)]
     subjects += [e.value for e in index.values(page, PROV_DERIVED) if e.value.startswith(EVIDENCE_PREFIX)]
     # An evidence span's piece holds its selectors too (see _chunk): they need no piece of their own.
     spans = {s for s in subjects if _is_span(s)}
     whole = list(dict.fromkeys(s for s in subjects if not (s.startswith(EVIDENCE_PREFIX) and s.rsplit("/", 1)[0] in spans)))
     included = set(whole) | {sel.value for span in spans for sel in index.values(span, OA_SELECTOR)}
-    links = list(dict.fromkeys(q.triple for q in inbound if q.subject.value not in included))
+    links = list(dict.fromkeys(link.quad.triple for link in inbound if link.subject not in included))
     return whole, links
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
 import pyoxigraph as ox
 
@@ -17,6 +17,14 @@ from cubakg.resources import NS_ID
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 FACT_PREFIX = NS_ID + "fact/"
+
+
+class Inbound(NamedTuple):
+    """A quad whose object is a resource of ours, with its subject's and predicate's IRIs."""
+
+    subject: str
+    predicate: str
+    quad: ox.Quad
 
 
 @dataclass
@@ -29,6 +37,7 @@ class SiteIndex:
     _properties: dict[str, dict[str, list]] = field(default_factory=dict, repr=False)
     _types: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
     chunks: dict[str, object] = field(default_factory=dict, repr=False)  # subject → its triples as written (describe)
+    _last_inbound: tuple[str, list[Inbound]] = field(default=("", []), repr=False)
 
     @classmethod
     def of(cls, quads: Iterable[ox.Quad]) -> "SiteIndex":
@@ -67,10 +76,18 @@ class SiteIndex:
         """predicate → the objects of `subject predicate`, each once, in order (computed once per subject)."""
         found = self._properties.get(subject)
         if found is None:
-            grouped: dict[str, dict] = {}
-            for quad in self.by_subject.get(subject, ()):
-                grouped.setdefault(quad.predicate.value, {}).setdefault(quad.object, None)
-            found = self._properties[subject] = {p: list(objects) for p, objects in grouped.items()}
+            found = self._properties[subject] = _grouped(self.by_subject.get(subject, ()))
+        return found
+
+    def inbound(self, iri: str) -> list[Inbound]:
+        """The quads whose object is `iri` (`by_object`), in order, each with its subject's and
+        predicate's IRIs read once. The last resource's are kept: its page reads them three or
+        four times (its facts, its other links, its description), and a hub's run to 40,000
+        at 1,000 articles (1.2 CPU-seconds for the hubs, read each time)."""
+        last, found = self._last_inbound
+        if last != iri:
+            found = [Inbound(q.subject.value, q.predicate.value, q) for q in self.by_object.get(iri, ())]
+            self._last_inbound = (iri, found)
         return found
 
     def caches(self) -> list[dict]:
@@ -93,6 +110,27 @@ class SiteIndex:
         """The triples of `subject` in every graph, each once, in order. Not kept: each is read once, to
         be written (`describe`), and keeping them took 0.4 GB at 1,000 articles."""
         return list(dict.fromkeys(q.triple for q in self.by_subject.get(subject, ())))
+
+
+def _grouped(quads: list[ox.Quad]) -> dict[str, list]:
+    """predicate → its objects, each once, from one subject's quads in their N-Quads order (`SiteIndex.of`).
+
+    In that order the quads of a predicate come together (their lines all start "<s> <p> "),
+    and so do those of one predicate and object, whatever their graphs: a repeated object
+    is the one just before (a third less time than a dictionary of the objects seen).
+    """
+    found: dict[str, list] = {}
+    last_predicate = last_object = objects = None
+    for quad in quads:
+        predicate, obj = quad.predicate.value, quad.object
+        if predicate != last_predicate:
+            objects = found.setdefault(predicate, [])
+            last_predicate = predicate
+        elif obj == last_object:
+            continue
+        objects.append(obj)
+        last_object = obj
+    return found
 
 
 def _closed(iri: str) -> str:

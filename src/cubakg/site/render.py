@@ -363,13 +363,12 @@ class Site:
 
     def fact_groups(self, iri: str) -> list[dict]:
         groups: dict[tuple[str, str], list[str]] = {}
-        for quad in self.index.by_object.get(iri, ()):
-            subject = quad.subject.value
-            if not is_fact(subject) or subject == iri or quad.predicate.value in PROVENANCE_LINKS:
+        for subject, predicate, _ in self.index.inbound(iri):
+            if not is_fact(subject) or subject == iri or predicate in PROVENANCE_LINKS:
                 continue
             types = self.index.types(subject)
             kind = next((t for t in types if t.startswith(CKG)), types[0] if types else "")
-            members = groups.setdefault((kind, quad.predicate.value), [])
+            members = groups.setdefault((kind, predicate), [])
             if not members or members[-1] != subject:
                 members.append(subject)
         out = []
@@ -399,13 +398,12 @@ class Site:
 
     def backlinks(self, iri: str) -> list[dict]:
         grouped: dict[str, dict[str, Link]] = {}
-        for quad in self.index.by_object.get(iri, ()):
-            subject = quad.subject.value
-            if is_fact(subject) or subject == iri or quad.predicate.value in PROVENANCE_LINKS:
+        for subject, predicate, _ in self.index.inbound(iri):
+            if is_fact(subject) or subject == iri or predicate in PROVENANCE_LINKS:
                 continue
             if not has_own_page(subject):
                 continue
-            grouped.setdefault(quad.predicate.value, {}).setdefault(subject, self.views.link(subject))
+            grouped.setdefault(predicate, {}).setdefault(subject, self.views.link(subject))
         return [
             {"heading": BACKLINK_HEADINGS.get(p) or f"Is the {self.labeller.term(p)} of", "links": list(links.values())}
             for p, links in grouped.items()
@@ -446,7 +444,7 @@ class Site:
                 "id": page_of(part).fragment, "n": numbers[part], "iri": part, "exact": text[start:end],
                 "supports": [views.link(s) for s in supports],
             })
-        derived = [q.subject.value for q in self.index.by_object.get(iri, ()) if q.predicate.value == DERIVED_FROM]
+        derived = [link.subject for link in self.index.inbound(iri) if link.predicate == DERIVED_FROM]
         facts_here = list(dict.fromkeys(s for s in derived if s != iri))
         context.update({
             "segments": marked_segments(text, [(s, e, page_of(p).fragment, numbers[p]) for s, e, p in spans]),
