@@ -34,7 +34,7 @@ def children() -> tuple[float, float, int]:
 
 def run_once(release: Path, store: Path, scratch: Path) -> dict:
     from cubakg import parallel
-    from cubakg.site.build import SHARE_FROM_BYTES, site_files_of
+    from cubakg.site.build import shares_rendering, site_files_of
 
     shutil.rmtree(scratch, ignore_errors=True)
     scratch.mkdir(parents=True)
@@ -43,8 +43,7 @@ def run_once(release: Path, store: Path, scratch: Path) -> dict:
     ontology = (scratch / "ontology.ttl").read_bytes()
     cpu, kernel, faults = children()
     start = time.perf_counter()
-    share = (scratch / "cubakg.trig").stat().st_size >= SHARE_FROM_BYTES and parallel.workers() > 1  # as write_site decides
-    making = parallel.aside(site_files_of, store, scratch, ontology, share, True, own_group=True)
+    making = parallel.aside(site_files_of, store, scratch, ontology, shares_rendering(scratch), True, own_group=True)
     files = making.result()
     wall = time.perf_counter() - start
     cpu_after, kernel_after, faults_after = children()

@@ -93,8 +93,7 @@ def write_site(store: ox.Store | Path, staging, ontology_turtle: bytes, share: b
     """Write `site/…` and `w3id/.htaccess` for the release into `staging` (a publish.Staging); the
     saved queries are answered on `store`, the release's store in memory or the folder of its
     on-disk store (opened by the processes that answer: see answers.py). `share`: whether a second
-    process shares the rendering of the per-article pages (`ArticleUnits`; default: on a release
-    of SHARE_FROM_BYTES or more, where more than one core may be used).
+    process shares the rendering of the per-article pages (`ArticleUnits`; default: `shares_rendering`).
 
     The site is made by a forked process (`site_files_of`), so that the index of the release
     and its caches (3 GB at 1,000 articles) are neither held nor freed here: freeing them took
@@ -105,7 +104,7 @@ def write_site(store: ox.Store | Path, staging, ontology_turtle: bytes, share: b
 
     root = Path(staging.root)
     if share is None:
-        share = (root / res.GRAPH_TRIG).stat().st_size >= SHARE_FROM_BYTES and parallel.workers() > 1
+        share = shares_rendering(root)
     if parallel.can_fork():
         making = parallel.aside(site_files_of, store, root, ontology_turtle, share, True, own_group=True)  # ending
         try:
@@ -117,6 +116,14 @@ def write_site(store: ox.Store | Path, staging, ontology_turtle: bytes, share: b
         records = site_files_of(store, root, ontology_turtle, False)
     staging.files.update(received(records))
     staging.write(W3ID_FILE, w3id_htaccess())
+
+
+def shares_rendering(release_dir: Path) -> bool:
+    """Whether a second process shares the rendering of the release in `release_dir` (`write_site`'s
+    default): on a release of SHARE_FROM_BYTES or more, where more than one core may be used."""
+    from cubakg import parallel
+
+    return (Path(release_dir) / res.GRAPH_TRIG).stat().st_size >= SHARE_FROM_BYTES and parallel.workers() > 1
 
 
 # The index of a process that ends once its site is made: never freed (see `site_files_of`).

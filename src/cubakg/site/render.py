@@ -307,7 +307,7 @@ class Site:
         free), but it makes millions of objects, and every 700 made a young-generation sweep went
         over them: 25.2 CPU-seconds for the 60,000 fact and article pages of 1,000 articles with the
         collector running, 21.2 with it paused. (Yielding each file to be written as soon as it was
-        made, rather than a batch at a time, took 2-4 CPU-seconds more at 1,000 articles.)"""
+        made, rather than a batch at a time, took about 4 CPU-seconds more at 1,000 articles.)"""
         with collector_paused(keep=True):  # the caches the chunk filled are kept to the end too
             return self.render_chunk(iris)
 
