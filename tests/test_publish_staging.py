@@ -1,5 +1,6 @@
 """The site's files written into the release's staging folder, by a process of their own
-(`FilesAside`) or by the process rendering them (`FilesHere`): the same bytes and records."""
+(`FilesAside`) or by the process rendering them (`FilesHere`): the same bytes and records
+(sizes, and no digests: only the graph files' are published)."""
 
 from __future__ import annotations
 
@@ -32,10 +33,12 @@ def test_files_written_are_the_bytes_sent_and_recorded(tmp_path, writer):
         for name, data in FILES:
             assert (staging.root / name).read_bytes() == data, name
             record = staging.files[name]
-            assert (record.size, record.sha256) == (len(data), hashlib.sha256(data).hexdigest()), name
+            assert record == (len(data), None), name
+        staging.write("cubakg.ttl", b"<a> <b> <c> .\n")  # a graph file: its digest is taken
+        assert staging.files["cubakg.ttl"] == (14, hashlib.sha256(b"<a> <b> <c> .\n").hexdigest())
         staging.commit()
     assert sorted(p.relative_to(tmp_path / "dist").as_posix() for p in (tmp_path / "dist").rglob("*") if p.is_file()) \
-        == sorted(name for name, _ in FILES)
+        == sorted([name for name, _ in FILES] + ["cubakg.ttl"])
 
 
 @WRITERS

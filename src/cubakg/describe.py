@@ -24,11 +24,12 @@ VOCABULARIES = pick("ckg", "schema", "org", "prov", "oa", "time", "qb", "skos", 
 
 
 class FileRecord(NamedTuple):
-    """A file of the release: its size in bytes and its SHA-256 (hex). A tuple, so that the
-    site's 200,000 records cross between processes as plain tuples (`publish.sendable`)."""
+    """A file of the release: its size in bytes and its SHA-256 (hex), or None where no digest is
+    taken (the site's files: nothing publishes or reads theirs). A tuple, so that the site's
+    200,000 records cross between processes as plain tuples (`publish.sendable`)."""
 
     size: int
-    sha256: str
+    sha256: str | None
 
 
 @dataclass

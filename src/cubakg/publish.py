@@ -113,7 +113,10 @@ class HashingWriter:
 
 class FolderWriter:
     """Files under `root`, each folder made once (the site's 200,000 files share a few thousand),
-    and the record (size, SHA-256) of each file written, by name.
+    and the record (size, SHA-256) of each file written, by name. `digests=False`: records
+    without a SHA-256, for files whose digests nothing reads (the site's: the VoID publishes
+    those of the graph files, written before the site; hashing the site's 1.4 GB took about
+    1 CPU-second at 1,000 articles).
 
     `write` works on plain strings and file descriptors: with `pathlib` and a buffered
     file object per file, the site's 200,000 files took 6.3 CPU-seconds to write, and
@@ -121,8 +124,9 @@ class FolderWriter:
 
     _FLAGS = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, digests: bool = True):
         self.root = root
+        self.digests = digests
         self.records: dict[str, FileRecord] = {}
         self._prefix = f"{root}/"
         self._folders = {str(root)}
@@ -139,7 +143,7 @@ class FolderWriter:
                 view = view[os.write(descriptor, view):]
         finally:
             os.close(descriptor)
-        self.records[name] = FileRecord(len(data), hashlib.sha256(data).hexdigest())
+        self.records[name] = FileRecord(len(data), hashlib.sha256(data).hexdigest() if self.digests else None)
 
     def _made(self, name: str) -> str:
         """The path of `name` (a relative path with `/`), its folder made if it was not."""
@@ -201,13 +205,13 @@ class Staging:
             shutil.rmtree(previous)
 
 
-def sendable(records: dict[str, FileRecord]) -> dict[str, tuple[int, str]]:
+def sendable(records: dict[str, FileRecord]) -> dict[str, tuple[int, str | None]]:
     """Records as plain tuples, for another process: pickled and read back in a third of the time
     the named ones take (0.3 s rather than 0.9 s for the site's 200,000 files)."""
     return {name: tuple(record) for name, record in records.items()}
 
 
-def received(sent: dict[str, tuple[int, str]]) -> dict[str, FileRecord]:
+def received(sent: dict[str, tuple[int, str | None]]) -> dict[str, FileRecord]:
     """The records `sendable` sent (made with the collector paused: in the build's process, the
     site's 200,000 set off a sweep of everything it holds, 0.64 s at 1,000 articles)."""
     make = FileRecord._make
@@ -222,7 +226,7 @@ class FilesAside:
     index), and the caller may run threads (an open query store runs RocksDB's), beside
     which a fork may hang. Each file goes as a header (the lengths of its name and its bytes),
     its name and its bytes; the process answers, once its input ends, with the record
-    (size, SHA-256) of every file, or with the error that stopped it. As a context
+    of every file (its size; no digest, `FolderWriter`), or with the error that stopped it. As a context
     manager: `.records` once the block ends, as `sendable` makes them (a caller in
     another process passes them on as they are), the process stopped if it fails.
 
@@ -245,7 +249,7 @@ class FilesAside:
 
             fcntl.fcntl(self.process.stdin.fileno(), fcntl.F_SETPIPE_SZ, self.PIPE_BYTES)
         self.pipe = self.process.stdin
-        self.records: dict[str, tuple[int, str]] = {}
+        self.records: dict[str, tuple[int, str | None]] = {}
 
     def __enter__(self) -> "FilesAside":
         return self
@@ -266,7 +270,7 @@ class FilesAside:
             self.finish()
             raise
 
-    def finish(self) -> dict[str, tuple[int, str]]:
+    def finish(self) -> dict[str, tuple[int, str | None]]:
         """Wait for the process; the record of every file (`sendable`), or the error it met, raised here."""
         with contextlib.suppress(BrokenPipeError):
             self.pipe.close()
@@ -301,8 +305,8 @@ class FilesHere:
     """
 
     def __init__(self, root: Path):
-        self._writer = FolderWriter(Path(root))
-        self.records: dict[str, tuple[int, str]] = {}
+        self._writer = FolderWriter(Path(root), digests=False)
+        self.records: dict[str, tuple[int, str | None]] = {}
 
     def __enter__(self) -> "FilesHere":
         return self
@@ -319,7 +323,7 @@ def write_files_sent() -> None:
     """The writing process of `FilesAside`: files from standard input into the folder `sys.argv[1]`,
     then their records (or the error that stopped it, as OSError's arguments) pickled to standard output."""
     source, out = sys.stdin.buffer, sys.stdout.buffer
-    writer = FolderWriter(Path(sys.argv[1]))
+    writer = FolderWriter(Path(sys.argv[1]), digests=False)
     try:
         while len(header := source.read(FilesAside.HEADER.size)) == FilesAside.HEADER.size:
             name_length, data_length = FilesAside.HEADER.unpack(header)

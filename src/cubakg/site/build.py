@@ -131,7 +131,7 @@ _KEPT_TO_THE_END: list = []
 
 
 def site_files_of(store: ox.Store | Path, root: Path, ontology_turtle: bytes, share: bool,
-                  ending: bool = False) -> dict[str, tuple[int, str]]:
+                  ending: bool = False) -> dict[str, tuple[int, str | None]]:
     """Write `site/…` for the release in the folder `root`; the records of the files written
     (`publish.sendable`: they cross to the build's process).
 
@@ -179,7 +179,7 @@ def site_files_of(store: ox.Store | Path, root: Path, ontology_turtle: bytes, sh
     return records
 
 
-def render_claimed(site: Site, release_dir: Path, units: ArticleUnits) -> dict[str, tuple[int, str]]:
+def render_claimed(site: Site, release_dir: Path, units: ArticleUnits) -> dict[str, tuple[int, str | None]]:
     """The second process of `site_files_of` (forked, sharing `site`): the files of the units of
     per-article pages it claims, written under `release_dir`/site; their records."""
     from cubakg.publish import FilesHere
