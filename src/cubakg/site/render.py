@@ -13,7 +13,7 @@ import multiprocessing
 from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable, Iterator, NamedTuple
 
 import pyoxigraph as ox
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
@@ -74,6 +74,65 @@ KINDS = (
     ("concept", "Concept schemes"), ("dataset", "Datasets"), ("structure", "Data structures"),
 )
 COUNTED_KINDS = (("fact", "facts"),)
+
+
+class Frame(NamedTuple):
+    """What every page's layout needs: where the root is, its title, its alternate representations
+    (media type, path, name). Typed rather than a dict, as is all the templates read: a template reads
+    a dict's key as an attribute only after the attribute lookup fails (0.46 µs against 0.07)."""
+
+    path: str
+    href: str
+    base: str
+    title: str
+    iri: str | None
+    alternates: list[tuple[str, str, str]]
+
+
+class FactGroup(NamedTuple):
+    """The facts that link to a resource in one way, under one heading: the first MAX_CARDS as cards."""
+
+    heading: str
+    id: str
+    count: int
+    cards: list[Markup]
+    more: list[Link]
+
+
+class Backlinks(NamedTuple):
+    """The other resources that link to a resource by one property."""
+
+    heading: str
+    links: list[Link]
+
+
+@dataclass
+class PartSection:
+    """Sub-resources described on a page under one fragment (`paths.REDIRECTS`), with their statements."""
+
+    id: str
+    title: str
+    iris: list[str] = field(default_factory=list)
+    rows: list = field(default_factory=list)
+
+
+class Evidence(NamedTuple):
+    """An evidence span of an article, numbered in text order, with the facts it supports."""
+
+    id: str
+    n: int
+    iri: str
+    exact: str
+    supports: list[Link]
+
+
+class ArticleGraph(NamedTuple):
+    """An article's named graph, for the section its IRI leads to (`#graph`)."""
+
+    iri: str
+    present: bool
+    id: str
+    rows: list
 
 
 @dataclass
@@ -342,11 +401,10 @@ class Site:
             context["schema_org"] = self.dataset_schema_org(iri)
         return self.templates["resource"].render(context)
 
-    def frame(self, path: str, title: str, iri: str | None = None) -> dict:
-        """What every page's layout needs: where the root is, its title, its alternate representations."""
+    def frame(self, path: str, title: str, iri: str | None = None) -> Frame:
         base = "../" * path.count("/") or "./"
         alternates = [(r.media_type, path + r.extension, r.rdf_format.name) for r in RDF_REPRESENTATIONS] if iri else []
-        return {"path": path, "href": path + ".html", "base": base, "title": title, "iri": iri, "alternates": alternates}
+        return Frame(path, path + ".html", base, title, iri, alternates)
 
     def description_of(self, iri: str) -> str:
         for predicate in DESCRIPTION_PROPERTIES:
@@ -361,7 +419,7 @@ class Site:
             grouped.setdefault(quote.article.href, (quote.article, []))[1].append(quote)
         return list(grouped.values())
 
-    def fact_groups(self, iri: str) -> list[dict]:
+    def fact_groups(self, iri: str) -> list[FactGroup]:
         groups: dict[tuple[str, str], list[str]] = {}
         for subject, predicate, _ in self.index.inbound(iri):
             if not is_fact(subject) or subject == iri or predicate in PROVENANCE_LINKS:
@@ -379,11 +437,8 @@ class Site:
             heading = FACT_HEADINGS.get((kind, predicate)) or (
                 f"{self.labeller.term(kind)}s about it" if predicate == SCHEMA + "about"
                 else f"{self.labeller.term(kind)}s with it as {self.labeller.term(predicate)}").capitalize()
-            out.append({
-                "heading": heading, "id": f"facts-{len(out) + 1}", "count": len(facts),
-                "cards": [self.card(f) for f in facts[:MAX_CARDS]],
-                "more": [self.views.link(f) for f in facts[MAX_CARDS:]],
-            })
+            out.append(FactGroup(heading, f"facts-{len(out) + 1}", len(facts), [self.card(f) for f in facts[:MAX_CARDS]],
+                                 [self.views.link(f) for f in facts[MAX_CARDS:]]))
         return out
 
     def card(self, fact: str) -> Markup:
@@ -396,7 +451,7 @@ class Site:
             ))
         return cached
 
-    def backlinks(self, iri: str) -> list[dict]:
+    def backlinks(self, iri: str) -> list[Backlinks]:
         grouped: dict[str, dict[str, Link]] = {}
         for subject, predicate, _ in self.index.inbound(iri):
             if is_fact(subject) or subject == iri or predicate in PROVENANCE_LINKS:
@@ -404,25 +459,25 @@ class Site:
             if not has_own_page(subject):
                 continue
             grouped.setdefault(predicate, {}).setdefault(subject, self.views.link(subject))
-        return [
-            {"heading": BACKLINK_HEADINGS.get(p) or f"Is the {self.labeller.term(p)} of", "links": list(links.values())}
-            for p, links in grouped.items()
-        ]
+        return [Backlinks(BACKLINK_HEADINGS.get(p) or f"Is the {self.labeller.term(p)} of", list(links.values()))
+                for p, links in grouped.items()]
 
-    def part_sections(self, iri: str, parts: list[str]) -> list[dict]:
+    def part_sections(self, iri: str, parts: list[str]) -> list[PartSection]:
         """The sub-resources described on this page, each under its fragment; an article shows its
         evidence with the text, and its named graph in a section of its own (`article_graph`)."""
-        sections: dict[str, dict] = {}
+        sections: dict[str, PartSection] = {}
         own_graph = _named_graph_of(iri)
         for part in parts:
             target = page_of(part)
             if target.fragment.startswith("ev-") or part == own_graph:
                 continue
-            section = sections.setdefault(target.fragment, {"id": target.fragment, "iris": [], "rows": []})
-            section["iris"].append(part)
-            section["rows"].extend(self.views.rows(part, frozenset()))
-            label = self.labeller.label(part)
-            section.setdefault("title", f"Time: “{label}”" if part.startswith(NS_ID + "time/") else label)
+            section = sections.get(target.fragment)
+            if section is None:  # titled by its first part
+                label = self.labeller.label(part)
+                title = f"Time: “{label}”" if part.startswith(NS_ID + "time/") else label
+                section = sections[target.fragment] = PartSection(target.fragment, title)
+            section.iris.append(part)
+            section.rows.extend(self.views.rows(part, frozenset()))
         return list(sections.values())
 
     # -- articles --------------------------------------------------------------------------------
@@ -440,10 +495,8 @@ class Site:
         for start, end, part in spans:
             supports = list(dict.fromkeys(q.subject.value for q in self.index.by_object.get(part, ())
                                           if q.predicate.value == DERIVED_FROM))
-            evidence.append({
-                "id": page_of(part).fragment, "n": numbers[part], "iri": part, "exact": text[start:end],
-                "supports": [views.link(s) for s in supports],
-            })
+            evidence.append(Evidence(page_of(part).fragment, numbers[part], part, text[start:end],
+                                     [views.link(s) for s in supports]))
         derived = [link.subject for link in self.index.inbound(iri) if link.predicate == DERIVED_FROM]
         facts_here = list(dict.fromkeys(s for s in derived if s != iri))
         context.update({
@@ -455,11 +508,9 @@ class Site:
         })
         return self.templates["article"].render(context)
 
-    def article_graph(self, iri: str) -> dict:
-        """The article's named graph, for the section its IRI leads to (`#graph`)."""
+    def article_graph(self, iri: str) -> ArticleGraph:
         graph = _named_graph_of(iri)
-        return {"iri": graph, "present": graph in self.index.graph_names, "id": ARTICLE_GRAPH_FRAGMENT,
-                "rows": self.views.rows(graph, frozenset())}
+        return ArticleGraph(graph, graph in self.index.graph_names, ARTICLE_GRAPH_FRAGMENT, self.views.rows(graph, frozenset()))
 
     def article_schema_org(self, iri: str) -> dict:
         index, label = self.index, self.labeller.label
@@ -585,7 +636,7 @@ def kind_of(iri: str) -> str:
     return page_of(iri).page.split("/")[1]
 
 
-def with_alternates(html: str, frame: dict) -> str:
+def with_alternates(html: str, frame: Frame) -> str:
     """The ontology page with `<link rel="alternate">` to its RDF and a visible line linking them.
 
     The documentation page itself comes from `cubakg.ontology_doc` (one ontology
@@ -594,8 +645,8 @@ def with_alternates(html: str, frame: dict) -> str:
     if 'rel="alternate"' in html:  # the ontology page already links its data (cubakg.ontology_doc)
         return html
     links = "".join(f'<link rel="alternate" type="{media}" href="{href}" title="{name}">\n'
-                    for media, href, name in frame["alternates"])
-    visible = " · ".join(f'<a href="{href}">{name}</a>' for _, href, name in frame["alternates"])
+                    for media, href, name in frame.alternates)
+    visible = " · ".join(f'<a href="{href}">{name}</a>' for _, href, name in frame.alternates)
     html = html.replace("</head>", links + "</head>", 1)
     return html.replace("</h1>", f'</h1>\n<p class="alternates">This ontology as data: {visible}</p>', 1)
 
