@@ -74,16 +74,16 @@ def _pid(logged: str | None) -> int | None:
 
 
 def _fail_once_the_second_process_writes(facts: Path) -> None:
-    """The build's process fails (in `Site.files`, which the second process does not call)
+    """The build's process fails (in `Site.other_files`, which the second process does not call)
     once a fact page is written."""
-    def failing_files(site: Site, **options):
+    def failing_files(site: Site, *arguments, **options):
         deadline = time.monotonic() + FAIL_WITHIN_S
         while time.monotonic() < deadline and not (facts.is_dir() and any(facts.rglob("*.html"))):
             time.sleep(0.005)
         raise RuntimeError("rendering failed")
-        yield  # a generator, as Site.files is
+        yield  # a generator, as Site.other_files is
 
-    Site.files = failing_files
+    Site.other_files = failing_files
 
 
 if __name__ == "__main__":

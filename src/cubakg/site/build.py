@@ -11,7 +11,6 @@ itself) are dealt out a few articles at a time to whichever of the two processes
 
 from __future__ import annotations
 
-import itertools
 import multiprocessing
 from collections import defaultdict
 from pathlib import Path
@@ -136,7 +135,8 @@ def site_files_of(store: ox.Store | Path, root: Path, ontology_turtle: bytes, sh
     (`publish.sendable`: they cross to the build's process).
 
     `share`: a second process, forked once the release is indexed, shares the rendering of the
-    per-article pages (`ArticleUnits`); this one renders the others first. The processes this
+    per-article pages (`ArticleUnits`); this one renders the others first, then the home page, the
+    saved queries' pages and the sitemap (once the answers have come), then units. The processes this
     starts are in its process group: `write_site` stops them with it. `ending`: this process ends once this returns, so the index is kept
     rather than freed before the records are sent (2.7 s at 1,000 articles)."""
     from cubakg import parallel
@@ -149,23 +149,29 @@ def site_files_of(store: ox.Store | Path, root: Path, ontology_turtle: bytes, sh
         with prepared_site(release_quads(root), ontology_turtle, void=_void(root)) as site:
             # Forked before this process opens the pipe to its own writing process, which the
             # second process would otherwise hold open (parallel.aside).
-            helper, batches = None, None
             if share and parallel.can_fork():
                 with collector_paused(keep=True):  # as for the pages (Site.rendered): 3.4 CPU-s at 1,000 articles, 2.2 paused
                     describe.serialise_facts(site.index)  # once, here, rather than in both processes
                 units = ArticleUnits(site.planned)
                 helper = parallel.aside(render_claimed, site, root, units)
-                batches = itertools.chain(site.batches(units.others), units.claimed(site))
+            ontology_html = (root / res.ONTOLOGY_DOC).read_text(encoding="utf-8")
             # Written by a process of their own where a core would otherwise be idle (FilesHere).
             writing = FilesAside if helper is None and parallel.workers() > 1 else FilesHere
             with writing(root) as files:
-                for number, (path, data) in enumerate(site.files(
-                    saved_queries=answers, ontology_html=(root / res.ONTOLOGY_DOC).read_text(encoding="utf-8"),
-                    workers=WORKERS, batches=batches,
-                )):
-                    files.write(f"{SITE_DIR}/{path}", data)
-                    if number % ANSWERS_CHECKED_EVERY == 0:
-                        answers.receive_if_arrived()  # while pages are left to render, not after them
+                if helper is None:
+                    _written(files, site.files(saved_queries=answers, ontology_html=ontology_html, workers=WORKERS), answers)
+                else:
+                    # The pages no unit holds, then the home page, the saved queries' and the sitemap if
+                    # the answers are in, then units: left to the end, those kept this process busy for
+                    # 0.7 s after the other had stopped (at 1,000 articles); now both end on units.
+                    _written(files, site.resource_files(WORKERS, site.batches(units.others)), answers)
+                    answers.receive_if_arrived()
+                    others_first = answers.received
+                    if others_first:
+                        _written(files, site.other_files(answers, ontology_html), answers)
+                    _written(files, site.resource_files(WORKERS, units.claimed(site)), answers)
+                    if not others_first:
+                        _written(files, site.other_files(answers, ontology_html), answers)
             records = files.records
             if ending:
                 _KEPT_TO_THE_END.append(site)
@@ -177,6 +183,15 @@ def site_files_of(store: ox.Store | Path, root: Path, ontology_turtle: bytes, sh
             helper.stop()
         raise
     return records
+
+
+def _written(files, named_bytes, answers) -> None:
+    """Write each (path, bytes) under site/, receiving the saved queries' answers as soon as they have
+    come (looked for every ANSWERS_CHECKED_EVERY files), while pages are left to render."""
+    for number, (path, data) in enumerate(named_bytes):
+        files.write(f"{SITE_DIR}/{path}", data)
+        if number % ANSWERS_CHECKED_EVERY == 0:
+            answers.receive_if_arrived()
 
 
 def render_claimed(site: Site, release_dir: Path, units: ArticleUnits) -> dict[str, tuple[int, str | None]]:

@@ -298,18 +298,24 @@ class Site:
               site_url: str | None = None, workers: int = 1, batches: Iterable[list[str]] | None = None,
               others: bool = True) -> Iterator[tuple[str, bytes]]:
         """The files of the site, after `plan` (see `site_files` for the arguments)."""
-        from cubakg.site import hosting
-
         yield from self.resource_files(workers, batches)
         if others:
-            saved = list(saved_queries)  # read with the collector paused by BackgroundAnswers itself
-            with collector_paused():  # as for the resource pages (see `rendered`)
-                files = {**self.ontology_files(ontology_html), **self.query_files(saved), **self.static_files()}
-                files["index.html"] = self.home()
-                pages = [page_of(iri).href(HTML) for iri in self.planned] + [p for p in files if p.endswith(".html")]
-                sitemap = self.sitemap(sorted(pages), site_url or hosting.SITE_URL)
-            yield from sorted(files.items())
-            yield "sitemap.xml", sitemap
+            yield from self.other_files(saved_queries, ontology_html, site_url)
+
+    def other_files(self, saved_queries: Iterable[SavedAnswer] = (), ontology_html: str | None = None,
+                    site_url: str | None = None) -> Iterator[tuple[str, bytes]]:
+        """The files that are not a resource's (after `plan`): the ontology's, the saved queries', the
+        static files, the home page and the sitemap (see `site_files` for the arguments)."""
+        from cubakg.site import hosting
+
+        saved = list(saved_queries)  # read with the collector paused by BackgroundAnswers itself
+        with collector_paused():  # as for the resource pages (see `rendered`)
+            files = {**self.ontology_files(ontology_html), **self.query_files(saved), **self.static_files()}
+            files["index.html"] = self.home()
+            pages = [page_of(iri).href(HTML) for iri in self.planned] + [p for p in files if p.endswith(".html")]
+            sitemap = self.sitemap(sorted(pages), site_url or hosting.SITE_URL)
+        yield from sorted(files.items())
+        yield "sitemap.xml", sitemap
 
     def resource_files(self, workers: int = 1, batches: Iterable[list[str]] | None = None) -> Iterator[tuple[str, bytes]]:
         """Each resource's page, Turtle and JSON-LD (after `plan`): of every planned resource, in the
