@@ -278,7 +278,7 @@ class Site:
     def plan(self) -> list[str]:
         """The IRIs with a page of their own, sorted; fills `parts` (what each page also describes)."""
         own: set[str] = set()
-        for iri in self.index.iris() | {s for s in self.index.by_subject if s.startswith(NS_ID)}:
+        for iri in self.index.iris():
             target = page_of(iri)
             if target is None:
                 continue
