@@ -32,6 +32,42 @@ LABEL_PROPERTIES = (RDFS + "label", SKOS + "prefLabel", SCHEMA + "headline", SCH
 DESCRIPTION_PROPERTIES = (SCHEMA + "description", SKOS + "definition", DCTERMS + "description", CKG + "summary")
 TIME_VALUES = (TIME + "inXSDDate", TIME + "inXSDDateTimeStamp", TIME + "inXSDgYearMonth", TIME + "inXSDgYear")
 ARTICLE_LABEL_WORDS = 10
+RDF = PREFIXES["rdf"]
+ORG = PREFIXES["org"]
+TITLE_WORDS = 12  # of a text or label in a fact's title (FACT_TITLES)
+
+
+@dataclass(frozen=True)
+class FactTitle:
+    """How a fact with neither a summary nor a label is titled, from its own statements: each
+    {name} in `pattern` is the label of its value of the property TITLE_VALUES names (a text in
+    the article's words), and the `qualifier`'s value, where it has one, follows in brackets."""
+
+    pattern: str
+    qualifier: str | None = None
+
+
+FACT_TITLES = {
+    CKG + "PostHolding": FactTitle("{member} as “{title}”", "relation status"),
+    CKG + "Participation": FactTitle("{participant} in {event}, as {role}", "participation status"),
+    CKG + "Relation": FactTitle("{subject}: {relation} {object}", "relation status"),
+    CKG + "Statement": FactTitle("{speaker}: “{text}”"),
+    CKG + "RouteReport": FactTitle("{population} to {destination}: {route}"),
+    CKG + "PolicyAnnouncement": FactTitle("{announcer} announces: {announced}"),
+    CKG + "PolicyChange": FactTitle("{actor}: {change} {instrument}"),
+    PREFIXES["qb"] + "Observation": FactTitle("{measure} of {population} at {area}: {value}"),
+}
+TITLE_VALUES = {
+    "member": ORG + "member", "title": CKG + "titleAsWritten", "relation status": CKG + "relationStatus",
+    "participant": CKG + "participant", "event": CKG + "event", "role": CKG + "role",
+    "participation status": CKG + "participationStatus",
+    "subject": RDF + "subject", "relation": RDF + "predicate", "object": RDF + "object",
+    "speaker": CKG + "speaker", "text": SCHEMA + "text",
+    "population": CKG + "population", "destination": CKG + "destination", "route": CKG + "route",
+    "announcer": CKG + "announcer", "announced": CKG + "announces",
+    "actor": CKG + "actor", "change": CKG + "changeKind", "instrument": CKG + "policyInstrument",
+    "measure": CKG + "measureKind", "area": CKG + "refArea", "value": CKG + "valueAsWritten",
+}
 CONTEXT_CHARS = 90  # characters of the article shown either side of a quote
 ONTOLOGY_PAGE = "ontology.html"
 WIKIDATA = "http://www.wikidata.org/entity/"
@@ -76,6 +112,15 @@ def humanise(local: str) -> str:
     return " ".join(w if w[1:2].isupper() else w.lower() for w in words)
 
 
+_PLACEHOLDER = re.compile(r"{(\w+)}")
+
+
+def _shortened(text: str) -> str:
+    """`text`'s first TITLE_WORDS words, with "…" where it had more."""
+    words = text.split()
+    return " ".join(words[:TITLE_WORDS]) + ("…" if len(words) > TITLE_WORDS else "")
+
+
 class Labeller:
     """Labels for our resources and for terms of the vocabularies, cached."""
 
@@ -107,7 +152,7 @@ class Labeller:
                     english = [v for v in values if v.language in (None, "en")]
                     return min((english or values), key=lambda v: v.value).value
             if is_fact(iri):
-                return f"{self.kind(iri).capitalize()}: {humanise(iri.rsplit('/', 1)[-1])}"
+                return self._fact_title(iri) or f"{self.kind(iri).capitalize()}: {humanise(iri.rsplit('/', 1)[-1])}"
             text = [v.value for v in properties.get(SCHEMA + "text", ())]
             if text:  # an article without a headline: its first words
                 words = text[0].split()
@@ -117,6 +162,35 @@ class Labeller:
         if iri.startswith(NS_ID):
             return humanise(iri.rstrip("/").rsplit("/", 1)[-1])
         return compact(iri)
+
+    def _fact_title(self, iri: str) -> str | None:
+        """The fact's title by `FACT_TITLES`; None where its class has none, or it lacks a value the
+        pattern names. A post holding: 'Carlos Fernandez de Cossio as “deputy foreign minister”'; a
+        statement: 'Unnamed US State Department spokesperson: “We have seen a significant increase…'."""
+        title = next((FACT_TITLES[t] for t in self.index.types(iri) if t in FACT_TITLES), None)
+        if title is None:
+            return None
+        values = {}
+        for name in _PLACEHOLDER.findall(title.pattern):
+            values[name] = self._title_values(iri, name)
+            if not values[name]:
+                return None
+        qualifier = self._title_values(iri, title.qualifier) if title.qualifier else ""
+        made = title.pattern.format(**values) + (f" ({qualifier})" if qualifier else "")
+        return made[:1].upper() + made[1:]  # a title, though it start with a label written in lower case
+
+    def _title_values(self, iri: str, name: str) -> str:
+        """The fact's values of TITLE_VALUES[name], each by its label (shortened), joined."""
+        words = []
+        for value in self.index.values(iri, TITLE_VALUES[name]):
+            if isinstance(value, ox.Literal):
+                text = value.value
+            elif value.value.startswith(NS_ID):
+                text = self.label(value.value)
+            else:  # a property (a relation's predicate) or a class
+                text = self.term(value.value)
+            words.append(_shortened(text))
+        return ", ".join(sorted(words))
 
     def kind(self, iri: str) -> str:
         """The label of the resource's most specific type we know a label for."""
