@@ -98,6 +98,8 @@ RULES = [
                  "Bo Li said x.", id="a summary comes first"),
     pytest.param(fact("Claim", (CKG + "speaker", "person/bo")),
                  "Claim: f", id="a kind without a pattern"),
+    pytest.param(fact("PolicyAnnouncement", (CKG + "announcer", "person/bo"), (CKG + "announces", "fact/001_x/f")),
+                 "Bo Li announces: Policy announcement: f", id="a fact titled through itself: its key, once"),
 ]
 
 

@@ -152,7 +152,9 @@ class Labeller:
                     english = [v for v in values if v.language in (None, "en")]
                     return min((english or values), key=lambda v: v.value).value
             if is_fact(iri):
-                return self._fact_title(iri) or f"{self.kind(iri).capitalize()}: {humanise(iri.rsplit('/', 1)[-1])}"
+                by_key = f"{self.kind(iri).capitalize()}: {humanise(iri.rsplit('/', 1)[-1])}"
+                self._labels[iri] = by_key  # what a fact reads of itself, titled through its own values
+                return self._fact_title(iri) or by_key
             text = [v.value for v in properties.get(SCHEMA + "text", ())]
             if text:  # an article without a headline: its first words
                 words = text[0].split()
@@ -177,11 +179,11 @@ class Labeller:
                 return None
         qualifier = self._title_values(iri, title.qualifier) if title.qualifier else ""
         made = title.pattern.format(**values) + (f" ({qualifier})" if qualifier else "")
-        return made[:1].upper() + made[1:]  # a title, though it start with a label written in lower case
+        return made[:1].upper() + made[1:]  # a title, even where its first label is in lower case
 
     def _title_values(self, iri: str, name: str) -> str:
         """The fact's values of TITLE_VALUES[name], each by its label (shortened), joined."""
-        words = []
+        texts = []
         for value in self.index.values(iri, TITLE_VALUES[name]):
             if isinstance(value, ox.Literal):
                 text = value.value
@@ -189,8 +191,8 @@ class Labeller:
                 text = self.label(value.value)
             else:  # a property (a relation's predicate) or a class
                 text = self.term(value.value)
-            words.append(_shortened(text))
-        return ", ".join(sorted(words))
+            texts.append(_shortened(text))
+        return ", ".join(sorted(texts))
 
     def kind(self, iri: str) -> str:
         """The label of the resource's most specific type we know a label for."""
