@@ -68,6 +68,7 @@ def test_content_negotiation(served, case):
 def test_the_query_page_opens_with_our_prefixes_and_the_saved_queries(served):
     response, body = get(served, "/query", "text/html,application/xhtml+xml,*/*;q=0.8")
     assert response.status == 200 and response.getheader("Content-Type").startswith("text/html")
+    assert "Accept" in response.getheader("Vary", "")  # a cache must not give the page to a SPARQL client
     page = body.decode("utf-8")
     for prefix, namespace in PREFIXES.items():
         assert f"PREFIX {prefix}: &lt;{namespace}&gt;" in page, prefix
@@ -180,3 +181,26 @@ def test_allow_service_passes_the_query_on(tmp_path, allow):
     assert len(received) == (1 if allow else 0)
     if allow:
         assert urllib.parse.parse_qs(urllib.parse.urlsplit(received[0]).query)["query"] == [SERVICE_QUERY]
+
+
+# A file of each kind the site serves: a page, Turtle and JSON-LD as written, N-Triples made from Turtle.
+CACHED = ["/index.html", "/id/person/joe-biden.html", "/id/person/joe-biden.ttl", "/id/person/joe-biden.jsonld",
+          "/id/person/joe-biden.nt"]
+
+
+@pytest.mark.parametrize("path", CACHED)
+def test_a_client_that_has_the_file_is_told_it_has_not_changed(served, path):
+    """RFC 9110 §13 and RFC 9111: each file carries a validator, and a conditional request with it
+    gets 304 Not Modified without the body; another tag gets the file whole, and HEAD its headers."""
+    response, body = get(served, path)
+    tag, modified = response.getheader("ETag"), response.getheader("Last-Modified")
+    assert response.status == 200 and body and tag and modified
+    response, again = get(served, path, headers={"If-None-Match": tag})
+    assert (response.status, again) == (304, b"")
+    response, again = get(served, path, headers={"If-Modified-Since": modified})
+    assert (response.status, again) == (304, b"")
+    response, again = get(served, path, headers={"If-None-Match": '"another"'})
+    assert (response.status, again) == (200, body)
+    response, again = get(served, path, method="HEAD")
+    assert (response.status, again, response.getheader("ETag")) == (200, b"", tag)
+    assert int(response.getheader("Content-Length")) == len(body)

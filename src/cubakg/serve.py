@@ -257,7 +257,7 @@ def site_app(site_dir: Path, sparql_base: str, allow_service: bool = False):
     from werkzeug.exceptions import NotFound
     from werkzeug.middleware.http_proxy import ProxyMiddleware
     from werkzeug.security import safe_join
-    from werkzeug.utils import redirect
+    from werkzeug.utils import redirect, send_file
     from werkzeug.wrappers import Request, Response
 
     from cubakg.rdf_formats import media_type
@@ -270,19 +270,26 @@ def site_app(site_dir: Path, sparql_base: str, allow_service: bool = False):
     # The path is passed on as it is: /query, /update and /store are Oxigraph's own.
     to_oxigraph = {path: proxy.proxy_to(proxy.targets["/sparql/"], path, "/") for path in SPARQL_PATHS}
 
-    def file_response(path: str):
+    def file_response(request, path: str):
+        """The site's file at `path` (an N-Triples file made from its Turtle), answering conditional
+        and range requests: with an ETag and Last-Modified, a client that has it gets 304 Not Modified."""
         found = safe_join(str(site_dir), path)
         if found is None:
             return None
         file = Path(found)
         if file.is_file():
-            return Response(file.read_bytes(), content_type=_with_charset(media_type(file)))
+            response = send_file(file, request.environ, mimetype=media_type(file))
+            response.content_type = _with_charset(media_type(file))
+            return response
         turtle = file.with_suffix(".ttl")
         if file.suffix == N_TRIPLES.extension and turtle.is_file():
             import pyoxigraph as ox
 
             data = ox.serialize(ox.parse(turtle.read_bytes(), format=ox.RdfFormat.TURTLE), format=ox.RdfFormat.N_TRIPLES)
-            return Response(data, content_type=N_TRIPLES.media_type)
+            response = Response(data, content_type=N_TRIPLES.media_type)
+            response.last_modified = turtle.stat().st_mtime
+            response.add_etag()
+            return response.make_conditional(request)
         return None
 
     def negotiate(request, page: str, fragment: str):
@@ -301,8 +308,9 @@ def site_app(site_dir: Path, sparql_base: str, allow_service: bool = False):
         if path.startswith(SPARQL_PATHS):
             if path == "/query" and "query" not in request.args and request.method == "GET" and \
                     request.accept_mimetypes.best_match(["application/sparql-results+json", HTML.media_type]) == HTML.media_type:
-                response = file_response("query.html")
+                response = file_response(request, "query.html")
                 if response is not None:
+                    response.vary.add("Accept")  # the same address answers SPARQL clients with results
                     return response(environ, start_response)
             forward = to_oxigraph.get(path)
             if forward is not None:
@@ -312,7 +320,7 @@ def site_app(site_dir: Path, sparql_base: str, allow_service: bool = False):
                 return forward(environ, start_response)
         response = None
         if path == "/":
-            response = file_response("index.html")
+            response = file_response(request, "index.html")
         elif path.startswith("/id/") and "." not in path.rsplit("/", 1)[-1]:
             target = page_of(NS_ID + path[len("/id/"):])
             if target is not None:
@@ -320,7 +328,7 @@ def site_app(site_dir: Path, sparql_base: str, allow_service: bool = False):
         elif path.rstrip("/") in (f"/{ONTOLOGY_PAGE}",) or path.startswith(f"/{ONTOLOGY_PAGE}/"):
             response = negotiate(request, ONTOLOGY_PAGE, "")
         else:
-            response = file_response(path.lstrip("/"))
+            response = file_response(request, path.lstrip("/"))
         if response is None:
             response = Response(f"Not found: {path}\n", status=404, content_type="text/plain; charset=utf-8")
         return response(environ, start_response)
