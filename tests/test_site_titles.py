@@ -98,6 +98,12 @@ RULES = [
                  "Bo Li said x.", id="a summary comes first"),
     pytest.param(fact("Claim", (CKG + "speaker", "person/bo")),
                  "Claim: f", id="a kind without a pattern"),
+    pytest.param(fact("CausalClaim", (CKG + "causeAsWritten", ox.Literal("the sanctions")),
+                      (CKG + "heldResponsible", "person/ana"), (CKG + "effect", "event/talks")),
+                 "The sanctions → Talks in Havana", id="a cause in the article's words before whom it blames"),
+    pytest.param(fact("CausalClaim", (CKG + "heldResponsible", "person/ana"),
+                      (CKG + "effectAsWritten", ox.Literal("fewer visas"))),
+                 "Ana Diaz → fewer visas", id="only whom it blames"),
     pytest.param(fact("PolicyAnnouncement", (CKG + "announcer", "person/bo"), (CKG + "announces", "fact/001_x/f")),
                  "Bo Li announces: Policy announcement: f", id="a fact titled through itself: its key, once"),
 ]

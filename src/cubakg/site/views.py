@@ -40,8 +40,8 @@ TITLE_WORDS = 12  # of a text or label in a fact's title (FACT_TITLES)
 @dataclass(frozen=True)
 class FactTitle:
     """How a fact with neither a summary nor a label is titled, from its own statements: each
-    {name} in `pattern` is the label of its value of the property TITLE_VALUES names (a text in
-    the article's words), and the `qualifier`'s value, where it has one, follows in brackets."""
+    {name} in `pattern` is the label of its values of the first property TITLE_VALUES names that
+    it has (a text in the article's words), and the `qualifier`'s, where it has them, follow in brackets."""
 
     pattern: str
     qualifier: str | None = None
@@ -56,17 +56,27 @@ FACT_TITLES = {
     CKG + "PolicyAnnouncement": FactTitle("{announcer} announces: {announced}"),
     CKG + "PolicyChange": FactTitle("{actor}: {change} {instrument}"),
     PREFIXES["qb"] + "Observation": FactTitle("{measure} of {population} at {area}: {value}"),
+    CKG + "MigrationTrend": FactTitle("{population}: {trend}", "area"),
+    CKG + "CausalClaim": FactTitle("{cause} → {effect}"),
+    CKG + "Purpose": FactTitle("Purpose of {of}: “{aim}”"),
+    CKG + "Outcome": FactTitle("{outcome}: “{words}”", "share"),
 }
-TITLE_VALUES = {
-    "member": ORG + "member", "title": CKG + "titleAsWritten", "relation status": CKG + "relationStatus",
-    "participant": CKG + "participant", "event": CKG + "event", "role": CKG + "role",
-    "participation status": CKG + "participationStatus",
-    "subject": RDF + "subject", "relation": RDF + "predicate", "object": RDF + "object",
-    "speaker": CKG + "speaker", "text": SCHEMA + "text",
-    "population": CKG + "population", "destination": CKG + "destination", "route": CKG + "route",
-    "announcer": CKG + "announcer", "announced": CKG + "announces",
-    "actor": CKG + "actor", "change": CKG + "changeKind", "instrument": CKG + "policyInstrument",
-    "measure": CKG + "measureKind", "area": CKG + "refArea", "value": CKG + "valueAsWritten",
+TITLE_VALUES: dict[str, tuple[str, ...]] = {
+    "member": (ORG + "member",), "title": (CKG + "titleAsWritten",), "relation status": (CKG + "relationStatus",),
+    "participant": (CKG + "participant",), "event": (CKG + "event",), "role": (CKG + "role",),
+    "participation status": (CKG + "participationStatus",),
+    "subject": (RDF + "subject",), "relation": (RDF + "predicate",), "object": (RDF + "object",),
+    "speaker": (CKG + "speaker",), "text": (SCHEMA + "text",),
+    "population": (CKG + "population",), "destination": (CKG + "destination",), "route": (CKG + "route",),
+    "announcer": (CKG + "announcer",), "announced": (CKG + "announces",),
+    "actor": (CKG + "actor",), "change": (CKG + "changeKind",), "instrument": (CKG + "policyInstrument",),
+    "measure": (CKG + "measureKind",), "area": (CKG + "refArea",), "value": (CKG + "valueAsWritten",),
+    "trend": (CKG + "trend",),
+    # what brings the effect about: named, else in the article's words, else whom it blames
+    "cause": (CKG + "cause", CKG + "causeAsWritten", CKG + "heldResponsible"),
+    "effect": (CKG + "effect", CKG + "effectAsWritten"),
+    "of": (CKG + "purposeOf",), "aim": (CKG + "aimAsWritten",),
+    "outcome": (CKG + "outcomeKind",), "words": (CKG + "outcomeAsWritten",), "share": (CKG + "shareAsWritten",),
 }
 CONTEXT_CHARS = 90  # characters of the article shown either side of a quote
 ONTOLOGY_PAGE = "ontology.html"
@@ -182,9 +192,10 @@ class Labeller:
         return made[:1].upper() + made[1:]  # a title, even where its first label is in lower case
 
     def _title_values(self, iri: str, name: str) -> str:
-        """The fact's values of TITLE_VALUES[name], each by its label (shortened), joined."""
+        """The fact's values of the first of TITLE_VALUES[name] it has, each by its label (shortened), joined."""
+        values = next((found for p in TITLE_VALUES[name] if (found := self.index.values(iri, p))), [])
         texts = []
-        for value in self.index.values(iri, TITLE_VALUES[name]):
+        for value in values:
             if isinstance(value, ox.Literal):
                 text = value.value
             elif value.value.startswith(NS_ID):
