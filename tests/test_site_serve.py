@@ -85,6 +85,9 @@ def test_sparql_goes_to_the_endpoint(served):
     assert response.status == 200 and json.loads(body)["boolean"] is True
     response, body = get(served, "/query?query=" + urllib.parse.quote(query), "application/sparql-results+json")
     assert response.status == 200 and json.loads(body)["boolean"] is True
+    # The same address gives a browser the query page, and each client the format it asks for.
+    assert "Accept" in response.getheader("Vary", "")
+    assert len([name for name, _ in response.getheaders() if name.lower() == "server"]) == 1
 
 
 SERVICE_QUERY = "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }"

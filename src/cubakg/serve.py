@@ -317,7 +317,7 @@ def site_app(site_dir: Path, sparql_base: str, allow_service: bool = False):
                 refused = _refusal(_query_texts(request, environ), allow_service) if path == "/query" else None
                 if refused:
                     return Response(refused, status=400, content_type="text/plain; charset=utf-8")(environ, start_response)
-                return forward(environ, start_response)
+                return forward(environ, _as_negotiated(start_response))
         response = None
         if path == "/":
             response = file_response(request, "index.html")
@@ -381,6 +381,20 @@ def _without_parameters(accept):
     from werkzeug.datastructures import MIMEAccept
 
     return MIMEAccept([(value.split(";", 1)[0].strip(), quality) for value, quality in accept])
+
+
+def _as_negotiated(start_response):
+    """`start_response` for Oxigraph's answers passed on: they vary by Accept (the results'
+    format, and at /query the query page for a browser), and this server names itself once."""
+
+    def start(status, headers, exc_info=None):
+        kept = [(name, value) for name, value in headers if name.lower() != "server"]
+        varies = ",".join(value for name, value in kept if name.lower() == "vary").lower()
+        if "accept" not in [field.strip() for field in varies.split(",")]:
+            kept.append(("Vary", "Accept"))
+        return start_response(status, kept, exc_info)
+
+    return start
 
 
 def _with_charset(media: str) -> str:
