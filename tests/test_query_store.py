@@ -13,6 +13,7 @@ import io
 import json
 import os
 import subprocess
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -307,3 +308,27 @@ def test_a_broken_merge_file_is_reported_at_its_own_line(tmp_path, monkeypatch):
     with pytest.raises(InputError) as error:
         store_module.open_store(release)
     assert "line 21" in error.value.message
+
+
+def test_a_store_a_server_holds_is_never_removed_as_old(tmp_path):
+    """Old stores beyond the KEEP_STORES last used are removed when a store is made, but not one a
+    server is reading (`store_held`), however long ago it was opened."""
+    from cubakg.query.store import IN_USE_SECONDS, KEEP_STORES, _remove_old_stores, store_held
+
+    stores = tmp_path / "stores"
+    long_ago = time.time() - 10 * IN_USE_SECONDS
+    old = []
+    for number in range(KEEP_STORES + 2):  # the two used longest ago are beyond those kept
+        folder = stores / f"store-{number}"
+        folder.mkdir(parents=True)
+        os.utime(folder, (long_ago - number, long_ago - number))
+        old.append(folder)
+    served, unheld = old[-1], old[-2]
+    new = stores / "new"
+    new.mkdir()
+    with store_held(served):
+        os.utime(served, (long_ago, long_ago - 100))  # opened long ago
+        _remove_old_stores(stores, keep=new)
+        assert served.is_dir() and not unheld.exists()
+    _remove_old_stores(stores, keep=new)
+    assert not served.exists()  # once the server let it go

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -72,11 +73,13 @@ def ignore_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def start_serve(*args: str, sigint_ignored: bool = False) -> tuple[subprocess.Popen, dict[str, str]]:
-    """Run `cubakg serve` and read its announcement lines ("SPARQL endpoint: …")."""
+def start_serve(*args: str, sigint_ignored: bool = False, env: dict[str, str] | None = None,
+                ) -> tuple[subprocess.Popen, dict[str, str]]:
+    """Run `cubakg serve` (with `env` added to its environment) and read its announcement lines
+    ("SPARQL endpoint: …")."""
     process = subprocess.Popen(
         [sys.executable, "-m", "cubakg", "serve", *args],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=cubakg_env(), cwd=REPO,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=cubakg_env(env), cwd=REPO,
         preexec_fn=ignore_sigint if sigint_ignored else None,
     )
     announced: dict[str, str] = {}
@@ -143,3 +146,58 @@ def test_a_missing_oxigraph_binary_says_how_to_install_it(tmp_path, monkeypatch)
     with pytest.raises(UsageError) as raised:
         serve.find_oxigraph_binary()
     assert "`oxigraph` was not found" in raised.value.message and raised.value.hint == "install it into this environment: pip install oxigraph"
+
+
+def test_the_release_is_served_from_its_query_store_as_it_is(tmp_path, monkeypatch):
+    """`cubakg serve --release DIR` loads nothing: Oxigraph serves the release's query store, made
+    first as `cubakg query` makes it, read-only; it is left in the cache when the server stops."""
+    import rdflib
+
+    from cubakg.query.store import store_path
+
+    cache, scratch = tmp_path / "cache", tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setenv("CUBAKG_CACHE_DIR", str(cache))
+    process, announced = start_serve("--port", "0", "--release", str(MINI_RELEASE),
+                                     env={"CUBAKG_CACHE_DIR": str(cache), "TMPDIR": str(scratch)})
+    try:
+        server_pid = int(announced["Graph Store"].split("pid ")[1].split(";")[0])
+        store = store_path(MINI_RELEASE)
+        assert store.is_dir(), announced
+        assert [p.name for p in scratch.iterdir() if p.is_dir()] == []  # no temporary store
+        # The default graph is the merge of the graphs, as the release's Turtle holds it (read by rdflib).
+        merged = rdflib.Graph().parse(MINI_RELEASE / "cubakg.ttl")
+        assert count_in_graph(announced["SPARQL endpoint"], None) == len(merged)
+        assert count_in_graph(announced["SPARQL endpoint"], SHARED_GRAPH) == 10  # named graphs kept
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.communicate(timeout=20)
+    assert wait_gone(server_pid)
+    assert store.is_dir() and list(scratch.iterdir()) == []  # the store kept, the server's log gone
+
+
+@pytest.mark.parametrize("reported, from_store", [("same", True), ("0.4.9", False), (None, False)],
+                         ids=["the version of pyoxigraph", "another version", "no version"])
+def test_the_store_is_served_only_by_an_oxigraph_of_the_version_that_made_it(tmp_path, monkeypatch, reported, from_store):
+    """The store's files are read by the server binary as pyoxigraph wrote them: another version
+    (the `oxigraph` package is pinned apart) gets the release's graph files loaded instead."""
+    import pyoxigraph
+
+    from cubakg import serve
+    from cubakg.query.store import release_graphs, store_path
+
+    monkeypatch.setenv("CUBAKG_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(serve, "oxigraph_version", lambda binary: pyoxigraph.__version__ if reported == "same" else reported)
+    server = serve.release_server(MINI_RELEASE)
+    if from_store:
+        assert (server.oxigraph.location, server.oxigraph.files) == (store_path(MINI_RELEASE), [])
+    else:
+        assert (server.oxigraph.location, server.oxigraph.files) == (None, release_graphs(MINI_RELEASE).files)
+    assert server.oxigraph.read_only and server.site_dir == MINI_RELEASE / "site"
+
+
+def test_the_oxigraph_binary_reports_its_version():
+    from cubakg.serve import find_oxigraph_binary, oxigraph_version
+
+    assert re.fullmatch(r"\d+\.\d+\.\d+\S*", oxigraph_version(find_oxigraph_binary()) or "")
+

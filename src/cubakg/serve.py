@@ -1,12 +1,14 @@
-"""Run a local Oxigraph SPARQL server with RDF files loaded, for tests and `cubakg serve`.
+"""Run a local Oxigraph SPARQL server, for tests and `cubakg serve`.
 
-The `oxigraph` PyPI package ships the server binary; we load the files into a
-temporary on-disk store with `oxigraph load` (TriG keeps its named graphs), then
-run `oxigraph serve` on that store and stop it by process id.
+The `oxigraph` PyPI package ships the server binary. It serves either the release's
+query store as it is (read-only: `release_server`), or files loaded into a temporary
+on-disk store with `oxigraph load` (TriG keeps its named graphs); we stop it by
+process id.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -39,6 +41,17 @@ def find_oxigraph_binary() -> Path:
         f"(looked in {beside_python.parent} and on PATH)",
         hint="install it into this environment: pip install oxigraph",
     )
+
+
+def oxigraph_version(binary: Path) -> str | None:
+    """The version the Oxigraph server binary reports ("oxigraph 0.5.13" → "0.5.13"), None if it says none."""
+    try:
+        done = subprocess.run([str(binary), "--version"], stdin=subprocess.DEVNULL, capture_output=True,
+                              text=True, timeout=STOP_TIMEOUT_S)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    words = done.stdout.split()
+    return words[-1] if done.returncode == 0 and words else None
 
 
 def port_in_use(host: str, port: int) -> bool:
@@ -84,7 +97,8 @@ class Addresses:
 
 
 class OxigraphServer(Addresses):
-    """A context manager: an Oxigraph server on `host:port` with `files` loaded.
+    """A context manager: an Oxigraph server on `host:port` with `files` loaded into a temporary
+    store, or serving the existing store at `location` (read-only, left as it was).
 
     `port=0` picks a free port. `union_default_graph=True` makes queries without
     `GRAPH` see every named graph (TriG loads keep their graphs; a triple in two graphs
@@ -102,9 +116,11 @@ class OxigraphServer(Addresses):
         startup_timeout: float = STARTUP_TIMEOUT_S,
         union_default_graph: bool = False,
         read_only: bool = False,
+        location: Path | None = None,
     ) -> None:
         self.files = [Path(f) for f in files]
-        self.read_only = read_only
+        self.location = location
+        self.read_only = read_only or location is not None
         self.host = host
         self.port = port
         self.binary = binary
@@ -113,6 +129,7 @@ class OxigraphServer(Addresses):
         self.process: subprocess.Popen[bytes] | None = None
         self.store_dir: Path | None = None
         self._log_file = None
+        self._holding = contextlib.ExitStack()
 
     @property
     def pid(self) -> int | None:
@@ -120,14 +137,19 @@ class OxigraphServer(Addresses):
 
     # -- lifecycle ----------------------------------------------------------
     def start(self) -> "OxigraphServer":
-        """Load the files into a fresh temporary store and start serving it."""
+        """Load the files into a fresh temporary store (or take the one at `location`) and serve it."""
         binary = self.binary or find_oxigraph_binary()
         for path in self.files:
             if not path.is_file():
                 raise InputError(f"{path}: file not found", hint="build the release first: cubakg build")
-        self.store_dir = Path(tempfile.mkdtemp(prefix="cubakg-oxigraph-"))
+        self.store_dir = self.location or Path(tempfile.mkdtemp(prefix="cubakg-oxigraph-"))
         try:
-            self._load_files(binary)
+            if self.location is None:
+                self._load_files(binary)
+            else:
+                from cubakg.query.store import store_held
+
+                self._holding.enter_context(store_held(self.location))  # not removed as old while served
             if self.port == 0:
                 self.port = free_port(self.host)
             elif port_in_use(self.host, self.port):
@@ -136,7 +158,7 @@ class OxigraphServer(Addresses):
                     f"port {self.port} on {self.host} is already in use",
                     hint="choose another --port, or --port 0 for a free one",
                 )
-            self._log_file = open(self.store_dir.parent / f"{self.store_dir.name}.log", "w+b")
+            self._log_file = tempfile.NamedTemporaryFile(prefix="cubakg-oxigraph-", suffix=".log", delete=False)
             command = [str(binary), "serve-read-only" if self.read_only else "serve", "--location", str(self.store_dir),
                        "--bind", f"{self.host}:{self.port}"]
             if self.union_default_graph:
@@ -203,7 +225,7 @@ class OxigraphServer(Addresses):
         return self._log_file.read().decode("utf-8", "replace").strip()[-2000:]
 
     def stop(self) -> None:
-        """Stop the server by pid (terminate, then kill) and remove the store."""
+        """Stop the server by pid (terminate, then kill) and remove the store it loaded."""
         if self.process is not None and self.process.poll() is None:
             self.process.terminate()
             try:
@@ -216,9 +238,10 @@ class OxigraphServer(Addresses):
             self._log_file.close()
             self._log_file = None
             log_path.unlink(missing_ok=True)
-        if self.store_dir is not None:
+        if self.store_dir is not None and self.location is None:
             shutil.rmtree(self.store_dir, ignore_errors=True)
-            self.store_dir = None
+        self.store_dir = None
+        self._holding.close()
 
     def wait(self) -> int:
         """Block until the server process exits; returns its exit code."""
@@ -461,3 +484,28 @@ class SiteServer(Addresses):
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+
+def release_server(release_dir: Path, site_dir: Path | None = None, files: list[Path] | None = None,
+                   progress=None, **options) -> SiteServer:
+    """The server `cubakg serve` runs (start it): the site of the release in `release_dir` (or
+    `site_dir`) beside a SPARQL endpoint on the release's query store, served as it is, read-only.
+    Nothing is loaded, so it starts at once on any size of release; the store is made first where
+    the release has none, as `cubakg query` does (`progress` hears of it). Where this machine's
+    Oxigraph server is not the version of pyoxigraph that made the store, the release's files are
+    loaded into a temporary store instead. With `files`: those loaded, the default graph the union
+    of their graphs (where a triple is in two graphs, it is seen twice). `options`: SiteServer's.
+    """
+    import pyoxigraph
+
+    from cubakg.query.store import prepare_store, release_graphs
+
+    site = Path(site_dir) if site_dir is not None else Path(release_dir) / "site"
+    if files:
+        return SiteServer(files, site, union_default_graph=True, read_only=True, **options)
+    graphs = release_graphs(release_dir)
+    if oxigraph_version(find_oxigraph_binary()) == pyoxigraph.__version__:
+        return SiteServer([], site, location=prepare_store(release_dir, progress), **options)
+    # The named graphs and, as the default graph, their merge: every query answers as `cubakg query` does.
+    return SiteServer(graphs.files, site, read_only=True, **options)
+

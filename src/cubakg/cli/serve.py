@@ -11,7 +11,7 @@ import typer
 
 from cubakg.cli.app import app
 from cubakg.errors import UsageError
-from cubakg.resources import GRAPH_NTRIPLES, GRAPH_TRIG, RELEASE_DIR
+from cubakg.resources import RELEASE_DIR
 
 DEFAULT_SERVE_PORT = 7878
 
@@ -28,17 +28,22 @@ def interrupt(_signum, _frame) -> None:
         "then open http://127.0.0.1:7878/ in a browser (the site: a page per person, event, article and fact), "
         "http://127.0.0.1:7878/query to ask in SPARQL, or look up an IRI: "
         "curl -L -H 'Accept: text/turtle' http://127.0.0.1:7878/id/person/joe-biden. "
-        "Ctrl-C stops the server and deletes its temporary store."
+        "With --file, the files are loaded into a temporary store, deleted when Ctrl-C stops the server; "
+        "the release is served from its query store as it is (made once, as `cubakg query` makes it)."
     ),
 )
 def serve_command(
     port: int = typer.Option(DEFAULT_SERVE_PORT, "--port", help="TCP port (0 picks a free one).", metavar="PORT"),
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on.", metavar="ADDRESS"),
-    files: Optional[list[Path]] = typer.Option(
-        None, "--file", help="RDF files to load instead of the release's TriG (repeatable).", metavar="FILE"
+    release: Optional[Path] = typer.Option(
+        None, "--release", help="The release folder to serve (as `cubakg build` writes it).", metavar="DIR",
+        show_default="the packaged release (dist/ in a checkout)",
     ),
-    site: Path = typer.Option(
-        RELEASE_DIR / "site", "--site", help="The site to serve beside the endpoint.", metavar="DIR",
+    files: Optional[list[Path]] = typer.Option(
+        None, "--file", help="RDF files to load instead of the release's graphs (repeatable).", metavar="FILE"
+    ),
+    site: Optional[Path] = typer.Option(
+        None, "--site", help="The site to serve beside the endpoint.", metavar="DIR",
         show_default="the release's site/",
     ),
     allow_service: bool = typer.Option(
@@ -47,20 +52,20 @@ def serve_command(
 ) -> None:
     """Serve the release: its site with content negotiation at /id/…, and SPARQL at /query (read-only; named
     graphs kept, the default graph their merge as `cubakg query` has it)."""
-    from cubakg.serve import SiteServer
+    from cubakg.cli import console
+    from cubakg.serve import release_server
 
     if not 0 <= port <= 65535:
         raise UsageError(f"--port must be between 0 and 65535, got {port}")
-    # The release: its named graphs (TriG) and, as the default graph, their merge (N-Triples), so
-    # that every query answers as `cubakg query` does. Other files: the default graph is the union
-    # of their graphs (where a triple is in two graphs, it is seen twice).
-    to_load = files or [RELEASE_DIR / GRAPH_TRIG, RELEASE_DIR / GRAPH_NTRIPLES]
+    if release is not None and files:
+        raise UsageError("give --release or --file, not both")
     # SIGTERM stops us like Ctrl-C does, so the server and its store are cleaned up. SIGINT
     # is set too: a shell starting `cubakg serve &` from a script leaves SIGINT ignored.
     for stop_signal in (signal.SIGINT, signal.SIGTERM):
         signal.signal(stop_signal, interrupt)
-    server = SiteServer(to_load, site, host=host, port=port, allow_service=allow_service,
-                        union_default_graph=bool(files), read_only=True)
+    server = release_server(release or RELEASE_DIR, site, files, progress=lambda step: console.note(f"cubakg: {step}"),
+                            host=host, port=port, allow_service=allow_service)
+    site = server.site_dir
     try:
         server.start()
         sys.stdout.write(

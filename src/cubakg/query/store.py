@@ -279,23 +279,56 @@ def merge_into_default_graph(store, scratch: Path | None = None) -> None:
 
 
 @contextlib.contextmanager
-def _lock(path: Path):
-    """An exclusive lock on `path` for the duration (where the platform has flock)."""
+def _lock(path: Path, shared: bool = False):
+    """A lock on `path` for the duration, exclusive or `shared` (where the platform has flock)."""
     try:
         import fcntl
     except ImportError:  # Windows: no lock; the atomic rename alone keeps stores whole
         yield
         return
     with open(path, "a+b") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
+        fcntl.flock(handle, fcntl.LOCK_SH if shared else fcntl.LOCK_EX)
         try:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+@contextlib.contextmanager
+def store_held(store: Path):
+    """`store` (a folder `prepare_store` made) kept for the duration: no other process removes it
+    as an old store meanwhile (`_remove_old_stores`), however long a server reads it.
+
+    >>> with store_held(prepare_store(release_dir)):   # doctest: +SKIP
+    ...     serve_the_store_for_hours()
+    """
+    with contextlib.suppress(OSError):
+        os.utime(store)  # its last use, as `open_store` marks it
+    with _lock(store.parent / f"{store.name}.lock", shared=True):
+        yield store
+
+
+def _held(lock: Path) -> bool:
+    """Whether a process holds the lock file `lock` (a store in use by a server: `store_held`)."""
+    try:
+        import fcntl
+    except ImportError:
+        return False
+    try:
+        with open(lock, "rb") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return True
+            fcntl.flock(handle, fcntl.LOCK_UN)
+    except FileNotFoundError:
+        return False
+    return False
+
+
 def _remove_old_stores(stores: Path, keep: Path) -> None:
-    """Remove stores beyond the KEEP_STORES last used, and abandoned builds; never one in use."""
+    """Remove stores beyond the KEEP_STORES last used, and abandoned builds; never one in use (used in
+    the last IN_USE_SECONDS, or held by a server: `store_held`)."""
     now = time.time()
     finished, abandoned = [], []
     for entry in stores.iterdir():
@@ -305,7 +338,8 @@ def _remove_old_stores(stores: Path, keep: Path) -> None:
         finished.sort(key=lambda entry: entry.stat().st_mtime, reverse=True)
     for entry in finished[KEEP_STORES:]:
         with contextlib.suppress(OSError):
-            if entry != keep and now - entry.stat().st_mtime > IN_USE_SECONDS:
+            lock = stores / f"{entry.name}.lock"
+            if entry != keep and now - entry.stat().st_mtime > IN_USE_SECONDS and not _held(lock):
                 shutil.rmtree(entry, ignore_errors=True)
                 (stores / f"{entry.name}.lock").unlink(missing_ok=True)
     for entry in abandoned:
