@@ -201,3 +201,22 @@ def test_the_oxigraph_binary_reports_its_version():
 
     assert re.fullmatch(r"\d+\.\d+\.\d+\S*", oxigraph_version(find_oxigraph_binary()) or "")
 
+
+def test_a_cache_that_cannot_hold_the_store_loads_the_release_instead(tmp_path, monkeypatch):
+    """The store is a convenience: where it cannot be made, the server loads the release's files,
+    and says why."""
+    import pyoxigraph
+
+    from cubakg import serve
+    from cubakg.query.store import release_graphs
+
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    monkeypatch.setenv("CUBAKG_CACHE_DIR", str(blocked / "cache"))
+    monkeypatch.setattr(serve, "oxigraph_version", lambda binary: pyoxigraph.__version__)
+    heard: list[str] = []
+    server = serve.release_server(MINI_RELEASE, progress=heard.append)
+    assert (server.oxigraph.location, server.oxigraph.files) == (None, release_graphs(MINI_RELEASE).files)
+    assert any("cannot make the query store" in message and "loading the release's files" in message
+               for message in heard), heard
+

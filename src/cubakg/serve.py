@@ -492,20 +492,26 @@ def release_server(release_dir: Path, site_dir: Path | None = None, files: list[
     `site_dir`) beside a SPARQL endpoint on the release's query store, served as it is, read-only.
     Nothing is loaded, so it starts at once on any size of release; the store is made first where
     the release has none, as `cubakg query` does (`progress` hears of it). Where this machine's
-    Oxigraph server is not the version of pyoxigraph that made the store, the release's files are
-    loaded into a temporary store instead. With `files`: those loaded, the default graph the union
-    of their graphs (where a triple is in two graphs, it is seen twice). `options`: SiteServer's.
+    Oxigraph server is not the version of pyoxigraph that made the store, or the cache cannot hold
+    the store, the release's files are loaded into a temporary store instead. With `files`: those
+    loaded, the default graph the union of their graphs (where a triple is in two graphs, it is
+    seen twice). `options`: SiteServer's.
     """
     import pyoxigraph
 
+    from cubakg.errors import InputError
     from cubakg.query.store import prepare_store, release_graphs
 
+    say = progress or (lambda message: None)
     site = Path(site_dir) if site_dir is not None else Path(release_dir) / "site"
     if files:
         return SiteServer(files, site, union_default_graph=True, read_only=True, **options)
     graphs = release_graphs(release_dir)
     if oxigraph_version(find_oxigraph_binary()) == pyoxigraph.__version__:
-        return SiteServer([], site, location=prepare_store(release_dir, progress), **options)
+        try:
+            return SiteServer([], site, location=prepare_store(release_dir, progress), **options)
+        except InputError as error:  # the store is a convenience, as for the build
+            say(f"{error.message}; loading the release's files instead")
     # The named graphs and, as the default graph, their merge: every query answers as `cubakg query` does.
     return SiteServer(graphs.files, site, read_only=True, **options)
 

@@ -79,7 +79,7 @@ def release_graphs(release_dir: Path) -> ReleaseGraphs:
     release_dir = Path(release_dir)
     if not release_dir.is_dir():
         raise InputError(f"no release folder at {release_dir}", location=Location(str(release_dir)),
-                         hint="give the folder `cubakg build` wrote (dist/), or files with --data FILE")
+                         hint="give the folder `cubakg build` wrote (dist/), or RDF files instead")
     named = release_dir / GRAPH_TRIG
     merged = next((release_dir / name for name in (GRAPH_NTRIPLES, GRAPH_TURTLE) if (release_dir / name).is_file()),
                   None)
@@ -87,7 +87,7 @@ def release_graphs(release_dir: Path) -> ReleaseGraphs:
         raise InputError(
             f"{release_dir} holds no release graph: neither {GRAPH_TRIG}, {GRAPH_NTRIPLES} nor {GRAPH_TURTLE}",
             location=Location(str(release_dir)),
-            hint="build it with `cubakg build`, or give files with --data FILE",
+            hint="build it with `cubakg build`, or give RDF files instead",
         )
     return ReleaseGraphs(named if named.is_file() else None, merged)
 
