@@ -301,8 +301,9 @@ def site_app(site_dir: Path, sparql_base: str, allow_service: bool = False):
             return None
         file = Path(found)
         if file.is_file():
-            response = send_file(file, request.environ, mimetype=media_type(file))
-            response.content_type = _with_charset(media_type(file))
+            media = media_type(file)
+            response = send_file(file, request.environ, mimetype=media)
+            response.content_type = _with_charset(media)  # as given, send_file would add no charset to JSON
             return response
         turtle = file.with_suffix(".ttl")
         if file.suffix == N_TRIPLES.extension and turtle.is_file():
@@ -507,11 +508,12 @@ def release_server(release_dir: Path, site_dir: Path | None = None, files: list[
     if files:
         return SiteServer(files, site, union_default_graph=True, read_only=True, **options)
     graphs = release_graphs(release_dir)
-    if oxigraph_version(find_oxigraph_binary()) == pyoxigraph.__version__:
+    binary = find_oxigraph_binary()
+    if oxigraph_version(binary) == pyoxigraph.__version__:
         try:
-            return SiteServer([], site, location=prepare_store(release_dir, progress), **options)
+            return SiteServer([], site, location=prepare_store(release_dir, progress), binary=binary, **options)
         except InputError as error:  # the store is a convenience, as for the build
             say(f"{error.message}; loading the release's files instead")
     # The named graphs and, as the default graph, their merge: every query answers as `cubakg query` does.
-    return SiteServer(graphs.files, site, read_only=True, **options)
+    return SiteServer(graphs.files, site, read_only=True, binary=binary, **options)
 

@@ -341,7 +341,7 @@ def _remove_old_stores(stores: Path, keep: Path) -> None:
             lock = stores / f"{entry.name}.lock"
             if entry != keep and now - entry.stat().st_mtime > IN_USE_SECONDS and not _held(lock):
                 shutil.rmtree(entry, ignore_errors=True)
-                (stores / f"{entry.name}.lock").unlink(missing_ok=True)
+                lock.unlink(missing_ok=True)
     for entry in abandoned:
         with contextlib.suppress(OSError):
             if now - entry.stat().st_mtime > ABANDONED_SECONDS:
