@@ -30,14 +30,13 @@ import pyoxigraph as ox
 
 from cubakg.namespaces import PREFIXES, XSD
 from cubakg.resources import NS_ID
-from cubakg.site.index import SiteIndex, is_fact
+from cubakg.site.index import EVIDENCE_PREFIX, SiteIndex, is_fact, is_span
 from cubakg.site.paths import JSON_LD, TURTLE, Representation
 
 PROV_DERIVED = "http://www.w3.org/ns/prov#wasDerivedFrom"
 OA_SELECTOR = "http://www.w3.org/ns/oa#hasSelector"
 SKOS = PREFIXES["skos"]
 CODE_LIST_TYPES = frozenset({SKOS + "Concept", SKOS + "ConceptScheme"})
-EVIDENCE_PREFIX = NS_ID + "evidence/"
 XSD_STRING = XSD + "string"
 
 
@@ -59,16 +58,11 @@ def described(index: SiteIndex, page: str, parts: list[str]) -> tuple[list[str],
         subjects += [link.subject for link in inbound if link.predicate != PROV_DERIVED and is_fact(link.subject)]
     subjects += [e.value for e in index.values(page, PROV_DERIVED) if e.value.startswith(EVIDENCE_PREFIX)]
     # An evidence span's piece holds its selectors too (see _chunk): they need no piece of their own.
-    spans = {s for s in subjects if _is_span(s)}
+    spans = {s for s in subjects if is_span(s)}
     whole = list(dict.fromkeys(s for s in subjects if not (s.startswith(EVIDENCE_PREFIX) and s.rsplit("/", 1)[0] in spans)))
     included = set(whole) | {sel.value for span in spans for sel in index.values(span, OA_SELECTOR)}
     links = list(dict.fromkeys(link.quad.triple for link in inbound if link.subject not in included))
     return whole, links
-
-
-def _is_span(iri: str) -> bool:
-    """An evidence span (`…/evidence/{article}/{start}-{end}`), not one of its selectors."""
-    return iri.startswith(EVIDENCE_PREFIX) and iri.count("/", len(EVIDENCE_PREFIX)) == 1
 
 
 _PREFIX_OF: dict[str, str | None] = {}
@@ -168,7 +162,7 @@ def _chunk(index: SiteIndex, subject: str) -> _Chunk:
 
 
 def _selectors(index: SiteIndex, subject: str) -> list[str]:
-    return [s.value for s in index.values(subject, OA_SELECTOR)] if _is_span(subject) else []
+    return [s.value for s in index.values(subject, OA_SELECTOR)] if is_span(subject) else []
 
 
 def _triples_of(index: SiteIndex, subject: str) -> list[ox.Triple]:

@@ -17,6 +17,7 @@ from cubakg.resources import NS_ID
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 FACT_PREFIX = NS_ID + "fact/"
+EVIDENCE_PREFIX = NS_ID + "evidence/"
 
 
 class Inbound(NamedTuple):
@@ -141,3 +142,8 @@ def _closed(iri: str) -> str:
 def is_fact(iri: str) -> bool:
     """An n-ary fact node (`id/fact/{article}/{fact}`)."""
     return iri.startswith(FACT_PREFIX)
+
+
+def is_span(iri: str) -> bool:
+    """An evidence span (`id/evidence/{article}/{start}-{end}`), not one of its selectors."""
+    return iri.startswith(EVIDENCE_PREFIX) and iri.count("/", len(EVIDENCE_PREFIX)) == 1

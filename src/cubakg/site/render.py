@@ -23,7 +23,8 @@ from cubakg.memory import collector_paused
 from cubakg.namespaces import PREFIXES
 from cubakg.resources import NS_ID, NS_ONTOLOGY, article_graph
 from cubakg.site import describe
-from cubakg.site.index import RDF_TYPE, SiteIndex, is_fact
+from cubakg.site.escaping import EscapingEnvironment
+from cubakg.site.index import EVIDENCE_PREFIX, RDF_TYPE, SiteIndex, is_fact, is_span
 from cubakg.site.paths import ARTICLE_GRAPH_FRAGMENT, HTML, ONTOLOGY_PAGE, RDF_REPRESENTATIONS, has_own_page, page_of
 from cubakg.site.views import (
     CKG, DCTERMS, DESCRIPTION_PROPERTIES, OA, PROV, RDFS, SCHEMA, SKOS, Labeller, Link, Views,
@@ -229,7 +230,7 @@ def _render_chunk(number: int) -> list[tuple[str, bytes]]:
 
 
 def environment() -> Environment:
-    env = Environment(
+    env = EscapingEnvironment(
         loader=PackageLoader("cubakg.site", "templates"),
         autoescape=select_autoescape(["html", "xml", "j2"]),
         undefined=StrictUndefined,
@@ -474,9 +475,9 @@ class Site:
         sections: dict[str, PartSection] = {}
         own_graph = _named_graph_of(iri)
         for part in parts:
-            target = page_of(part)
-            if target.fragment.startswith("ev-") or part == own_graph:
+            if part.startswith(EVIDENCE_PREFIX) or part == own_graph:  # shown with the text (`article_page`)
                 continue
+            target = page_of(part)
             section = sections.get(target.fragment)
             if section is None:  # titled by its first part
                 label = self.labeller.label(part)
@@ -492,7 +493,7 @@ class Site:
         text = views.texts.get(iri, "")
         spans = []
         for part in parts:
-            found = views.span(part) if page_of(part).fragment.startswith("ev-") and part.count("/") == NS_ID.count("/") + 2 else None
+            found = views.span(part) if is_span(part) else None
             if found and found[0] == iri:
                 spans.append((found[1], found[2], part))
         spans.sort()

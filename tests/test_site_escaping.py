@@ -1,0 +1,68 @@
+"""The site's escaping gives what markupsafe's `escape` gives, and its templates use it."""
+
+from __future__ import annotations
+
+import markupsafe
+import pytest
+from markupsafe import Markup
+
+
+class Shown:
+    """An object with its own HTML (`__html__`), as markupsafe allows."""
+
+    def __html__(self) -> str:
+        return "<em>as it is</em>"
+
+
+class Text(str):
+    """A string of a class of its own, not Markup."""
+
+
+# (value, the text markupsafe's escape gives for it, written out by hand from its rules)
+CASES = [
+    ("plain words", "plain words"),
+    ("", ""),
+    ("Fernández & Cossio", "Fernández &amp; Cossio"),
+    ("<script>alert('x')</script>", "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"),
+    ('a "quoted" title', "a &#34;quoted&#34; title"),
+    ("&amp; already escaped once", "&amp;amp; already escaped once"),
+    (Markup("<a href=\"x\">a link</a>"), "<a href=\"x\">a link</a>"),
+    (Markup(""), ""),
+    (Shown(), "<em>as it is</em>"),
+    (Text("<b> & co"), "&lt;b&gt; &amp; co"),
+    (16531, "16531"),
+    (0.5, "0.5"),
+    (None, "None"),
+    (True, "True"),
+]
+
+
+@pytest.mark.parametrize("value, text", CASES, ids=[repr(v)[:40] for v, _ in CASES])
+def test_escaped_is_markupsafe_escape(value, text):
+    from cubakg.site.escaping import escaped
+
+    result = escaped(value)
+    assert type(result) is Markup and result == text
+    assert markupsafe.escape(value) == text  # the expectation is markupsafe's own
+
+
+def test_markup_is_returned_as_it_is_and_never_escaped_twice():
+    from cubakg.site.escaping import escaped
+
+    link = Markup("<a>x</a>")
+    assert escaped(link) is link
+    assert escaped(escaped("<b>")) == "&lt;b&gt;"
+
+
+def test_the_site_templates_escape_with_it():
+    """Every template's output goes through `environment.escaped`: none is compiled to Jinja2's own
+    `escape(…)` (which would mean the code generator's hook had moved), and values are escaped."""
+    from cubakg.site.render import environment
+
+    env = environment()
+    for name in env.list_templates(extensions=["j2"]):
+        source = env.compile(env.loader.get_source(env, name)[0], name, raw=True)
+        assert " escape(" not in source and "(escape(" not in source, name
+    assert "environment.escaped(" in env.compile(env.loader.get_source(env, "resource.html.j2")[0], raw=True)
+    rendered = env.from_string("<p title=\"{{ t }}\">{{ t }}{{ m }}</p>").render(t="\"<x>\" & 'y'", m=Markup("<br>"))
+    assert rendered == "<p title=\"&#34;&lt;x&gt;&#34; &amp; &#39;y&#39;\">&#34;&lt;x&gt;&#34; &amp; &#39;y&#39;<br></p>"
