@@ -23,7 +23,7 @@ from cubakg.memory import collector_paused
 from cubakg.namespaces import PREFIXES
 from cubakg.resources import NS_ID, NS_ONTOLOGY, article_graph
 from cubakg.site import describe
-from cubakg.site.escaping import EscapingEnvironment
+from cubakg.site.templating import SiteEnvironment
 from cubakg.site.index import EVIDENCE_PREFIX, RDF_TYPE, SiteIndex, is_fact, is_span
 from cubakg.site.paths import ARTICLE_GRAPH_FRAGMENT, HTML, ONTOLOGY_PAGE, RDF_REPRESENTATIONS, has_own_page, page_of
 from cubakg.site.views import (
@@ -230,7 +230,7 @@ def _render_chunk(number: int) -> list[tuple[str, bytes]]:
 
 
 def environment() -> Environment:
-    env = EscapingEnvironment(
+    env = SiteEnvironment(
         loader=PackageLoader("cubakg.site", "templates"),
         autoescape=select_autoescape(["html", "xml", "j2"]),
         undefined=StrictUndefined,

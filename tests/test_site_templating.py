@@ -1,4 +1,5 @@
-"""The site's escaping gives what markupsafe's `escape` gives, and its templates use it."""
+"""The site's Jinja2 environment: its escaping gives what markupsafe's `escape` gives, and its templates use
+it; their globals are those of the environment when they are loaded."""
 
 from __future__ import annotations
 
@@ -39,7 +40,7 @@ CASES = [
 
 @pytest.mark.parametrize("value, text", CASES, ids=[repr(v)[:40] for v, _ in CASES])
 def test_escaped_is_markupsafe_escape(value, text):
-    from cubakg.site.escaping import escaped
+    from cubakg.site.templating import escaped
 
     result = escaped(value)
     assert type(result) is Markup and result == text
@@ -47,7 +48,7 @@ def test_escaped_is_markupsafe_escape(value, text):
 
 
 def test_markup_is_returned_as_it_is_and_never_escaped_twice():
-    from cubakg.site.escaping import escaped
+    from cubakg.site.templating import escaped
 
     link = Markup("<a>x</a>")
     assert escaped(link) is link
@@ -66,3 +67,17 @@ def test_the_site_templates_escape_with_it():
     assert "environment.escaped(" in env.compile(env.loader.get_source(env, "resource.html.j2")[0], raw=True)
     rendered = env.from_string("<p title=\"{{ t }}\">{{ t }}{{ m }}</p>").render(t="\"<x>\" & 'y'", m=Markup("<br>"))
     assert rendered == "<p title=\"&#34;&lt;x&gt;&#34; &amp; &#39;y&#39;\">&#34;&lt;x&gt;&#34; &amp; &#39;y&#39;<br></p>"
+
+
+def test_a_template_has_the_globals_set_before_it_was_loaded_and_its_own():
+    """Globals are copied when a template is loaded (`SiteEnvironment.make_globals`): the site sets
+    them first; a template's own globals overlay them."""
+    from jinja2 import DictLoader
+    from cubakg.site.templating import SiteEnvironment
+
+    env = SiteEnvironment(loader=DictLoader({"page.html": "{{ site }} {{ here }}"}), autoescape=True)
+    env.globals["site"] = "cubakg"
+    page = env.get_template("page.html", globals={"here": "<home>"})
+    assert type(page.globals) is dict
+    assert page.render() == "cubakg &lt;home&gt;"
+    assert page.render(site="another") == "another &lt;home&gt;"
