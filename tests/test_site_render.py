@@ -139,6 +139,21 @@ def test_the_article_units_deal_out_every_per_article_page_once():
     assert len(claimed) == -(-2 // UNIT_ARTICLES) and list(units.claimed(site)) == []  # each unit is claimed once
 
 
+def test_the_per_article_prefixes_take_every_iri_shown_per_article_and_no_person_or_term(release_quads):
+    """A unit forgets what it cached about the IRIs starting with `PER_ARTICLE_PREFIXES`: every IRI
+    of the release whose page is made per article is among them (else its cache would be kept to
+    the end), and the people, places and terms that other pages show are not."""
+    from cubakg.site.build import PER_ARTICLE_PREFIXES, article_of
+
+    iris = {term.value for quad in release_quads for term in (quad.subject, quad.object, quad.graph_name)
+            if isinstance(term, ox.NamedNode)}
+    per_article = {iri for iri in iris if article_of(iri)}
+    assert per_article and [iri for iri in per_article if not iri.startswith(PER_ARTICLE_PREFIXES)] == []
+    kept = [ID + "person/carlos-fernandez-de-cossio", ID + "place/cuba", ID + "org/us-state-department",
+            "https://w3id.org/cubakg/ontology#PostHolding", "https://schema.org/NewsArticle"]
+    assert [iri for iri in kept if iri.startswith(PER_ARTICLE_PREFIXES)] == []
+
+
 def test_what_a_unit_cached_about_its_articles_is_forgotten_and_the_pages_are_the_same(release_quads, monkeypatch):
     """Each article's pages rendered as a unit of their own (`ArticleUnits.claimed`), after the
     other pages: the bytes are those of one rendering keeping everything, and once a unit is done

@@ -57,17 +57,6 @@ def article_of(iri: str) -> str | None:
     return parts[2] if len(parts) > 2 and parts[1] in ARTICLE_KINDS else None
 
 
-def is_per_article(iri: str) -> bool:
-    """Whether `iri` is of a kind made or described per article (`PER_ARTICLE_PREFIXES`).
-
-    >>> is_per_article("https://w3id.org/cubakg/id/evidence/003_x/155-262/quote")
-    True
-    >>> is_per_article("https://w3id.org/cubakg/id/person/joe-biden")
-    False
-    """
-    return iri.startswith(PER_ARTICLE_PREFIXES)
-
-
 class ArticleUnits:
     """The planned pages of a site, split into the per-article ones, in units of UNIT_ARTICLES
     articles, and the others. Processes forked after it is made share the count of units
@@ -95,8 +84,8 @@ class ArticleUnits:
         one unit), and the next unit reuses its memory. Kept, it made the second process fault in
         twice the pages at 1,000 articles, 0.33 million rather than 0.16 (docs/publishing.md, Cost).
         Which IRIs are the articles' is told by their prefix (`PER_ARTICLE_PREFIXES`): told by
-        `article_of`, the 6,000 keys a unit adds took 11 ms rather than 5.5 (1.4 CPU-seconds for the
-        125 units of 1,000 articles), each a lookup of its page far away in memory. A shared graph's
+        `article_of`, the 6,000 keys a unit adds took 11 ms rather than 5 (1.4 CPU-seconds for the
+        125 units of 1,000 articles against 0.6), each a lookup of its page far away in memory. A shared graph's
         IRI, which the prefix takes too, is only made again when asked for."""
         while True:
             with self._next.get_lock():
@@ -104,7 +93,7 @@ class ArticleUnits:
                 self._next.value = number + 1
             if number >= len(self.units):
                 return
-            with site.forgetting(is_per_article):
+            with site.forgetting(PER_ARTICLE_PREFIXES):
                 yield self.units[number]
 
 

@@ -13,7 +13,7 @@ import multiprocessing
 from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Iterator, NamedTuple
+from typing import Iterable, Iterator, NamedTuple
 
 import pyoxigraph as ox
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
@@ -350,11 +350,13 @@ class Site:
         return [*self.views.caches(), *self.labeller.caches(), *self.index.caches(), self._cards]
 
     @contextmanager
-    def forgetting(self, forgettable: Callable[[str], bool]):
-        """What the block adds to the caches about the IRIs `forgettable` accepts, and about literals,
-        is dropped at its end (for pages no later page shows: build.ArticleUnits).
+    def forgetting(self, prefixes: tuple[str, ...]):
+        """What the block adds to the caches about the IRIs starting with one of `prefixes`, and about
+        literals, is dropped at its end (for pages no later page shows: build.ArticleUnits). A cache's
+        key names its IRI itself or first (rows: (subject, properties left out)); a literal's link is
+        cheap to make again.
 
-        >>> with site.forgetting(lambda iri: iri.startswith(FACT_PREFIX)):   # doctest: +SKIP
+        >>> with site.forgetting((FACT_PREFIX,)):   # doctest: +SKIP
         ...     files = site.rendered(facts)
         """
         caches = self.caches()
@@ -363,8 +365,10 @@ class Site:
         for cache, size in zip(caches, sizes):
             added = len(cache) - size
             if added > 0:  # a dict keeps its insertion order: what the block added is at its end
-                for key in [k for k in itertools.islice(reversed(cache), added) if _forgettable_key(k, forgettable)]:
-                    del cache[key]
+                for key in list(itertools.islice(reversed(cache), added)):
+                    iri = key[0] if type(key) is tuple else key
+                    if type(iri) is not str or iri.startswith(prefixes):
+                        del cache[key]
 
     def rendered(self, iris: list[str]) -> list[tuple[str, bytes]]:
         """`render_chunk` with the cyclic collector paused, and what it cached then kept out of its sight.
@@ -629,13 +633,6 @@ class Site:
     def sitemap(self, paths: list[str], site_url: str) -> bytes:
         pages = [p for p in paths if p.endswith(".html")]
         return self.env.get_template("sitemap.xml.j2").render(site_url=site_url, pages=pages).encode("utf-8")
-
-
-def _forgettable_key(key: object, forgettable: Callable[[str], bool]) -> bool:
-    """A cache's key names its IRI itself or first (rows: (subject, properties left out)); a literal's
-    link is cheap to make again and is forgotten."""
-    iri = key[0] if isinstance(key, tuple) else key
-    return not isinstance(iri, str) or forgettable(iri)
 
 
 def kind_of(iri: str) -> str:
