@@ -33,12 +33,11 @@ class SiteIndex:
     """The quads of the release, grouped for pages."""
 
     by_subject: dict[str, list[ox.Quad]] = field(default_factory=dict)
-    by_object: dict[str, list[ox.Quad]] = field(default_factory=dict)  # our id/ IRIs only
+    by_object: dict[str, list[Inbound]] = field(default_factory=dict)  # our id/ IRIs only
     graph_names: set[str] = field(default_factory=set)
     _properties: dict[str, dict[str, list]] = field(default_factory=dict, repr=False)
     _types: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
     chunks: dict[str, object] = field(default_factory=dict, repr=False)  # subject → its triples as written (describe)
-    _last_inbound: tuple[str, list[Inbound]] = field(default=("", []), repr=False)
 
     @classmethod
     def of(cls, quads: Iterable[ox.Quad]) -> "SiteIndex":
@@ -57,13 +56,19 @@ class SiteIndex:
         for quads_of in by_subject.values():
             quads_of.sort(key=str)
         # Gathered subject by subject in the order of their N-Quads form ("<s> …": no IRI holds ">"), so
-        # each list is in that order too, without writing a second key for each of them.
-        by_object: dict[str, list[ox.Quad]] = defaultdict(list)
+        # each list is in that order too, without writing a second key for each of them. Each link is
+        # kept with its subject's and predicate's IRIs, read here once (the subject's is at hand): a
+        # page reads its links three or four times, and a hub's run to 40,000 at 1,000 articles.
+        by_object: dict[str, list[Inbound]] = defaultdict(list)
+        predicates: dict[str, str] = {}  # each predicate's IRI kept once, not once per link
         for subject in sorted(by_subject, key=_closed):
             for quad in by_subject[subject]:
                 obj = quad.object
-                if type(obj) is named_node and obj.value.startswith(NS_ID):
-                    by_object[obj.value].append(quad)
+                if type(obj) is named_node:
+                    value = obj.value
+                    if value.startswith(NS_ID):
+                        predicate = quad.predicate.value
+                        by_object[value].append(Inbound(subject, predicates.setdefault(predicate, predicate), quad))
         return cls(dict(by_subject), dict(by_object), graph_names)
 
     def iris(self) -> set[str]:
@@ -81,15 +86,8 @@ class SiteIndex:
         return found
 
     def inbound(self, iri: str) -> list[Inbound]:
-        """The quads whose object is `iri` (`by_object`), in order, each with its subject's and
-        predicate's IRIs read once. The last resource's are kept: its page reads them three or
-        four times (its facts, its other links, its description), and a hub's run to 40,000
-        at 1,000 articles (1.2 CPU-seconds for the hubs, read each time)."""
-        last, found = self._last_inbound
-        if last != iri:
-            found = [Inbound(q.subject.value, q.predicate.value, q) for q in self.by_object.get(iri, ())]
-            self._last_inbound = (iri, found)
-        return found
+        """The links to `iri` (`by_object`), in order."""
+        return self.by_object.get(iri, [])
 
     def caches(self) -> list[dict]:
         """What this index keeps once computed, by subject (see `render.Site.forgetting`)."""

@@ -504,8 +504,7 @@ class Site:
         numbers = {part: n for n, (_, _, part) in enumerate(spans, start=1)}
         evidence = []
         for start, end, part in spans:
-            supports = list(dict.fromkeys(q.subject.value for q in self.index.by_object.get(part, ())
-                                          if q.predicate.value == DERIVED_FROM))
+            supports = list(dict.fromkeys(link.subject for link in self.index.inbound(part) if link.predicate == DERIVED_FROM))
             evidence.append(Evidence(page_of(part).fragment, numbers[part], part, text[start:end],
                                      [views.link(s) for s in supports]))
         derived = [link.subject for link in self.index.inbound(iri) if link.predicate == DERIVED_FROM]
