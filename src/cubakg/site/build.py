@@ -38,8 +38,8 @@ SHARE_FROM_BYTES = 20_000_000
 ARTICLE_KINDS = frozenset({"fact", "time", "article"})
 # The IRIs that may be shown on those pages alone: of those kinds, and of the kinds described on an article's
 # page (paths.REDIRECTS). What a unit cached about them is forgotten when it is done (`ArticleUnits.claimed`).
-PER_ARTICLE_PREFIXES = tuple(sorted(
-    NS_ID + kind + "/" for kind in ARTICLE_KINDS | {r.pattern.split("/", 1)[0] for r in REDIRECTS if r.page.startswith("article/")}))
+_SHOWN_ON_ARTICLES = {rule.pattern.split("/", 1)[0] for rule in REDIRECTS if rule.page.startswith("article/")}
+PER_ARTICLE_PREFIXES = tuple(sorted(NS_ID + kind + "/" for kind in ARTICLE_KINDS | _SHOWN_ON_ARTICLES))
 UNIT_ARTICLES = 8
 ANSWERS_CHECKED_EVERY = 1000  # files written between two looks at whether the saved queries' answers have come
 
@@ -85,8 +85,8 @@ class ArticleUnits:
         twice the pages at 1,000 articles, 0.33 million rather than 0.16 (docs/publishing.md, Cost).
         Which IRIs are the articles' is told by their prefix (`PER_ARTICLE_PREFIXES`): told by
         `article_of`, the 6,000 keys a unit adds took 11 ms rather than 5 (1.4 CPU-seconds for the
-        125 units of 1,000 articles against 0.6), each a lookup of its page far away in memory. A shared graph's
-        IRI, which the prefix takes too, is only made again when asked for."""
+        125 units of 1,000 articles against 0.6), each a lookup of its page far away in memory.
+        A shared graph's IRI, which the prefix takes too, is only made again when asked for."""
         while True:
             with self._next.get_lock():
                 number = self._next.value
