@@ -47,6 +47,15 @@ def test_escaped_is_markupsafe_escape(value, text):
     assert markupsafe.escape(value) == text  # the expectation is markupsafe's own
 
 
+def test_plain_strings_are_escaped_by_markupsafe_in_c():
+    """MarkupSafe 3 (pyproject.toml) has the escaping of a plain string `escaped` calls: without
+    it `escaped` still gives the same text, by way of `markupsafe.escape`, only slower."""
+    from cubakg.site import templating
+
+    assert templating._escape_text is not None
+    assert templating._escape_text("<a & b>") == "&lt;a &amp; b&gt;"
+
+
 def test_markup_is_returned_as_it_is_and_never_escaped_twice():
     from cubakg.site.templating import escaped
 
