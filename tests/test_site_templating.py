@@ -32,6 +32,8 @@ CASES = [
     (Shown(), "<em>as it is</em>"),
     (Text("<b> & co"), "&lt;b&gt; &amp; co"),
     (16531, "16531"),
+    (-3, "-3"),
+    (0, "0"),
     (0.5, "0.5"),
     (None, "None"),
     (True, "True"),

@@ -41,6 +41,8 @@ def escaped(value: object) -> Markup:
         return value
     if kind is str and _escape_text is not None:
         return _as_markup(Markup, _escape_text(value))
+    if kind is int:  # a count or a number in the text's marks: its digits need no escaping
+        return _as_markup(Markup, str(value))
     return markupsafe.escape(value)
 
 
