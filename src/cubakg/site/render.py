@@ -36,22 +36,59 @@ QB = PREFIXES["qb"]
 VOID = PREFIXES["void"]
 DCAT = PREFIXES["dcat"]
 
-# The facts that link to a resource, under a heading a reader expects: (fact type, property) → heading.
+RDF = PREFIXES["rdf"]
+ROLE = CKG + "role"
+# The facts that link to a resource, under a heading a reader expects: fact type → the property
+# that links the fact to the page's resource → heading. Pairs not listed fall back to a phrase
+# built from the fact type's and the property's labels (`fact_heading`).
 FACT_HEADINGS = {
-    (CKG + "PostHolding", ORG + "member"): "Posts held",
-    (CKG + "PostHolding", CKG + "post"): "Held by",
-    (CKG + "PostHolding", ORG + "organization"): "Posts held in this organisation",
-    (CKG + "Participation", CKG + "participant"): "Events taken part in",
-    (CKG + "Participation", CKG + "event"): "Participants, by role",
-    (CKG + "Participation", CKG + "onBehalfOf"): "Taking part on its behalf",
-    (CKG + "Statement", CKG + "speaker"): "Statements made",
-    (CKG + "Statement", SCHEMA + "about"): "Statements about it",
-    (CKG + "Statement", CKG + "addressee"): "Statements made to it",
-    (CKG + "Statement", CKG + "reportedBy"): "Statements it reported",
-    (QB + "Observation", QB + "dataSet"): "Observations",
-    (QB + "Observation", CKG + "refArea"): "Figures for this place",
-    (CKG + "PolicyChange", CKG + "actor"): "Policy changes it made",
-    (CKG + "PolicyAnnouncement", CKG + "announcer"): "Announcements it made",
+    CKG + "PostHolding": {
+        ORG + "member": "Posts held", CKG + "post": "Held by",
+        ORG + "organization": "Posts held in this organisation",
+        CKG + "relationStatus": "Posts held with this status",
+    },
+    CKG + "Participation": {
+        CKG + "participant": "Events taken part in", CKG + "event": "Participants, by role",
+        CKG + "onBehalfOf": "Taking part on its behalf", ROLE: "Taking part in this role",
+        CKG + "participationStatus": "Taking part with this status",
+    },
+    CKG + "Statement": {
+        CKG + "speaker": "Statements made", CKG + "addressee": "Statements made to it",
+        CKG + "stance": "Statements taking this stance", CKG + "statementMode": "Statements given this way",
+    },
+    QB + "Observation": {
+        QB + "dataSet": "Observations", CKG + "refArea": "Figures for this place",
+        CKG + "population": "Figures counting these people", CKG + "measureKind": "Figures counting this",
+        CKG + "unitOfMeasure": "Figures in this unit", CKG + "sourceAgency": "Figures it is the source of",
+    },
+    CKG + "MigrationTrend": {
+        CKG + "refArea": "Migration trends in this place", CKG + "population": "Migration trends among these people",
+        CKG + "trend": "Migration trends of this kind",
+    },
+    CKG + "PolicyChange": {
+        CKG + "actor": "Policy changes it made", CKG + "changeKind": "Policy changes of this kind",
+        CKG + "policyInstrument": "Policy changes to this instrument", SCHEMA + "location": "Policy changes in this place",
+        CKG + "population": "Policy changes affecting these people", SCHEMA + "provider": "Policy changes to what it provides",
+    },
+    CKG + "PolicyAnnouncement": {CKG + "announcer": "Announcements it made", CKG + "announces": "Announcements of it"},
+    CKG + "RouteReport": {
+        CKG + "route": "Reports of this route", CKG + "population": "Routes taken by these people",
+        CKG + "via": "Routes through this place", CKG + "destination": "Routes to this place",
+    },
+    CKG + "Relation": {RDF + "subject": "Its relations with others", RDF + "object": "Others' relations with it",
+                       CKG + "relationStatus": "Relations with this status"},
+    CKG + "CausalClaim": {
+        CKG + "cause": "Claims naming it as a cause", CKG + "effect": "Claims naming it as an effect",
+        CKG + "heldResponsible": "Claims holding it responsible",
+    },
+    CKG + "Purpose": {
+        CKG + "purposeOf": "Its purposes", CKG + "aim": "Purposes aiming at it",
+        CKG + "intendedBy": "Purposes it pursues",
+    },
+    CKG + "Outcome": {
+        CKG + "outcomeOf": "Its outcomes", CKG + "outcomeKind": "Outcomes of this kind",
+        SCHEMA + "location": "Outcomes in this place",
+    },
 }
 BACKLINK_HEADINGS = {
     SCHEMA + "mentions": "Mentioned in",
@@ -60,7 +97,6 @@ BACKLINK_HEADINGS = {
     SCHEMA + "superEvent": "Sub-events",
     SKOS + "inScheme": "Concepts",
 }
-ROLE = CKG + "role"
 DERIVED_FROM = PROV + "wasDerivedFrom"
 # Links from what was derived from a resource, and from its evidence: an article lists these itself.
 PROVENANCE_LINKS = frozenset({DERIVED_FROM, OA + "hasSource"})
@@ -445,12 +481,22 @@ class Site:
             facts = list(dict.fromkeys(facts))
             if any(self.index.values(f, ROLE) for f in facts[:1]):
                 facts.sort(key=lambda f: tuple(self.labeller.label(r.value) for r in self.index.values(f, ROLE)))
-            heading = FACT_HEADINGS.get((kind, predicate)) or (
-                f"{self.labeller.term(kind)}s about it" if predicate == SCHEMA + "about"
-                else f"{self.labeller.term(kind)}s with it as {self.labeller.term(predicate)}").capitalize()
-            out.append(FactGroup(heading, f"facts-{len(out) + 1}", len(facts), [self.card(f) for f in facts[:MAX_CARDS]],
+            out.append(FactGroup(self.fact_heading(kind, predicate), f"facts-{len(out) + 1}", len(facts), [self.card(f) for f in facts[:MAX_CARDS]],
                                  [self.views.link(f) for f in facts[MAX_CARDS:]]))
         return out
+
+    def fact_heading(self, kind: str, predicate: str) -> str:
+        """The heading over the facts of type `kind` that link to a page's resource by `predicate`:
+        "Statements made" for a speaker, "Observations it reported" for ckg:reportedBy."""
+        heading = FACT_HEADINGS.get(kind, {}).get(predicate)
+        if heading:
+            return heading
+        kinds = f"{self.labeller.term(kind)}s"
+        if predicate == CKG + "reportedBy":
+            return f"{kinds} it reported".capitalize()
+        if predicate == SCHEMA + "about":
+            return f"{kinds} about it".capitalize()
+        return f"{kinds} with it as {self.labeller.term(predicate)}".capitalize()
 
     def card(self, fact: str) -> Markup:
         """A fact in brief, with its quotes: rendered once, shown on every page that links to it."""
