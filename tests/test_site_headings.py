@@ -1,4 +1,5 @@
-"""The headings over the facts that link to a page's resource, and the facts listed under them.
+"""The headings over the facts and the other resources that link to a page's resource, and what
+is listed under them.
 
 The seed articles' cases (tests/site_cases/headings/<article-id>.yaml) are worked out by hand
 from the fact sheets and checked on the built site's pages; a case whose article is not in
@@ -17,21 +18,22 @@ import yaml
 from site_support import site_dir
 
 CASES = Path(__file__).resolve().parent / "site_cases" / "headings"
-SECTION = re.compile(r'<section aria-labelledby="(facts-\d+)">\s*<h2 id="\1">(.*?) <small class="count">(.*?)</section>', re.S)
+SECTION = re.compile(r'<section aria-labelledby="((?:facts|links)-\d+)">\s*<h2 id="\1">(.*?) <small class="count">(.*?)</section>', re.S)
 
 
 def seed_cases() -> list:
-    return [pytest.param(path.stem, case["page"], case["heading"], case["facts"], id=f"{path.stem}/{case['page']}/{case['heading']}")
+    return [pytest.param(path.stem, case["page"], case["heading"], case.get("facts", []), case.get("links", []),
+                         id=f"{path.stem}/{case['page']}/{case['heading']}")
             for path in sorted(CASES.glob("*.yaml")) for case in yaml.safe_load(path.read_text(encoding="utf-8"))]
 
 
 def fact_sections(page: str) -> dict[str, str]:
-    """Each fact section's heading, as a reader sees it, → the section's HTML."""
+    """Each section of facts or links: its heading, as a reader sees it, → the section's HTML."""
     return {html.unescape(heading): body for _, heading, body in SECTION.findall(page)}
 
 
-@pytest.mark.parametrize(("article", "page", "heading", "facts"), seed_cases())
-def test_a_seed_fact_is_listed_under_the_heading_that_says_how_it_bears_on_the_page(article, page, heading, facts):
+@pytest.mark.parametrize(("article", "page", "heading", "facts", "links"), seed_cases())
+def test_what_links_to_a_seed_resource_is_listed_under_a_heading_that_says_how(article, page, heading, facts, links):
     site = site_dir()
     if not (site / "id" / "article" / f"{article}.html").is_file():
         pytest.skip(f"article {article} is not in this release")
@@ -41,14 +43,53 @@ def test_a_seed_fact_is_listed_under_the_heading_that_says_how_it_bears_on_the_p
     assert heading in sections, f"no section {heading!r} on {page}: its fact sections are {sorted(sections)}"
     listed = set(re.findall(rf'href="[^"]*fact/{article}/([^"#/]+)\.html"', sections[heading]))
     assert set(facts) <= listed, f"missing under {heading!r} on {page}: {sorted(set(facts) - listed)}"
+    resources = set(re.findall(r'href="[^"]*?id/([^"#]+)\.html"', sections[heading]))
+    assert set(links) <= resources, f"missing under {heading!r} on {page}: {sorted(set(links) - resources)}"
 
 
 def test_the_seed_pages_need_no_fallback_heading():
     """Every kind of fact and linking property in the seeds has a heading of its own, not the
-    fallback made of labels ("Causal claims with it as cause")."""
+    fallback made of labels ("Causal claims with it as cause", "Linking to it as “agent”")."""
     fallbacks = {
         f"{path.relative_to(site_dir())}: {heading}"
         for path in (site_dir() / "id").rglob("*.html")
-        for heading in fact_sections(path.read_text(encoding="utf-8")) if " with it as " in heading
+        for heading in fact_sections(path.read_text(encoding="utf-8")) if " with it as " in heading or heading.startswith("Linking to it as")
     }
     assert not fallbacks, "\n".join(sorted(fallbacks))
+
+
+CONTENTS = re.compile(r'<nav class="contents" aria-labelledby="contents">(.*?)</nav>', re.S)
+SECTION_HEADING = re.compile(r'<section aria-labelledby="((?:facts|links)-\d+)">\s*<h2 id="\1">(.*?) <small class="count">\((\d+)\)</small>', re.S)
+
+
+def test_a_page_of_three_sections_of_facts_or_links_or_more_lists_them_all_in_order_in_its_contents():
+    """Long pages (a country's, an agency's) open with "On this page": every section of facts and
+    of links, in the page's order, by its heading and its count, each a link to its section."""
+    listed_pages = 0
+    for path in (site_dir() / "id").rglob("*.html"):
+        page = path.read_text(encoding="utf-8")
+        here = path.relative_to(site_dir()).as_posix()  # links are written from the site's root (<base>)
+        sections = [(f"{here}#{anchor}", html.unescape(heading), count) for anchor, heading, count in SECTION_HEADING.findall(page)]
+        contents = CONTENTS.search(page)
+        if len(sections) < 3:
+            assert contents is None, f"{path}: {len(sections)} sections, yet a list of contents"
+            continue
+        assert contents, f"{path}: {len(sections)} sections and no list of contents"
+        entries = [(anchor, html.unescape(heading), count) for anchor, heading, count in
+                   re.findall(r'<li><a href="([^"#]*#(?:facts|links)-\d+)">(.*?)</a> <small class="count">\((\d+)\)</small></li>', contents.group(1))]
+        assert entries == sections, path
+        listed_pages += 1
+    assert listed_pages, "no page of the release has three sections of facts or links"
+
+
+def test_the_page_of_the_united_states_lists_how_the_articles_bear_on_it():
+    """Worked out from article 003's sheet: the US is blamed (a cause), the routes' destination,
+    and what Cuba's statement is about."""
+    page = site_dir() / "id" / "place" / "united-states.html"
+    if not (site_dir() / "id" / "article" / "003_04d8b4ff46bc92ce.html").is_file():
+        pytest.skip("article 003 is not in this release")
+    contents = CONTENTS.search(page.read_text(encoding="utf-8"))
+    assert contents, "the page of the United States has no list of contents"
+    shown = html.unescape(re.sub(r"<[^>]+>", "", contents.group(1)))
+    for heading in ("Claims holding it responsible", "Routes to this place", "Statements about it"):
+        assert heading in shown

@@ -90,12 +90,43 @@ FACT_HEADINGS = {
         SCHEMA + "location": "Outcomes in this place",
     },
 }
+# The other resources that link to a page's resource, under a heading naming what they are to it:
+# property → heading. A property not listed falls back to its label quoted (`backlink_heading`).
 BACKLINK_HEADINGS = {
     SCHEMA + "mentions": "Mentioned in",
-    ORG + "heldBy": "Posts held (shortcut)",
+    SCHEMA + "about": "Things about it",
+    SCHEMA + "author": "Articles written",
+    SCHEMA + "publisher": "Published",
+    SCHEMA + "locationCreated": "Articles datelined here",
+    SCHEMA + "location": "Located here",
+    SCHEMA + "containedInPlace": "Places within it",
+    SCHEMA + "hasPart": "Part of",
+    SCHEMA + "video": "The article showing it",
     SCHEMA + "subEvent": "Part of",
     SCHEMA + "superEvent": "Sub-events",
+    ORG + "heldBy": "Posts held (shortcut)",
+    ORG + "headOf": "Headed by",
+    ORG + "postIn": "Posts in this organisation",
+    ORG + "subOrganizationOf": "Sub-organisations",
     SKOS + "inScheme": "Concepts",
+    SKOS + "topConceptOf": "Top concepts",
+    SKOS + "hasTopConcept": "Top concept of",
+    SKOS + "broader": "Narrower concepts",
+    QB + "structure": "Datasets of this structure",
+    VOID + "exampleResource": "An example resource of",
+    VOID + "rootResource": "A root resource of",
+    CKG + "agent": "Events it brought about or took part in",
+    CKG + "allyOf": "Its allies",
+    CKG + "anchor": "Times counted from it",
+    CKG + "beforeEvent": "Times known to come before it",
+    CKG + "citesSource": "Cited by",
+    CKG + "country": "Belonging to this country",
+    CKG + "eventStatus": "Events with this status",
+    CKG + "follows": "Followed by",
+    CKG + "possiblySameAs": "Possibly the same as",
+    CKG + "relatedStory": "Linked to by",
+    CKG + "reportedBy": "Things it reported",
+    PREFIXES["time"] + "inDateTime": "The time it describes",
 }
 DERIVED_FROM = PROV + "wasDerivedFrom"
 # Links from what was derived from a resource, and from its evidence: an article lists these itself.
@@ -516,8 +547,12 @@ class Site:
             if not has_own_page(subject):
                 continue
             grouped.setdefault(predicate, {}).setdefault(subject, self.views.link(subject))
-        return [Backlinks(BACKLINK_HEADINGS.get(p) or f"Is the {self.labeller.term(p)} of", list(links.values()))
-                for p, links in grouped.items()]
+        return [Backlinks(self.backlink_heading(p), list(links.values())) for p, links in grouped.items()]
+
+    def backlink_heading(self, predicate: str) -> str:
+        """What the resources linking to a page's resource by `predicate` are to it: "Headed by" for
+        org:headOf, "Linking to it as “alias”" for a property the table does not name."""
+        return BACKLINK_HEADINGS.get(predicate) or f"Linking to it as “{self.labeller.term(predicate)}”"
 
     def part_sections(self, iri: str, parts: list[str]) -> list[PartSection]:
         """The sub-resources described on this page, each under its fragment; an article shows its
