@@ -93,3 +93,22 @@ def test_the_page_of_the_united_states_lists_how_the_articles_bear_on_it():
     shown = html.unescape(re.sub(r"<[^>]+>", "", contents.group(1)))
     for heading in ("Claims holding it responsible", "Routes to this place", "Statements about it"):
         assert heading in shown
+
+
+DRAWN_FROM = Path(__file__).resolve().parent / "site_cases" / "drawn_from"
+
+
+def drawn_from_cases() -> list:
+    return [pytest.param(path.stem, case["fact"], case["drawn_from"], id=f"{path.stem}/{case['fact']}")
+            for path in sorted(DRAWN_FROM.glob("*.yaml")) for case in yaml.safe_load(path.read_text(encoding="utf-8"))]
+
+
+@pytest.mark.parametrize(("article", "fact", "expected"), drawn_from_cases())
+def test_a_facts_page_names_the_facts_it_was_drawn_from(article, fact, expected):
+    site = site_dir()
+    if not (site / "id" / "article" / f"{article}.html").is_file():
+        pytest.skip(f"article {article} is not in this release")
+    page = (site / "id" / "fact" / article / f"{fact}.html").read_text(encoding="utf-8")
+    line = re.search(r'<p class="drawn-from">(.*?)</p>', page, re.S)
+    named = re.findall(rf'href="[^"]*fact/{article}/([^"#/]+)\.html"', line.group(1)) if line else []
+    assert named == expected

@@ -471,6 +471,7 @@ class Site:
             "fact_groups": self.fact_groups(iri),
             "backlinks": self.backlinks(iri),
             "parts": self.part_sections(iri, parts),
+            "drawn_from": self.drawn_from(iri),
             "schema_org": None,
         }
         if path.startswith("id/article/") and path.count("/") == 2:
@@ -491,6 +492,14 @@ class Site:
                 return min(values, key=lambda v: (v.language not in (None, "en"), v.value)).value
         return ""
 
+    def drawn_from(self, iri: str) -> list[Link]:
+        """The facts a fact was drawn from (a cause from the statement that states it): links in its
+        header, where its article and evidence are shown as its quotes."""
+        if not is_fact(iri):
+            return []
+        return [self.views.link(v.value) for v in self.index.values(iri, DERIVED_FROM)
+                if isinstance(v, ox.NamedNode) and is_fact(v.value) and v.value != iri]
+
     def quotes_by_article(self, iri: str) -> list[tuple[Link, list]]:
         grouped: dict[str, tuple[Link, list]] = {}
         for quote in self.views.quotes_of(iri):
@@ -500,8 +509,10 @@ class Site:
     def fact_groups(self, iri: str) -> list[FactGroup]:
         groups: dict[tuple[str, str], list[str]] = {}
         for subject, predicate, _ in self.index.inbound(iri):
-            if not is_fact(subject) or subject == iri or predicate in PROVENANCE_LINKS:
+            if not is_fact(subject) or subject == iri:
                 continue
+            if predicate in PROVENANCE_LINKS and not (predicate == DERIVED_FROM and is_fact(iri)):
+                continue  # an article lists what was drawn from it itself; a fact, the facts drawn from it
             types = self.index.types(subject)
             kind = next((t for t in types if t.startswith(CKG)), types[0] if types else "")
             members = groups.setdefault((kind, predicate), [])
@@ -523,6 +534,8 @@ class Site:
         if heading:
             return heading
         kinds = f"{self.labeller.term(kind)}s"
+        if predicate == DERIVED_FROM:
+            return f"{kinds} drawn from it".capitalize()
         if predicate == CKG + "reportedBy":
             return f"{kinds} it reported".capitalize()
         if predicate == SCHEMA + "about":
