@@ -3,11 +3,11 @@
 On a virtual machine whose kernel hands free memory back to its host (free page
 reporting, `/sys/module/page_reporting`), a page handed back costs far more to use
 again than one the machine kept: on the development machine (2026-12-03) the first
-four gigabytes touched took 1.6–2 µs a page, the next four about 66 µs, then about
-12 µs (the kernel reclaiming its caches). Every page the site takes (its index, the
+four gigabytes touched took 1.6–2 µs a page, the next four about 66 µs, the eight after
+them about 12 µs (of 15 GB free). Every page the site takes (its index, the
 pages copied after a fork, the files' page cache) may be such a page, so this cost,
-not the site's own work, is what moves its kernel CPU from one run to the next
-(bench/site.py prints how much memory was handed back while the site ran).
+not the site's own work, is what moves its kernel CPU from one run to the next.
+Run it just before `bench/site.py` to see which kind of machine the run will meet.
 
     python bench/memory.py          # 8 GB, in 1 GB steps
     python bench/memory.py 4        # 4 GB

@@ -72,7 +72,6 @@ def measure(size: int) -> dict:
     def timed(*args, **kwargs):
         start, cpu, others = time.perf_counter(), time.process_time(), children_cpu()
         kernel, faults = kernel_and_faults()
-        returned = returned_to_host_mb()
         try:
             return write_site(*args, **kwargs)
         finally:
@@ -82,8 +81,6 @@ def measure(size: int) -> dict:
             kernel_after, faults_after = kernel_and_faults()
             spent["site_kernel_cpu"] = spent.get("site_kernel_cpu", 0.0) + kernel_after - kernel
             spent["site_faults"] = spent.get("site_faults", 0) + faults_after - faults
-            if returned is not None:
-                spent["returned_mb"] = spent.get("returned_mb", 0) + returned_to_host_mb() - returned
 
     site_build.write_site = timed
     available = available_mb()
@@ -109,23 +106,7 @@ def measure(size: int) -> dict:
         "children_peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024,
         "floor_write_s": floor_s, "site_over_floor": round(spent["site"] / floor_s, 1) if floor_s else None,
         "probe_us": probe_us, "floor_probe_us": floor_probe_us, "available_mb": available,
-        "site_returned_to_host_mb": spent.get("returned_mb"),
     }
-
-
-REPORTED = Path("/sys/module/page_reporting/parameters/reported_kib")
-
-
-def returned_to_host_mb() -> int | None:
-    """MB of free memory this virtual machine's kernel has handed back to its host so far (free page
-    reporting, where the kernel has it), else None. Memory handed back costs far more to use again:
-    on the development machine, touching a page of it took about 66 µs against 2 µs for one the
-    machine had kept (`python bench/memory.py`), so the site's kernel CPU rises with how much of the
-    memory it takes had been handed back; the row shows how much was handed back while it ran."""
-    try:
-        return int(REPORTED.read_text(encoding="ascii")) // 1024
-    except (OSError, ValueError):
-        return None
 
 
 def available_mb() -> int | None:
@@ -146,13 +127,13 @@ def main(sizes: list[int], repeat: int = 1) -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     print("| articles | triples | build without the site | site (CPU: the build's process, all; of it the kernel's; page faults) | site ÷ build | site files "
           "| site MB | peak RSS (largest other process) | floor: writing the files | site ÷ floor | µs per new file (build, floor) "
-          "| memory available at the start | memory handed back to the host while the site ran |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|")
+          "| memory available at the start |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|")
     for size in sizes:
         ratios = [one_build(size)["ratio"] for _ in range(repeat)]
         if repeat > 1:
             print(f"| {size:,} | median of {repeat} builds | | | **{round(statistics.median(ratios), 2)}** "
-                  f"({', '.join(map(str, ratios))}) | | | | | | | | |", flush=True)
+                  f"({', '.join(map(str, ratios))}) | | | | | | | |", flush=True)
 
 
 def one_build(size: int) -> dict:
@@ -164,8 +145,6 @@ def one_build(size: int) -> dict:
         raise SystemExit(done.returncode)
     row = json.loads(done.stdout.strip().splitlines()[-1])
     memory = f"{row['available_mb']:,} MB" if row.get("available_mb") is not None else "–"
-    returned = row.get("site_returned_to_host_mb")
-    returned = f"{returned:,} MB" if returned is not None else "–"
     with open(OUT / "site.jsonl", "a", encoding="utf-8") as log:
         log.write(json.dumps(row) + "\n")
     print(f"| {row['articles']:,} | {row['triples']:,} | {row['without_site_s']} s | {row['site_s']} s "
@@ -174,7 +153,7 @@ def one_build(size: int) -> dict:
           f"{row['ratio']} | {row['site_files']:,} | {row['site_mb']} | {row['peak_mb']:,} MB "
           f"({row['children_peak_mb']:,} MB) "
           f"| {row['floor_write_s']} s | {row['site_over_floor']}× | {row['probe_us']}, {row['floor_probe_us']} "
-          f"| {memory} | {returned} |",
+          f"| {memory} |",
           flush=True)
     return row
 
