@@ -18,7 +18,8 @@ import yaml
 from site_support import site_dir
 
 CASES = Path(__file__).resolve().parent / "site_cases" / "headings"
-SECTION = re.compile(r'<section aria-labelledby="((?:facts|links)-\d+)">\s*<h2 id="\1">(.*?) <small class="count">(.*?)</section>', re.S)
+# A section of facts or links: its id, heading, count and what it lists.
+SECTION = re.compile(r'<section aria-labelledby="((?:facts|links)-\d+)">\s*<h2 id="\1">(.*?) <small class="count">\((\d+)\)</small>(.*?)</section>', re.S)
 
 
 def seed_cases() -> list:
@@ -29,7 +30,7 @@ def seed_cases() -> list:
 
 def fact_sections(page: str) -> dict[str, str]:
     """Each section of facts or links: its heading, as a reader sees it, → the section's HTML."""
-    return {html.unescape(heading): body for _, heading, body in SECTION.findall(page)}
+    return {html.unescape(heading): body for _, heading, _, body in SECTION.findall(page)}
 
 
 @pytest.mark.parametrize(("article", "page", "heading", "facts", "links"), seed_cases())
@@ -59,7 +60,6 @@ def test_the_seed_pages_need_no_fallback_heading():
 
 
 CONTENTS = re.compile(r'<nav class="contents" aria-labelledby="contents">(.*?)</nav>', re.S)
-SECTION_HEADING = re.compile(r'<section aria-labelledby="((?:facts|links)-\d+)">\s*<h2 id="\1">(.*?) <small class="count">\((\d+)\)</small>', re.S)
 
 
 def test_a_page_of_three_sections_of_facts_or_links_or_more_lists_them_all_in_order_in_its_contents():
@@ -69,7 +69,7 @@ def test_a_page_of_three_sections_of_facts_or_links_or_more_lists_them_all_in_or
     for path in (site_dir() / "id").rglob("*.html"):
         page = path.read_text(encoding="utf-8")
         here = path.relative_to(site_dir()).as_posix()  # links are written from the site's root (<base>)
-        sections = [(f"{here}#{anchor}", html.unescape(heading), count) for anchor, heading, count in SECTION_HEADING.findall(page)]
+        sections = [(f"{here}#{anchor}", html.unescape(heading), count) for anchor, heading, count, _ in SECTION.findall(page)]
         contents = CONTENTS.search(page)
         if len(sections) < 3:
             assert contents is None, f"{path}: {len(sections)} sections, yet a list of contents"

@@ -27,16 +27,13 @@ from cubakg.site.templating import SiteEnvironment
 from cubakg.site.index import EVIDENCE_PREFIX, RDF_TYPE, SiteIndex, is_fact, is_span
 from cubakg.site.paths import ARTICLE_GRAPH_FRAGMENT, HTML, ONTOLOGY_PAGE, RDF_REPRESENTATIONS, has_own_page, page_of
 from cubakg.site.views import (
-    CKG, DCTERMS, DESCRIPTION_PROPERTIES, OA, PROV, RDFS, SCHEMA, SKOS, Labeller, Link, Views,
+    CKG, DCTERMS, DESCRIPTION_PROPERTIES, OA, ORG, PROV, RDF, RDFS, SCHEMA, SKOS, TIME, Labeller, Link, Views,
 )
 
 MAX_CARDS = 40  # fact cards shown in full per group; the rest are listed as links
-ORG = PREFIXES["org"]
 QB = PREFIXES["qb"]
 VOID = PREFIXES["void"]
 DCAT = PREFIXES["dcat"]
-
-RDF = PREFIXES["rdf"]
 ROLE = CKG + "role"
 # The facts that link to a resource, under a heading a reader expects: fact type → the property
 # that links the fact to the page's resource → heading. Pairs not listed fall back to a phrase
@@ -126,7 +123,7 @@ BACKLINK_HEADINGS = {
     CKG + "possiblySameAs": "Possibly the same as",
     CKG + "relatedStory": "Linked to by",
     CKG + "reportedBy": "Things it reported",
-    PREFIXES["time"] + "inDateTime": "The time it describes",
+    TIME + "inDateTime": "The time it describes",
 }
 DERIVED_FROM = PROV + "wasDerivedFrom"
 # Links from what was derived from a resource, and from its evidence: an article lists these itself.
