@@ -232,6 +232,36 @@ def test_a_failure_while_rendering_stops_every_process_making_the_site(tmp_path)
     assert [p.name for p in tmp_path.iterdir()] == [], "the staging folder was left behind, or written again"
 
 
+# Terms whose N-Quads forms sort otherwise than their bare text: an IRI continued by a character
+# below ">" ("-", "#", "/", a digit), a literal continued by a language tag or a datatype, literals
+# and IRIs together, the default graph and named graphs.
+_PREDICATES = ["https://schema.org/name", "https://schema.org/name-x", "https://schema.org/name1",
+               "https://schema.org/name#x", "https://schema.org/nameZ"]
+_OBJECTS = [ox.Literal("Ana"), ox.Literal("Ana", language="en"), ox.Literal("Ana B."),
+            ox.Literal("1", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")),
+            ox.NamedNode(ID + "person/a"), ox.NamedNode(ID + "person/a-b"), ox.NamedNode(ID + "person/a1")]
+_GRAPHS = [ox.DefaultGraph(), ox.NamedNode(ID + "graph/001_a"), ox.NamedNode(ID + "graph/001_a1"),
+           ox.NamedNode(ID + "graph/001_a/x")]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_subjects_statements_are_in_the_order_of_their_n_quads_lines(seed: int):
+    """The index keeps each subject's statements in the order of their N-Quads lines, compared by
+    code point (what makes the site the same for any order of the quads), though it keeps no lines."""
+    import random
+
+    from cubakg.site.index import SiteIndex
+
+    subject = ox.NamedNode(ID + "person/ana")
+    quads = [ox.Quad(subject, ox.NamedNode(p), o, g) for p in _PREDICATES for o in _OBJECTS for g in _GRAPHS]
+    random.Random(seed).shuffle(quads)
+    by_line = sorted(quads, key=str)  # each quad's N-Quads line
+    expected = [(q.predicate.value, q.object, q.graph_name.value if isinstance(q.graph_name, ox.NamedNode) else None)
+                for q in by_line]
+    index = SiteIndex.of(quads)
+    assert [tuple(statement) for statement in index.by_subject[subject.value]] == expected
+
+
 def test_a_subjects_statements_are_grouped_by_property_each_value_once_whatever_the_graphs_and_order():
     """`SiteIndex.properties` reads each subject's quads in their N-Quads order, where one property's
     quads, and one value's, come together: a value two graphs state is listed once."""

@@ -104,8 +104,8 @@ def write_site(store: ox.Store | Path, staging, ontology_turtle: bytes, share: b
     process shares the rendering of the per-article pages (`ArticleUnits`; default: `shares_rendering`).
 
     The site is made by a forked process (`site_files_of`), so that the index of the release
-    and its caches (3 GB at 1,000 articles) are neither held nor freed here: freeing them took
-    2.7 s. A process running threads must not fork (`parallel.can_fork`): one that does makes the
+    and its caches (1.5 GB at 1,000 articles) are neither held nor freed here: freeing them (3 GB
+    then) took 2.7 s. A process running threads must not fork (`parallel.can_fork`): one that does makes the
     site itself, in one process."""
     from cubakg import parallel
     from cubakg.publish import received

@@ -61,7 +61,7 @@ def described(index: SiteIndex, page: str, parts: list[str]) -> tuple[list[str],
     spans = {s for s in subjects if is_span(s)}
     whole = list(dict.fromkeys(s for s in subjects if not (s.startswith(EVIDENCE_PREFIX) and s.rsplit("/", 1)[0] in spans)))
     included = set(whole) | {sel.value for span in spans for sel in index.values(span, OA_SELECTOR)}
-    links = list(dict.fromkeys(link.quad.triple for link in inbound if link.subject not in included))
+    links = list(dict.fromkeys(index.triple(link) for link in inbound if link.subject not in included))
     return whole, links
 
 

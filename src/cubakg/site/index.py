@@ -20,56 +20,85 @@ FACT_PREFIX = NS_ID + "fact/"
 EVIDENCE_PREFIX = NS_ID + "evidence/"
 
 
+class Statement(NamedTuple):
+    """A quad of the release less its subject (the key it is indexed under): the predicate's IRI,
+    the object, and the named graph's IRI (None: the default graph).
+
+    The index holds 1.65 million of them at 1,000 articles. A pyoxigraph `Quad` holds a copy of
+    each of its four terms, and makes a new copy each time one is read. Here every term is one
+    object, shared: one string per predicate and graph, one `NamedNode` per IRI and one `Literal`
+    per literal (7,712 of them for 519,391 literal objects there). Indexed, the process making the
+    site held 0.54 GB rather than 1.2 GB, and a process forked from it copies fewer pages as it
+    reads them (docs/publishing.md, Cost).
+    """
+
+    predicate: str
+    object: ox.NamedNode | ox.Literal
+    graph: str | None
+
+
 class Inbound(NamedTuple):
-    """A quad whose object is a resource of ours, with its subject's and predicate's IRIs."""
+    """A link to a resource of ours: the IRIs of its subject and predicate, and its object (that resource)."""
 
     subject: str
     predicate: str
-    quad: ox.Quad
+    object: ox.NamedNode
 
 
 @dataclass
 class SiteIndex:
     """The quads of the release, grouped for pages."""
 
-    by_subject: dict[str, list[ox.Quad]] = field(default_factory=dict)
+    by_subject: dict[str, list[Statement]] = field(default_factory=dict)
     by_object: dict[str, list[Inbound]] = field(default_factory=dict)  # our id/ IRIs only
     graph_names: set[str] = field(default_factory=set)
+    nodes: dict[str, ox.NamedNode] = field(default_factory=dict, repr=False)  # each predicate's node, made once
     _properties: dict[str, dict[str, list]] = field(default_factory=dict, repr=False)
     _types: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
     chunks: dict[str, object] = field(default_factory=dict, repr=False)  # subject → its triples as written (describe)
 
     @classmethod
     def of(cls, quads: Iterable[ox.Quad]) -> "SiteIndex":
-        by_subject: dict[str, list[ox.Quad]] = defaultdict(list)
-        graph_names: set[str] = set()
-        named_node = ox.NamedNode
+        by_subject: dict[str, list[Statement]] = defaultdict(list)
+        predicates: dict[ox.NamedNode, str] = {}  # each predicate's IRI, kept once; and each graph's:
+        graphs: dict[ox.NamedNode | ox.DefaultGraph, str | None] = {}
+        terms: dict[ox.NamedNode | ox.Literal, ox.NamedNode | ox.Literal] = {}  # each object, kept once
+        named_node, statement = ox.NamedNode, tuple.__new__  # a NamedTuple's own __new__ is Python code
+        # A subject's quads, and a graph's, come one after another: each read once per run of them.
+        last_subject = last_graph = statements = graph = None
         for quad in quads:
             subject = quad.subject
-            if type(subject) is not named_node:
-                raise ValueError(f"blank node {subject} in the release: every node must have a minted IRI")
-            by_subject[subject.value].append(quad)
-            graph = quad.graph_name
-            if type(graph) is named_node:
-                graph_names.add(graph.value)
-        # Sorted by their N-Quads form (written by pyoxigraph, so cheap): any input order gives the same site.
-        for quads_of in by_subject.values():
-            quads_of.sort(key=str)
+            if subject != last_subject:
+                if type(subject) is not named_node:
+                    raise ValueError(f"blank node {subject} in the release: every node must have a minted IRI")
+                statements, last_subject = by_subject[subject.value], subject
+            graph_name = quad.graph_name
+            if graph_name != last_graph:
+                graph = graphs.get(graph_name)
+                if graph is None and type(graph_name) is named_node:
+                    graph = graphs[graph_name] = graph_name.value
+                last_graph = graph_name
+            predicate = quad.predicate
+            obj = quad.object
+            statements.append(statement(Statement, (
+                predicates.get(predicate) or predicates.setdefault(predicate, predicate.value),
+                terms.setdefault(obj, obj), graph)))
+        # In the order of their N-Quads lines (`_line_order`): any input order gives the same site.
+        order = _line_order([*predicates.values(), *graphs.values(), None], terms)
+        for statements in by_subject.values():
+            statements.sort(key=order)
         # Gathered subject by subject in the order of their N-Quads form ("<s> …": no IRI holds ">"), so
-        # each list is in that order too, without writing a second key for each of them. Each link is
-        # kept with its subject's and predicate's IRIs, read here once (the subject's is at hand): a
-        # page reads its links three or four times, and a hub's run to 40,000 at 1,000 articles.
+        # each list is in that order too, without writing a second key for each of them. A page reads
+        # its links three or four times, and a hub's run to 40,000 at 1,000 articles.
+        ours = {term: term.value for term in terms if type(term) is named_node and term.value.startswith(NS_ID)}
         by_object: dict[str, list[Inbound]] = defaultdict(list)
-        predicates: dict[str, str] = {}  # each predicate's IRI kept once, not once per link
         for subject in sorted(by_subject, key=_closed):
-            for quad in by_subject[subject]:
-                obj = quad.object
-                if type(obj) is named_node:
-                    value = obj.value
-                    if value.startswith(NS_ID):
-                        predicate = quad.predicate.value
-                        by_object[value].append(Inbound(subject, predicates.setdefault(predicate, predicate), quad))
-        return cls(dict(by_subject), dict(by_object), graph_names)
+            for statement in by_subject[subject]:
+                obj = statement.object
+                if obj in ours:
+                    by_object[ours[obj]].append(Inbound(subject, statement.predicate, obj))
+        nodes = {iri: node for node, iri in predicates.items()}
+        return cls(dict(by_subject), dict(by_object), {g for g in graphs.values() if g is not None}, nodes)
 
     def iris(self) -> set[str]:
         """Every IRI of ours that the quads name, as subject, object or graph."""
@@ -108,11 +137,36 @@ class SiteIndex:
     def triples(self, subject: str) -> list[ox.Triple]:
         """The triples of `subject` in every graph, each once, in order. Not kept: each is read once, to
         be written (`describe`), and keeping them took 0.4 GB at 1,000 articles."""
-        return list(dict.fromkeys(q.triple for q in self.by_subject.get(subject, ())))
+        nodes, triple, node = self.nodes, ox.Triple, ox.NamedNode(subject)
+        pairs = dict.fromkeys((s.predicate, s.object) for s in self.by_subject.get(subject, ()))
+        return [triple(node, nodes[predicate], obj) for predicate, obj in pairs]
+
+    def triple(self, link: Inbound) -> ox.Triple:
+        """The triple of a link."""
+        return ox.Triple(ox.NamedNode(link.subject), self.nodes[link.predicate], link.object)
 
 
-def _grouped(quads: list[ox.Quad]) -> dict[str, list]:
-    """predicate → its objects, each once, from one subject's quads in their N-Quads order (`SiteIndex.of`).
+def _line_order(iris: list[str | None], terms: dict):
+    """The sort key that puts one subject's statements in the order of their N-Quads lines
+    ("<s> <p> o <g> ."), compared by code point, without writing the lines.
+
+    The line's parts compare as its text does: an IRI closed by ">" (which no IRI holds) is never
+    the start of another; an object's N-Triples form is followed by a space, which sorts before
+    anything that could continue a longer one ("@", "^^"); the default graph (None) ends its line
+    with " .", before " <g> .".
+    """
+    closed = {iri: iri + ">" if iri is not None else "" for iri in iris}
+    written = {term: str(term) for term in terms}
+
+    def key(statement: Statement) -> tuple[str, str, str]:
+        predicate, obj, graph = statement
+        return closed[predicate], written[obj], closed[graph]
+
+    return key
+
+
+def _grouped(statements: list[Statement]) -> dict[str, list]:
+    """predicate → its objects, each once, from one subject's statements in their N-Quads order (`SiteIndex.of`).
 
     In that order the quads of a predicate come together (their lines all start "<s> <p> "),
     and so do those of one predicate and object, whatever their graphs: a repeated object
@@ -120,8 +174,7 @@ def _grouped(quads: list[ox.Quad]) -> dict[str, list]:
     """
     found: dict[str, list] = {}
     last_predicate = last_object = objects = None
-    for quad in quads:
-        predicate, obj = quad.predicate.value, quad.object
+    for predicate, obj, _ in statements:
         if predicate != last_predicate:
             objects = found.setdefault(predicate, [])
             last_predicate = predicate

@@ -324,9 +324,9 @@ class Site:
         self.index = index
         self.ontology_turtle = ontology_turtle
         self.labeller = Labeller(index, term_labels(ontology_turtle))
-        articles = {s: q.object.value for s, quads in index.by_subject.items() if s.startswith(NS_ID + "article/")
-                    for q in quads if q.predicate.value == DCTERMS + "identifier"}
-        texts = {s: q.object.value for s in articles for q in index.by_subject[s] if q.predicate.value == SCHEMA + "text"}
+        articles = {s: q.object.value for s, statements in index.by_subject.items() if s.startswith(NS_ID + "article/")
+                    for q in statements if q.predicate == DCTERMS + "identifier"}
+        texts = {s: q.object.value for s in articles for q in index.by_subject[s] if q.predicate == SCHEMA + "text"}
         self.env = environment()
         self.env.globals["m"] = self.env.get_template("macros.html.j2").module
         self.views = Views(index, self.labeller, texts, articles, self.env.get_template("macros.html.j2").module)

@@ -374,26 +374,24 @@ class Views:
     def _make_rows(self, subject: str, skip: frozenset[str]) -> list[Row]:
         rows: dict[str, Row] = {}
         sources_of: dict[tuple[str, object], dict[str, Link]] = {}
-        quads = self.index.by_subject.get(subject, ())
+        statements = self.index.by_subject.get(subject, ())
         # Which article states what matters only where several do.
-        several = len({q.graph_name for q in quads}) > 1
-        for quad in quads:
-            predicate = quad.predicate.value
+        several = len({s.graph for s in statements}) > 1
+        for predicate, obj, graph in statements:
             if predicate in skip:
                 continue
             row = rows.get(predicate)
             if row is None:
                 row = rows[predicate] = Row(self.term_link(predicate))
-            key = (predicate, quad.object)
+            key = (predicate, obj)
             sources = sources_of.get(key)
             if sources is None:
                 sources = sources_of[key] = {}
-                row.values.append((self.value(quad.object), sources))
-            graph = quad.graph_name
-            if several and isinstance(graph, ox.NamedNode) and graph.value not in sources:
-                source = self.source(graph.value)
+                row.values.append((self.value(obj), sources))
+            if several and graph is not None and graph not in sources:
+                source = self.source(graph)
                 if source is not None:
-                    sources[graph.value] = source
+                    sources[graph] = source
         for row in rows.values():
             row.values = [(value, list(sources.values())) for value, sources in row.values]
         return list(rows.values())
