@@ -288,3 +288,20 @@ def test_a_subjects_statements_are_grouped_by_property_each_value_once_whatever_
         properties = SiteIndex.of(given).properties(person.value)
         assert properties == expected
         assert list(properties) == list(expected)
+
+
+def test_a_batch_of_pages_is_bounded_by_its_resources_and_by_the_links_to_them(monkeypatch):
+    """`Site.batches` keeps the order and cuts a batch at CHUNK resources or CHUNK_LINKS links to them,
+    so that a hub's files are not held with hundreds of others; a resource with more links is alone."""
+    from cubakg.site import render
+    from cubakg.site.render import prepared_site
+
+    monkeypatch.setattr(render, "CHUNK", 3)
+    monkeypatch.setattr(render, "CHUNK_LINKS", 4)
+    links = {"a": 0, "b": 1, "c": 5, "d": 2, "e": 2, "f": 0, "g": 0, "h": 0}
+    knows = ox.NamedNode("https://schema.org/knows")
+    quads = [ox.Quad(ox.NamedNode(f"{ID}fact/001_x/{name}-{n}"), knows, ox.NamedNode(f"{ID}person/{name}"), ox.DefaultGraph())
+             for name, count in links.items() for n in range(count)]
+    with prepared_site(quads, ONTOLOGY) as site:
+        batches = site.batches([f"{ID}person/{name}" for name in links])
+    assert [[iri.rsplit("/", 1)[1] for iri in batch] for batch in batches] == [["a", "b"], ["c"], ["d", "e", "f"], ["g", "h"]]
