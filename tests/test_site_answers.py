@@ -1,7 +1,7 @@
 """The saved queries' answers for the site, from the on-disk store the build makes.
 
 The build's process has that store open, so RocksDB's threads run in it; the answers are
-supervised by a process started afresh, and each query's process opens the store itself
+supervised by a process started afresh, and the process answering them opens the store itself
 (site/answers.py). They must be the answers the same release gives from memory.
 """
 
@@ -263,3 +263,34 @@ class _Cells:
     @staticmethod
     def value(node):
         return Link(node.value)
+
+
+@pytest.mark.skipif(not (RELEASE / "cubakg.trig").is_file(), reason="dist/ not built yet")
+@pytest.mark.parametrize("on_disk", [True, False], ids=["on-disk store", "store in memory"])
+def test_one_process_answers_query_after_query_until_one_runs_out_of_time(tmp_path, monkeypatch, on_disk):
+    """The queries share one process, so that the memory one used is used again by the next. A query
+    that fails has no answer; one that outruns its budget has none either, and is stopped with its
+    process: the next is answered by a new one."""
+    from cubakg.site.answers import Answerer, _fork
+
+    monkeypatch.setenv("CUBAKG_CACHE_DIR", str(tmp_path))
+    if on_disk:
+        store = prepare_store(RELEASE)
+    else:
+        store = pyoxigraph.Store()
+        fill(store, release_graphs(RELEASE))
+    with Answerer(store, _fork()) as answerer:
+        first = answerer.answer("ASK { ?s a <https://schema.org/Person> }", budget_s=30)
+        pid = answerer.pid
+        second = answerer.answer("ASK { ?s a <https://example.org/NoSuchClass> }", budget_s=30)
+        assert answerer.pid == pid
+        failed = answerer.answer("SELECT * WHERE { ?s ?p }", budget_s=30)  # not SPARQL
+        after_failure = answerer.answer("ASK { ?s ?p ?o }", budget_s=30)
+        assert answerer.pid == pid
+        endless = answerer.answer("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }", budget_s=1.0)
+        assert answerer.pid is None, "the process running the query out of time was not stopped"
+        after_endless = answerer.answer("ASK { ?s ?p ?o }", budget_s=30)
+        assert answerer.pid not in (None, pid)
+    assert answerer.pid is None
+    assert (first.boolean, second.boolean, failed, after_failure.boolean, endless, after_endless.boolean) == \
+        (True, False, None, True, None, True)
