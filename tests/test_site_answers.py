@@ -25,6 +25,16 @@ from cubakg.site.answers import answers_in_background, saved_answers
 RELEASE = Path(__file__).resolve().parents[1] / "dist"
 
 
+def _release_store(on_disk: bool, tmp_path: Path, monkeypatch):
+    """The release's on-disk query store (its folder, made in a cache under `tmp_path`), or the release in memory."""
+    monkeypatch.setenv("CUBAKG_CACHE_DIR", str(tmp_path))
+    if on_disk:
+        return prepare_store(RELEASE)
+    store = pyoxigraph.Store()
+    fill(store, release_graphs(RELEASE))
+    return store
+
+
 def comparable(answer) -> tuple:
     result = answer.result
     if result is None:
@@ -137,12 +147,7 @@ def test_stopped_answers_leave_no_process_answering(tmp_path, monkeypatch, on_di
 
     from cubakg.query.saved import SavedQuery
 
-    monkeypatch.setenv("CUBAKG_CACHE_DIR", str(tmp_path))
-    if on_disk:
-        store = prepare_store(RELEASE)
-    else:
-        store = pyoxigraph.Store()
-        fill(store, release_graphs(RELEASE))
+    store = _release_store(on_disk, tmp_path, monkeypatch)
     endless = SavedQuery(name="endless", path=tmp_path / "endless.rq", title="endless", question="endless", row="",
                          parameters=(), competency=None,
                          text="SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }")
@@ -273,12 +278,7 @@ def test_one_process_answers_query_after_query_until_one_runs_out_of_time(tmp_pa
     process: the next is answered by a new one."""
     from cubakg.site.answers import Answerer, _fork
 
-    monkeypatch.setenv("CUBAKG_CACHE_DIR", str(tmp_path))
-    if on_disk:
-        store = prepare_store(RELEASE)
-    else:
-        store = pyoxigraph.Store()
-        fill(store, release_graphs(RELEASE))
+    store = _release_store(on_disk, tmp_path, monkeypatch)
     with Answerer(store, _fork()) as answerer:
         first = answerer.answer("ASK { ?s a <https://schema.org/Person> }", budget_s=30)
         pid = answerer.pid
