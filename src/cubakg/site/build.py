@@ -18,12 +18,10 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from cubakg import resources as res
-from cubakg.site import describe
 from cubakg.site.htaccess import w3id_htaccess
 from cubakg.site.answers import answers_in_background
 from cubakg.resources import NS_ID
 from cubakg.site.paths import REDIRECTS, page_of
-from cubakg.memory import collector_paused
 from cubakg.site.render import Site, prepared_site
 
 SITE_DIR = "site"
@@ -158,9 +156,10 @@ def site_files_of(store: ox.Store | Path, root: Path, ontology_turtle: bytes, sh
         with prepared_site(release_quads(root), ontology_turtle, void=_void(root)) as site:
             # Forked before this process opens the pipe to its own writing process, which the
             # second process would otherwise hold open (parallel.aside).
+            # Each process writes the facts' triples it shows (describe._chunk). Written here once before
+            # the fork (until 2026-12-03), they were shared, but each one the second process read
+            # had its page copied: 65,000 page faults more at 1,000 articles, for no less CPU.
             if share and parallel.can_fork():
-                with collector_paused(keep=True):  # as for the pages (Site.rendered): 3.4 CPU-s at 1,000 articles, 2.2 paused
-                    describe.serialise_facts(site.index)  # once, here, rather than in both processes
                 units = ArticleUnits(site.planned)
                 helper = parallel.aside(render_claimed, site, root, units)
             ontology_html = (root / res.ONTOLOGY_DOC).read_text(encoding="utf-8")

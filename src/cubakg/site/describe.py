@@ -141,15 +141,6 @@ class _Chunk:
     prefixes: dict[str, str]
 
 
-def serialise_facts(index: SiteIndex) -> None:
-    """Write every fact's triples now (kept in the index's caches, as `serialise` keeps them): for
-    processes forked afterwards, which would otherwise each write the facts they show, the pages of
-    the people and events that hundreds of facts name in one and the facts' own pages in the other."""
-    for subject in index.by_subject:
-        if is_fact(subject):
-            _chunk(index, subject)
-
-
 def _chunk(index: SiteIndex, subject: str) -> _Chunk:
     cache = index.chunks
     found = cache.get(subject)

@@ -15,7 +15,6 @@ import pyoxigraph as ox
 
 from cubakg import mint
 from cubakg.namespaces import DCAT, DCTERMS, OWL_NS, RDF_TYPE, RDFS, VOID
-from cubakg.resources import NS_ID
 from cubakg.site.paths import PUBLIC_BASE
 from cubakg.terms import en, integer, iri, text
 
