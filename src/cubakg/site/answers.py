@@ -284,13 +284,13 @@ class Answerer:
     def __enter__(self) -> "Answerer":
         return self
 
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
     @property
     def pid(self) -> int | None:
         """The id of the process answering (None while none runs)."""
         return self._worker.pid if self._worker is not None else None
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
 
     def answer(self, text: str, budget_s: float, wanted=lambda: True):
         """The query's answer, or None if it has none within `budget_s` (or failed); the query is

@@ -154,11 +154,11 @@ def site_files_of(store: ox.Store | Path, root: Path, ontology_turtle: bytes, sh
     helper = None
     try:
         with prepared_site(release_quads(root), ontology_turtle, void=_void(root)) as site:
-            # Forked before this process opens the pipe to its own writing process, which the
-            # second process would otherwise hold open (parallel.aside).
             # Each process writes the facts' triples it shows (describe._chunk). Written here once before
             # the fork (until 2026-12-03), they were shared, but each one the second process read
             # had its page copied: 65,000 page faults more at 1,000 articles, for no less CPU.
+            # Forked before this process opens the pipe to its own writing process, which the
+            # second process would otherwise hold open (parallel.aside).
             if share and parallel.can_fork():
                 units = ArticleUnits(site.planned)
                 helper = parallel.aside(render_claimed, site, root, units)

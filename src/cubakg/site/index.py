@@ -63,7 +63,7 @@ class SiteIndex:
         predicates: dict[ox.NamedNode, str] = {}  # each predicate's IRI, kept once; and each graph's:
         graphs: dict[ox.NamedNode | ox.DefaultGraph, str | None] = {}
         terms: dict[ox.NamedNode | ox.Literal, ox.NamedNode | ox.Literal] = {}  # each object, kept once
-        named_node, statement = ox.NamedNode, tuple.__new__  # a NamedTuple's own __new__ is Python code
+        named_node, new_tuple = ox.NamedNode, tuple.__new__  # a NamedTuple's own __new__ is Python code
         # A subject's quads, and a graph's, come one after another: each read once per run of them.
         last_subject = last_graph = statements = graph = None
         for quad in quads:
@@ -80,7 +80,7 @@ class SiteIndex:
                 last_graph = graph_name
             predicate = quad.predicate
             obj = quad.object
-            statements.append(statement(Statement, (
+            statements.append(new_tuple(Statement, (
                 predicates.get(predicate) or predicates.setdefault(predicate, predicate.value),
                 terms.setdefault(obj, obj), graph)))
         # In the order of their N-Quads lines (`_line_order`): any input order gives the same site.
